@@ -1,0 +1,101 @@
+"""The Starlette application: /graphql, /healthz, /readyz, and the lifespan that owns the database."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+from strawberry.asgi import GraphQL
+
+from api import db
+from api.middleware import RequestIdMiddleware
+from api.settings import Settings, get_settings
+from auth.identity import ViewerCache, viewer_for
+from auth.throttle import LoginThrottle
+from auth.tokens import InvalidToken, token_service_from_settings
+from schema import build_schema
+from schema.context import Context
+from schema.loaders import Loaders
+from schema.services import Services
+
+log = logging.getLogger("welfare_api")
+
+
+class WelfareGraphQL(GraphQL):
+    """Strawberry's ASGI app with our per-request context: the viewer comes from the token, and only from it."""
+
+    async def get_context(self, request: Request, response: Any) -> Context:  # type: ignore[override]
+        services: Services = request.app.state.services
+        viewer, token_error = None, False
+        header = request.headers.get("authorization", "")
+        if header:
+            scheme, _, token = header.partition(" ")
+            try:
+                if scheme.lower() != "bearer" or not token:
+                    raise InvalidToken("not a bearer token")
+                claims = services.tokens.verify(token.strip())
+                viewer = await viewer_for(str(claims["sub"]), services.viewers, demo_mode=services.demo_mode)
+            except InvalidToken:
+                log.info("rejected token: %s", "invalid")
+            token_error = viewer is None
+        return Context(
+            request=request,
+            response=response,
+            request_id=request.scope.get("state", {}).get("request_id", "-"),
+            client_address=request.client.host if request.client else "-",
+            viewer=viewer,
+            token_error=token_error,
+            loaders=Loaders(viewer),
+            services=services,
+        )
+
+
+async def healthz(_: Request) -> JSONResponse:
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(_: Request) -> JSONResponse:
+    if await db.is_reachable():
+        return JSONResponse({"status": "ready"})
+    return JSONResponse({"status": "database unreachable"}, status_code=503)
+
+
+def create_app(settings: Settings | None = None, *, database_url: str | None = None,
+               apply_migrations: bool = True) -> Starlette:
+    """The app. `database_url` overrides the settings (tests pass their own database)."""
+    settings = settings or get_settings()
+    schema = build_schema(introspection=settings.introspection_enabled, max_depth=settings.max_query_depth,
+                          max_aliases=settings.max_aliases, max_tokens=settings.max_tokens)
+    graphql = WelfareGraphQL(schema, graphql_ide="graphiql" if settings.graphiql_enabled else None,
+                             allow_queries_via_get=False)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        url = database_url or await db.resolve_database_url(settings.database_url, settings.data_dir)
+        if apply_migrations:
+            await db.migrate(url)
+        app.state.services = Services(
+            tokens=token_service_from_settings(settings),
+            throttle=LoginThrottle(settings.login_max_failures, settings.login_window_seconds),
+            viewers=ViewerCache(settings.user_cache_seconds),
+            demo_mode=settings.demo_mode,
+        )
+        async with db.connected(url):
+            yield
+
+    return Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+        ],
+        middleware=[Middleware(RequestIdMiddleware)],
+        lifespan=lifespan,
+    )

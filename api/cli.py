@@ -1,0 +1,145 @@
+"""`welfare-api`: serve, migrate, create-user, schema, seed-demo."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import sys
+from pathlib import Path
+
+from api import db
+from api.settings import Settings, get_settings
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = get_settings()
+    updates: dict = {}
+    if getattr(args, "data_dir", None):
+        updates["data_dir"] = Path(args.data_dir).expanduser()
+    if getattr(args, "demo", False):
+        updates["demo_mode"] = True
+    return settings.model_copy(update=updates) if updates else settings
+
+
+async def _prepared_database(settings: Settings) -> str:
+    url = await db.resolve_database_url(settings.database_url, settings.data_dir)
+    await db.migrate(url)
+    return url
+
+
+async def _seed_demo(url: str) -> None:
+    from demo.seed import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo
+
+    async with db.connected(url):
+        report = await seed_demo()
+    print("demo data:", "seeded" if report.created else "already present",
+          ", ".join(f"{k} {v}" for k, v in report.counts.items()) if report.created else "")
+    print(f"demo accounts (password '{DEMO_PASSWORD}', usable only while the server runs with --demo):")
+    for username, role, who in DEMO_ACCOUNTS:
+        print(f"  {username:<22} {role:<22} {who}")
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = _settings(args)
+    logging.basicConfig(level=settings.log_level)
+    url = asyncio.run(_prepared_database(settings))
+    if settings.demo_mode:
+        asyncio.run(_seed_demo(url))
+    where = f"http://{args.host}:{args.port}/graphql"
+    print(f"GraphQL endpoint{' and GraphiQL' if settings.graphiql_enabled else ''}: {where}")
+    app = create_app(settings, database_url=url, apply_migrations=False)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=settings.log_level.lower())
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    asyncio.run(_prepared_database(settings))
+    print("migrations applied")
+    return 0
+
+
+def cmd_seed_demo(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    url = asyncio.run(_prepared_database(settings))
+    asyncio.run(_seed_demo(url))
+    return 0
+
+
+def cmd_schema(_: argparse.Namespace) -> int:
+    from schema import build_schema
+
+    sys.stdout.write(build_schema().as_str() + "\n")
+    return 0
+
+
+def cmd_create_user(args: argparse.Namespace) -> int:
+    from auth.passwords import hash_password
+    from auth.roles import Role, role_fits_organization
+    from models.organizations import Organization
+    from models.users import User
+
+    settings = _settings(args)
+    password = sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else getpass.getpass("Password: ")
+    if len(password) < 10:
+        print("the password needs at least 10 characters", file=sys.stderr)
+        return 2
+    role = Role(args.role)
+
+    async def create() -> int:
+        url = await _prepared_database(settings)
+        async with db.connected(url):
+            organization = await Organization.get_or_none(id=args.organization)
+            if organization is None:
+                print(f"no organisation {args.organization}", file=sys.stderr)
+                return 2
+            if not role_fits_organization(role, organization.kind):
+                print(f"{role.value} does not fit a {organization.kind.value}", file=sys.stderr)
+                return 2
+            if await User.exists(username=args.username.lower()):
+                print(f"user {args.username} exists", file=sys.stderr)
+                return 2
+            await User.create(username=args.username.lower(), password_hash=hash_password(password),
+                              full_name=args.full_name or "", role=role, organization=organization)
+        print(f"created {args.username.lower()} ({role.value}) in {organization.name}")
+        return 0
+
+    return asyncio.run(create())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="welfare-api", description=__doc__)
+    parser.add_argument("--data-dir", help="embedded PostgreSQL and local secrets (default: user data dir)")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the server (embedded PostgreSQL unless DATABASE_URL is set)")
+    serve.add_argument("--demo", action="store_true", help="seed the demo data if missing; demo accounts work")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(func=cmd_serve)
+
+    commands.add_parser("migrate", help="apply pending migrations").set_defaults(func=cmd_migrate)
+    commands.add_parser("seed-demo", help="seed the demo data if missing").set_defaults(func=cmd_seed_demo)
+    commands.add_parser("schema", help="print the GraphQL SDL").set_defaults(func=cmd_schema)
+
+    create_user = commands.add_parser("create-user", help="create a user; the password is read from stdin or asked")
+    create_user.add_argument("--username", required=True)
+    create_user.add_argument("--role", required=True, choices=[
+        "NATIONAL_ADMIN", "PROVINCE_OFFICER", "COUNTY_OFFICER", "SUPERVISOR", "PARTNER_MANAGER", "PARTNER_WORKER",
+        "KINDERGARTEN_OPERATOR", "AUDITOR"])
+    create_user.add_argument("--organization", required=True, type=int, help="organisation number")
+    create_user.add_argument("--full-name")
+    create_user.set_defaults(func=cmd_create_user)
+
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,60 @@
+"""Settings, read once from the environment (the README's configuration table lists every one)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import platformdirs
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir("welfare-api"))
+
+
+class Settings(BaseSettings):
+    """Every knob of the service. Names are the environment variables, upper-cased."""
+
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", case_sensitive=False)
+
+    environment: Literal["development", "production"] = "development"
+    database_url: str | None = Field(default=None, description="PostgreSQL URL; unset = embedded PostgreSQL")
+    data_dir: Path = Field(default_factory=default_data_dir, description="embedded PostgreSQL and local secrets")
+    demo_mode: bool = Field(default=False, description="demo accounts may log in only when this is on")
+
+    jwt_algorithm: Literal["HS256", "RS256", "EdDSA"] = "HS256"
+    jwt_secret: str | None = Field(default=None, description="HS256 secret; unset = generated into data_dir")
+    jwt_private_key_file: Path | None = None
+    jwt_public_key_file: Path | None = None
+    jwt_jwks_url: str | None = Field(default=None, description="verify tokens of an external identity provider")
+    jwt_issuer: str = "welfare-api"
+    jwt_audience: str = "welfare-api"
+    access_token_minutes: int = Field(default=60, ge=1, le=24 * 60)
+    user_cache_seconds: float = Field(default=3.0, ge=0, le=10)
+
+    login_max_failures: int = Field(default=5, ge=1, description="failures before login is slowed down")
+    login_window_seconds: int = Field(default=900, ge=1)
+
+    graphiql: bool | None = Field(default=None, description="default: on in development, off in production")
+    introspection: bool | None = Field(default=None, description="default: on in development, off in production")
+    max_query_depth: int = 12
+    max_aliases: int = 30
+    max_tokens: int = 2000
+
+    log_level: str = "INFO"
+
+    @property
+    def graphiql_enabled(self) -> bool:
+        return self.environment == "development" if self.graphiql is None else self.graphiql
+
+    @property
+    def introspection_enabled(self) -> bool:
+        return self.environment == "development" if self.introspection is None else self.introspection
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,204 @@
+"""THE policy table: per GraphQL type, field and mutation, which roles may use it and which rows they reach.
+
+ACCESS.md rule 5 — one policy, one place. The GraphQL layer reads this table and never the reverse:
+`schema/permissions.py` checks every field a request selects against `FIELDS` before anything runs, and
+`auth/scope.py` turns `ROWS` into the filter of every list, lookup, `node`, count and nested load.
+Default deny: a field or type missing here is refused, and `tests/api/test_policy_completeness.py` fails
+when the schema has a field this table does not name.
+
+Where a rule was unclear the narrower reading was taken (see the notes beside the entries).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tortoise.queryset import QuerySet
+
+from auth.roles import ALL_ROLES, Role, Viewer
+from auth.scope import NOTHING, M, RowScope, visible_rows
+
+PUBLIC = "PUBLIC"  # reachable without a token (login only)
+
+EVERYONE = ALL_ROLES
+NATIONAL_ADMIN = frozenset({Role.NATIONAL_ADMIN})
+# Offices that act on partners: the supervisor reads partner records in its area (ACCESS.md).
+PARTNER_OFFICE = frozenset({Role.NATIONAL_ADMIN, Role.PROVINCE_OFFICER, Role.COUNTY_OFFICER, Role.SUPERVISOR})
+PARTNER_STAFF = frozenset({Role.PARTNER_MANAGER, Role.PARTNER_WORKER})
+# Licences, grades and agreements are the province's (ACCESS.md: PROVINCE_OFFICER).
+PARTNER_LICENSERS = frozenset({Role.NATIONAL_ADMIN, Role.PROVINCE_OFFICER})
+# Kindergartens are licensed by the office; the county office registers them in its county. The supervisor's
+# and the auditor's remits (delegated files, the audit trail) do not name kindergartens, so they are left out.
+KINDERGARTEN_OFFICE = frozenset({Role.NATIONAL_ADMIN, Role.PROVINCE_OFFICER, Role.COUNTY_OFFICER})
+KINDERGARTEN_READERS = KINDERGARTEN_OFFICE | {Role.KINDERGARTEN_OPERATOR}
+# Offices manage the users of the organisations in their area, granting only roles below their own.
+USER_ADMINS = frozenset({Role.NATIONAL_ADMIN, Role.PROVINCE_OFFICER, Role.COUNTY_OFFICER})
+
+Roles = frozenset[Role] | str
+
+
+@dataclass(frozen=True)
+class TypePolicy:
+    """The policy of one GraphQL type.
+
+    `fields` maps each field to the roles that may select it (or PUBLIC). `rows`, for types backed by a
+    table, says which columns carry ownership; `row_roles` are the roles whose scope reaches rows at all —
+    any other role reaches only its own rows (`RowScope.self_user`) or none.
+    """
+
+    fields: dict[str, Roles]
+    rows: RowScope | None = None
+    row_roles: frozenset[Role] = field(default_factory=frozenset)
+
+
+def everyone(*names: str) -> dict[str, Roles]:
+    return dict.fromkeys(names, EVERYONE)
+
+
+def only(roles: Roles, *names: str) -> dict[str, Roles]:
+    return dict.fromkeys(names, roles)
+
+
+PAGE_FIELDS = ("edges", "pageInfo", "totalCount")
+EDGE_FIELDS = ("cursor", "node")
+
+PARTNER_ROWS = RowScope(province="province_id", county="county_id", organization="id", worker_organization=True)
+KINDERGARTEN_ROWS = RowScope(province="province_id", county="county_id", organization="operator_id")
+OPERATOR_ROWS = RowScope(province="province_id", county="county_id", organization="id")
+STAFF_ROWS = RowScope(province="organization__province_id", county="organization__county_id",
+                      organization="organization_id")
+USER_ROWS = RowScope(province="organization__province_id", county="organization__county_id", self_user="id")
+
+FIELDS_OF_PARTNER = (
+    "id", "kind", "name", "province", "county", "address", "phone", "licenseNumber", "licenseValidFrom",
+    "licenseValidFromJalali", "licenseValidUntil", "licenseValidUntilJalali", "licenseValid", "grade",
+    "firstGradedOn", "firstGradedOnJalali", "version",
+)
+FIELDS_OF_KINDERGARTEN = (
+    "id", "name", "kind", "licenseStatus", "licenseNumber", "capacity", "enrolment", "operator", "province",
+    "county", "address", "phone", "version",
+)
+
+POLICY: dict[str, TypePolicy] = {
+    "Query": TypePolicy(fields={
+        **everyone("me", "node", "provinces"),
+        **only(PARTNER_OFFICE | PARTNER_STAFF, "partners"),
+        **only(KINDERGARTEN_READERS, "kindergartens"),
+        **only(KINDERGARTEN_OFFICE, "kindergartenOperators"),
+        **only(USER_ADMINS, "users"),
+    }),
+    "Mutation": TypePolicy(fields={
+        "login": PUBLIC,
+        **only(PARTNER_LICENSERS, "registerPartner", "addStaffMember"),
+        **only(KINDERGARTEN_OFFICE, "registerKindergartenOperator", "registerKindergarten"),
+        **only(KINDERGARTEN_READERS, "updateKindergarten"),
+        **only(USER_ADMINS, "createUser", "updateUser"),
+    }),
+    # Plumbing: reached only through a field checked above.
+    "PageInfo": TypePolicy(fields=everyone("hasNextPage", "hasPreviousPage", "startCursor", "endCursor")),
+    **{name: TypePolicy(fields=everyone(*PAGE_FIELDS)) for name in (
+        "PartnerConnection", "KindergartenConnection", "KindergartenOperatorConnection", "UserConnection")},
+    **{name: TypePolicy(fields=everyone(*EDGE_FIELDS)) for name in (
+        "PartnerEdge", "KindergartenEdge", "KindergartenOperatorEdge", "UserEdge")},
+    "LoginPayload": TypePolicy(fields=only(PUBLIC, "accessToken", "expiresAt", "user")),
+    "PartnerPayload": TypePolicy(fields=everyone("partner")),
+    "StaffMemberPayload": TypePolicy(fields=everyone("staffMember")),
+    "KindergartenPayload": TypePolicy(fields=everyone("kindergarten")),
+    "KindergartenOperatorPayload": TypePolicy(fields=everyone("kindergartenOperator")),
+    "UserPayload": TypePolicy(fields=everyone("user")),
+    "Node": TypePolicy(fields=everyone("id")),
+    "Viewer": TypePolicy(fields=everyone("user", "role", "scope", "organization")),
+    # Reference data: the map of provinces and counties and the directory of offices are not secret.
+    "Province": TypePolicy(fields=everyone("id", "name", "code", "counties")),
+    "County": TypePolicy(fields=everyone("id", "name", "code", "province")),
+    "Organization": TypePolicy(fields=everyone("id", "name", "province", "county")),
+    "Office": TypePolicy(fields=everyone("id", "tier", "name", "province", "county")),
+    "Partner": TypePolicy(
+        fields={
+            **only(PARTNER_OFFICE | PARTNER_STAFF, *FIELDS_OF_PARTNER),
+            # The staff list (names, degrees) is for the office and the partner's own manager.
+            **only(PARTNER_OFFICE | {Role.PARTNER_MANAGER}, "staff"),
+        },
+        rows=PARTNER_ROWS,
+        row_roles=PARTNER_OFFICE | PARTNER_STAFF,
+    ),
+    "StaffMember": TypePolicy(
+        fields=only(PARTNER_OFFICE | {Role.PARTNER_MANAGER}, "id", "fullName", "position", "degree",
+                    "yearsOfExperience", "isActive", "countsForCaseload"),
+        rows=STAFF_ROWS,
+        row_roles=PARTNER_OFFICE | {Role.PARTNER_MANAGER},
+    ),
+    "KindergartenOperator": TypePolicy(
+        fields=only(KINDERGARTEN_READERS, "id", "name", "province", "county", "phone"),
+        rows=OPERATOR_ROWS,
+        row_roles=KINDERGARTEN_READERS,
+    ),
+    "Kindergarten": TypePolicy(
+        fields=only(KINDERGARTEN_READERS, *FIELDS_OF_KINDERGARTEN),
+        rows=KINDERGARTEN_ROWS,
+        row_roles=KINDERGARTEN_READERS,
+    ),
+    "User": TypePolicy(
+        fields={
+            # The login payload names the user who just logged in, before any token exists.
+            **only(PUBLIC, "id", "username", "fullName", "role"),
+            **everyone("organization", "isActive", "version"),
+        },
+        rows=USER_ROWS,
+        row_roles=USER_ADMINS,
+    ),
+}
+
+# Input fields narrower than the mutation that takes them: only these roles may set them.
+# The kindergarten operator edits its own profile and enrolment; the licence, the capacity it was licensed
+# for and the name on the licence are the office's (seed 002).
+INPUT_FIELDS: dict[str, dict[str, frozenset[Role]]] = {
+    "UpdateKindergartenInput": only(KINDERGARTEN_OFFICE, "name", "kind", "licenseStatus", "licenseNumber",
+                                    "capacity"),  # type: ignore[dict-item]
+}
+
+
+def may_select(role: Role | None, type_name: str, field_name: str) -> bool:
+    """Whether a viewer of `role` (None = no token) may select `type_name.field_name`."""
+    type_policy = POLICY.get(type_name)
+    if type_policy is None:
+        return False
+    allowed = type_policy.fields.get(field_name)
+    if allowed is None:
+        return False
+    if allowed == PUBLIC:
+        return True
+    return role is not None and role in allowed
+
+
+def is_public(type_name: str, field_name: str) -> bool:
+    type_policy = POLICY.get(type_name)
+    return type_policy is not None and type_policy.fields.get(field_name) == PUBLIC
+
+
+def forbidden_input_fields(role: Role, input_type: str, provided: set[str]) -> list[str]:
+    """The provided input fields the role may not set (empty when all are allowed)."""
+    restricted = INPUT_FIELDS.get(input_type, {})
+    return sorted(name for name in provided if name in restricted and role not in restricted[name])
+
+
+def row_scope(type_name: str, role: Role) -> RowScope | None:
+    """The row scope of `type_name` for `role`; None means the type is not row-scoped (reference data).
+
+    A role outside the type's `row_roles` keeps only the `self_user` part of the scope.
+    """
+    type_policy = POLICY[type_name]
+    rows = type_policy.rows
+    if rows is None or role in type_policy.row_roles:
+        return rows
+    return RowScope(self_user=rows.self_user, national=False)
+
+
+def visible(viewer: Viewer | None, type_name: str, model: type[M]) -> QuerySet[M]:
+    """The rows of `model`, shown as GraphQL type `type_name`, that the viewer may reach (rules 1 and 3)."""
+    if viewer is None:
+        return model.filter(NOTHING)
+    rows = row_scope(type_name, viewer.role)
+    if rows is None:
+        return model.all()
+    return visible_rows(viewer, model, rows)

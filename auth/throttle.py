@@ -1,0 +1,55 @@
+"""Login throttling: repeated failures slow down, per username and per client address (issue #2, auth).
+
+After `max_failures` failures inside the window, each further attempt must wait 2^(n - max) seconds since
+the last failure (capped at the window). In-process state: one server process holds it; several processes
+behind a balancer each throttle on their own (see the README).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass
+class _Failures:
+    times: list[float] = field(default_factory=list)
+
+
+class LoginThrottle:
+    def __init__(self, max_failures: int, window_seconds: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.max_failures = max_failures
+        self.window = window_seconds
+        self.clock = clock
+        self._failures: dict[tuple[str, str], _Failures] = {}
+
+    def _recent(self, key: tuple[str, str], now: float) -> list[float]:
+        entry = self._failures.get(key)
+        if entry is None:
+            return []
+        entry.times = [t for t in entry.times if now - t < self.window]
+        if not entry.times:
+            del self._failures[key]
+            return []
+        return entry.times
+
+    def retry_after(self, username: str, address: str) -> int:
+        """Seconds the caller must still wait (0 = may try now)."""
+        now = self.clock()
+        wait = 0.0
+        for key in (("user", username), ("addr", address)):
+            times = self._recent(key, now)
+            excess = len(times) - self.max_failures
+            if excess >= 0:
+                delay = min(float(2 ** excess), float(self.window))
+                wait = max(wait, times[-1] + delay - now)
+        return int(wait) + (1 if wait > int(wait) else 0)
+
+    def failed(self, username: str, address: str) -> None:
+        now = self.clock()
+        for key in (("user", username), ("addr", address)):
+            self._failures.setdefault(key, _Failures()).times.append(now)
+
+    def succeeded(self, username: str) -> None:
+        self._failures.pop(("user", username), None)

@@ -1,0 +1,8 @@
+"""Tortoise models, one module per aggregate. They know nothing of GraphQL or of the service."""
+
+MODEL_MODULES = [
+    "models.geography",
+    "models.organizations",
+    "models.users",
+    "models.kindergartens",
+]

@@ -1,0 +1,69 @@
+"""The GraphQL schema: the areas' queries and mutations joined, with the extensions every request runs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.tools import merge_types
+
+from schema.errors import ContractErrors
+from schema.kindergartens.mutations import KindergartenMutations
+from schema.kindergartens.queries import KindergartenQueries
+from schema.kindergartens.types import Kindergarten
+from schema.node import Node, from_global_id
+from schema.organizations.mutations import OrganizationMutations
+from schema.organizations.queries import OrganizationQueries
+from schema.organizations.types import County, KindergartenOperator, Office, Partner, Province, StaffMember
+from schema.permissions import PolicyGuard
+from schema.scalars import SCALAR_OVERRIDES
+from schema.sources import SOURCES
+from schema.users.mutations import UserMutations
+from schema.users.queries import UserQueries
+from schema.users.types import User
+
+
+@strawberry.type
+class NodeQueries:
+    @strawberry.field(description="Any object by its global ID; null when absent or outside your slice.")
+    async def node(self, info: strawberry.Info, id: strawberry.ID) -> Node | None:
+        type_name, pk = from_global_id(id)
+        if type_name not in SOURCES:
+            return None
+        return await info.context.loaders.load(type_name, pk)
+
+
+Query = merge_types("Query", (UserQueries, NodeQueries, OrganizationQueries, KindergartenQueries))
+Mutation = merge_types("Mutation", (UserMutations, OrganizationMutations, KindergartenMutations))
+
+NODE_TYPES = (Province, County, Office, Partner, StaffMember, KindergartenOperator, Kindergarten, User)
+
+
+class WelfareSchema(strawberry.Schema):
+    def process_errors(self, errors: list[Any], execution_context: Any = None) -> None:
+        """Errors are logged once, by ContractErrors, and only the unexpected ones."""
+
+
+def build_schema(*, introspection: bool = True, max_depth: int = 12, max_aliases: int = 30,
+                 max_tokens: int = 2000) -> strawberry.Schema:
+    extensions: list[Any] = [
+        ContractErrors,
+        lambda: MaxTokensLimiter(max_token_count=max_tokens),
+        lambda: ParserCache(maxsize=512),
+        lambda: ValidationCache(maxsize=512),
+        lambda: QueryDepthLimiter(max_depth=max_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
+        PolicyGuard,
+    ]
+    if not introspection:
+        extensions.append(DisableIntrospection)
+    return WelfareSchema(query=Query, mutation=Mutation, types=NODE_TYPES, extensions=extensions,
+                         scalar_overrides=SCALAR_OVERRIDES)

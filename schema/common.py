@@ -1,0 +1,80 @@
+"""Small pieces every area's resolvers share: the viewer, scoped look-ups, versions, input-field policy."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import strawberry
+from tortoise.queryset import QuerySet
+
+from auth.policy import forbidden_input_fields
+from auth.roles import Viewer
+from rules.jalali import to_jalali
+from rules.persian import normalise_search, normalise_text
+from schema.errors import BadUserInput, Forbidden, NotFound, StaleVersion, Unauthenticated
+from schema.node import expect_id
+from schema.sources import source_rows
+
+
+def viewer_of(info: strawberry.Info) -> Viewer:
+    viewer = info.context.viewer
+    if viewer is None:  # the policy guard refuses such requests first; this is the second wall
+        raise Unauthenticated()
+    return viewer
+
+
+def rows(info: strawberry.Info, type_name: str) -> QuerySet[Any]:
+    """The rows the viewer may reach as `type_name` (the scope builder, through schema/sources.py)."""
+    return source_rows(info.context.viewer, type_name)
+
+
+async def get_visible(info: strawberry.Info, type_name: str, global_id: str, field: str) -> Any:
+    """The object an input names by ID, or NOT_FOUND — alike for absent and out-of-slice (ACCESS.md rule 3, 4)."""
+    pk = expect_id(global_id, type_name, field)
+    found = await rows(info, type_name).get_or_none(id=pk)
+    if found is None:
+        raise NotFound(field=field)
+    return found
+
+
+def check_version(obj: Any, version: int) -> None:
+    """Optimistic concurrency: the client sends the version it read (CONTRACT.md, conventions)."""
+    if obj.version != version:
+        raise StaleVersion()
+
+
+def check_input_fields(info: strawberry.Info, input_type: str, data: Any) -> None:
+    """FORBIDDEN when the input sets a field the policy reserves for other roles (auth/policy.INPUT_FIELDS)."""
+    provided = {
+        f.graphql_name or _camel(f.python_name)
+        for f in data.__strawberry_definition__.fields
+        if getattr(data, f.python_name) is not strawberry.UNSET
+    }
+    denied = forbidden_input_fields(viewer_of(info).role, input_type, provided)
+    if denied:
+        raise Forbidden(", ".join(f"{input_type}.{name}" for name in denied))
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def clean_name(value: str, field: str, max_length: int = 200) -> tuple[str, str]:
+    """A person's or organisation's name, normalised (CONTRACT.md), with its search form."""
+    text = normalise_text(value)
+    if not text:
+        raise BadUserInput(f"{field} must not be empty.", f"{field} نباید خالی باشد.", field=field)
+    if len(text) > max_length:
+        raise BadUserInput(f"{field} is longer than {max_length} characters.",
+                           f"{field} بیش از {max_length} نویسه است.", field=field)
+    return text, normalise_search(text)
+
+
+def jalali(value: datetime.date | None) -> str | None:
+    return to_jalali(value) if value is not None else None
+
+
+def given(value: Any) -> bool:
+    return value is not strawberry.UNSET and value is not None

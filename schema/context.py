@@ -1,0 +1,25 @@
+"""What a resolver may read of the request it serves: the viewer, the loaders, the request ID."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from auth.roles import Viewer
+    from schema.loaders import Loaders
+
+
+@dataclass
+class Context:
+    """Per request. `viewer` is None for a request without a valid token."""
+
+    request: Any
+    response: Any
+    request_id: str
+    client_address: str
+    viewer: Viewer | None
+    token_error: bool
+    loaders: Loaders
+    services: Any
+    extra: dict[str, Any] = field(default_factory=dict)

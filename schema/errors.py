@@ -1,0 +1,129 @@
+"""The contract's errors (CONTRACT.md, conventions): a code, an English message, a Persian one.
+
+Anything else that escapes a resolver is masked as INTERNAL with the request ID; its details go to the log.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+
+from rules.errors import RuleInputError, RuleViolation
+
+log = logging.getLogger("welfare_api.errors")
+
+CODES = frozenset({
+    "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "BAD_USER_INPUT", "CONFLICT", "QUOTA_EXCEEDED",
+    "RULE_VIOLATION", "QUERY_TOO_COMPLEX", "RATE_LIMITED", "INTERNAL",
+})
+
+
+class ApiError(Exception):
+    """An error the client is meant to read: `code` from the contract, messages in English and Persian."""
+
+    code = "INTERNAL"
+
+    def __init__(self, message_en: str, message_fa: str, **extensions: Any) -> None:
+        super().__init__(message_en)
+        self.message_en = message_en
+        self.message_fa = message_fa
+        self.extensions = {k: v for k, v in extensions.items() if v is not None}
+
+
+class Unauthenticated(ApiError):
+    code = "UNAUTHENTICATED"
+
+    def __init__(self) -> None:
+        super().__init__("A valid access token is required.", "برای این درخواست توکن دسترسی معتبر لازم است.")
+
+
+class Forbidden(ApiError):
+    code = "FORBIDDEN"
+
+    def __init__(self, what: str | None = None) -> None:
+        detail = f": {what}" if what else ""
+        super().__init__(f"You may not do this{detail}.", f"شما مجاز به این کار نیستید{detail}.")
+
+
+class NotFound(ApiError):
+    """Absent and out-of-slice look the same (ACCESS.md rule 3): the message never says which."""
+
+    code = "NOT_FOUND"
+
+    def __init__(self, field: str | None = None) -> None:
+        super().__init__("No such object.", "چنین موردی یافت نشد.", field=field)
+
+
+class BadUserInput(ApiError):
+    code = "BAD_USER_INPUT"
+
+    def __init__(self, message_en: str, message_fa: str, field: str | None = None) -> None:
+        super().__init__(message_en, message_fa, field=field)
+
+
+class Conflict(ApiError):
+    code = "CONFLICT"
+
+
+class StaleVersion(Conflict):
+    def __init__(self) -> None:
+        super().__init__("Someone else changed this object; reload it and try again.",
+                         "این مورد را کس دیگری تغییر داده است؛ دوباره بارگذاری و تلاش کنید.", field="version")
+
+
+class RateLimited(ApiError):
+    code = "RATE_LIMITED"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"Too many failed attempts; try again in {retry_after} s.",
+                         f"تلاش‌های ناموفق بیش از حد؛ {retry_after} ثانیه دیگر دوباره تلاش کنید.",
+                         retryAfter=retry_after)
+
+
+class QueryTooComplex(ApiError):
+    code = "QUERY_TOO_COMPLEX"
+
+
+_COMPLEXITY = re.compile(r"exceeds maximum operation depth|aliases found|Document contains more than \d+ tokens")
+
+
+def _formatted(error: GraphQLError, code: str, message_en: str, message_fa: str, **ext: Any) -> GraphQLError:
+    extensions = {"code": code, "messageFa": message_fa, **{k: v for k, v in ext.items() if v is not None}}
+    return GraphQLError(message_en, nodes=error.nodes, source=error.source, positions=error.positions,
+                        path=error.path, original_error=None, extensions=extensions)
+
+
+def present_error(error: GraphQLError, request_id: str) -> GraphQLError:
+    """Turn any error of a result into one the contract allows, masking the unexpected."""
+    original = error.original_error
+    if isinstance(original, ApiError):
+        return _formatted(error, original.code, original.message_en, original.message_fa, **original.extensions)
+    if isinstance(original, RuleInputError):
+        return _formatted(error, "BAD_USER_INPUT", original.message_en, original.message_fa, field=original.field)
+    if isinstance(original, RuleViolation):
+        return _formatted(error, "RULE_VIOLATION", original.message_en, original.message_fa, rule=original.rule)
+    if original is None:
+        if _COMPLEXITY.search(error.message):
+            return _formatted(error, "QUERY_TOO_COMPLEX", f"The query is too complex: {error.message}",
+                              "پرس‌وجو بیش از حد پیچیده است.")
+        # Syntax and validation errors: the client's document is at fault; its text is safe to show.
+        return _formatted(error, "BAD_USER_INPUT", error.message, "درخواست نامعتبر است.")
+    log.error("unexpected error in request %s at %s", request_id, error.path, exc_info=original)
+    return _formatted(error, "INTERNAL", f"Internal error; quote request {request_id}.",
+                      f"خطای داخلی؛ شناسه درخواست را گزارش کنید: {request_id}", requestId=request_id)
+
+
+class ContractErrors(SchemaExtension):
+    """Rewrites every error of a result into the contract's form (and masks the unexpected)."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if result is not None and getattr(result, "errors", None):
+            request_id = getattr(self.execution_context.context, "request_id", "-")
+            result.errors = [present_error(e, request_id) for e in result.errors]

@@ -1,0 +1,1 @@
+"""Kindergartens licensed by the office and their operators (seed 002)."""

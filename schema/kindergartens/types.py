@@ -1,0 +1,44 @@
+"""GraphQL types of the kindergartens area."""
+
+from __future__ import annotations
+
+import strawberry
+
+from models.kindergartens import Kindergarten as KindergartenRow
+from schema.enums import KindergartenKind, LicenseStatus
+from schema.node import Node, to_global_id
+from schema.organizations.types import County, KindergartenOperator, Province
+
+
+@strawberry.type(description="A kindergarten (مهد کودک) licensed by the office, of one of the eight kinds of seed 002.")
+class Kindergarten(Node):
+    name: str = strawberry.field(description="Name in Persian.")
+    kind: KindergartenKind = strawberry.field(description="One of the eight kinds (seed 002).")
+    license_status: LicenseStatus = strawberry.field(
+        description="Principal approval, then activity licence; may be suspended or dissolved.")
+    license_number: str | None = strawberry.field(description="Activity licence number, once licensed.")
+    capacity: int = strawberry.field(description="Licensed number of children.")
+    enrolment: int = strawberry.field(description="Children enrolled now (never above capacity).")
+    address: str = strawberry.field(description="Postal address.")
+    phone: str = strawberry.field(description="Telephone.")
+    version: int = strawberry.field(description="Changes with every edit; send it back to update (CONFLICT if stale).")
+
+    @strawberry.field(description="Opaque global ID.")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(to_global_id("Kindergarten", self.id))
+
+    @strawberry.field(description="Who runs it; null if outside your slice.")
+    async def operator(self, info: strawberry.Info) -> KindergartenOperator | None:
+        return await info.context.loaders.load("KindergartenOperator", self.operator_id)
+
+    @strawberry.field(description="The province it is in.")
+    async def province(self, info: strawberry.Info) -> Province | None:
+        return await info.context.loaders.load("Province", self.province_id)
+
+    @strawberry.field(description="The county it is in.")
+    async def county(self, info: strawberry.Info) -> County | None:
+        return await info.context.loaders.load("County", self.county_id)
+
+    @classmethod
+    def is_type_of(cls, obj: object, _info: object) -> bool:
+        return isinstance(obj, KindergartenRow)

@@ -1,0 +1,37 @@
+"""DataLoaders for nested fields. Every batch goes through the scope builder (schema/sources.source_rows), so
+a nested object outside the viewer's slice loads as null, exactly as a direct lookup would."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from strawberry.dataloader import DataLoader
+
+from auth.roles import Viewer
+from schema.sources import source_rows
+
+
+class Loaders:
+    """The loaders of one request, created on first use."""
+
+    def __init__(self, viewer: Viewer | None) -> None:
+        self.viewer = viewer
+        self._by_id: dict[str, DataLoader[int, Any]] = {}
+
+    def by_id(self, type_name: str) -> DataLoader[int, Any]:
+        """Rows shown as `type_name`, by primary key; None where absent or out of slice."""
+        loader = self._by_id.get(type_name)
+        if loader is None:
+            async def load(keys: Sequence[int]) -> list[Any]:
+                rows = await source_rows(self.viewer, type_name).filter(id__in=list(keys))
+                found = {row.pk: row for row in rows}
+                return [found.get(key) for key in keys]
+
+            loader = self._by_id[type_name] = DataLoader(load_fn=load)
+        return loader
+
+    async def load(self, type_name: str, pk: int | None) -> Any:
+        if pk is None:
+            return None
+        return await self.by_id(type_name).load(pk)

@@ -1,0 +1,1 @@
+"""Provinces, counties, offices, partners and their staff."""

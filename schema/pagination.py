@@ -1,0 +1,103 @@
+"""Relay connections with keyset cursors (CONTRACT.md: `first` default 50, max 200; more is an error)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any, Generic, TypeVar
+
+import strawberry
+from tortoise.queryset import QuerySet
+
+from schema.errors import BadUserInput
+
+DEFAULT_PAGE = 50
+MAX_PAGE = 200
+
+T = TypeVar("T")
+
+
+@strawberry.type(description="Where a page stands in its list.")
+class PageInfo:
+    has_next_page: bool = strawberry.field(description="More items follow this page.")
+    has_previous_page: bool = strawberry.field(description="Items precede this page.")
+    start_cursor: str | None = strawberry.field(description="Cursor of the first item of the page.")
+    end_cursor: str | None = strawberry.field(description="Cursor of the last item; pass it as `after`.")
+
+
+@strawberry.type(description="One item of a page and its cursor.")
+class Edge(Generic[T]):
+    cursor: str = strawberry.field(description="Opaque keyset cursor of this item.")
+    node: T = strawberry.field(description="The item.")
+
+
+@strawberry.type(description="A page of a list (Relay connection, keyset pagination).")
+class Connection(Generic[T]):
+    edges: list[Edge[T]] = strawberry.field(description="The items of this page.")
+    page_info: PageInfo = strawberry.field(description="Where this page stands.")
+    _filtered: strawberry.Private[Any]
+
+    @strawberry.field(description="How many items the whole list holds (within the caller's slice).")
+    async def total_count(self) -> int:
+        return await self._filtered.count()
+
+
+def encode_cursor(pk: int) -> str:
+    return base64.urlsafe_b64encode(f"k:{pk}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, field: str) -> int:
+    try:
+        raw = base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode()).decode()
+        prefix, _, pk = raw.partition(":")
+        if prefix != "k":
+            raise ValueError(cursor)
+        return int(pk)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise BadUserInput(f"Not a valid cursor: {cursor!r}.", "مکان‌نمای صفحه نامعتبر است.", field=field) from None
+
+
+def _page_size(value: int | None, field: str) -> int:
+    if value is None:
+        return DEFAULT_PAGE
+    if value < 0 or value > MAX_PAGE:
+        raise BadUserInput(f"{field} must be between 0 and {MAX_PAGE}.",
+                           f"مقدار {field} باید بین ۰ و {MAX_PAGE} باشد.", field=field)
+    return value
+
+
+async def paginate(
+    filtered: QuerySet[Any],
+    first: int | None = None,
+    after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
+) -> Connection[Any]:
+    """One page of `filtered` in primary-key order, by cursor (never OFFSET)."""
+    if first is not None and last is not None:
+        raise BadUserInput("Pass first or last, not both.", "فقط یکی از first یا last را بفرستید.", field="last")
+    page = filtered
+    if after is not None:
+        page = page.filter(id__gt=decode_cursor(after, "after"))
+    if before is not None:
+        page = page.filter(id__lt=decode_cursor(before, "before"))
+    if last is not None:
+        size = _page_size(last, "last")
+        rows = list(reversed(await page.order_by("-id").limit(size + 1)))
+        has_more = len(rows) > size
+        rows = rows[1:] if has_more else rows
+        has_next, has_previous = before is not None, has_more
+    else:
+        size = _page_size(first, "first")
+        rows = await page.order_by("id").limit(size + 1)
+        has_more = len(rows) > size
+        rows = rows[:size]
+        has_next, has_previous = has_more, after is not None
+    edges = [Edge(cursor=encode_cursor(row.pk), node=row) for row in rows]
+    info = PageInfo(
+        has_next_page=has_next,
+        has_previous_page=has_previous,
+        start_cursor=edges[0].cursor if edges else None,
+        end_cursor=edges[-1].cursor if edges else None,
+    )
+    return Connection(edges=edges, page_info=info, _filtered=filtered)

@@ -1,0 +1,46 @@
+"""Which table, and which rows of it, each GraphQL object type shows.
+
+Every look-up by type — lists, `node`, nested loads — starts here and goes through the scope builder, so a
+`Partner` ID can never fetch an office row, and no type reaches rows outside the viewer's slice.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise.expressions import Q
+from tortoise.models import Model
+from tortoise.queryset import QuerySet
+
+from auth.policy import visible
+from auth.roles import Viewer
+from models.geography import County, Province
+from models.kindergartens import Kindergarten
+from models.organizations import OFFICE_KINDS, PARTNER_KINDS, Organization, OrganizationKind, StaffMember
+from models.users import User
+
+SOURCES: dict[str, tuple[type[Model], Q]] = {
+    "Province": (Province, Q()),
+    "County": (County, Q()),
+    "Office": (Organization, Q(kind__in=list(OFFICE_KINDS))),
+    "Partner": (Organization, Q(kind__in=list(PARTNER_KINDS))),
+    "KindergartenOperator": (Organization, Q(kind=OrganizationKind.KINDERGARTEN_OPERATOR)),
+    "StaffMember": (StaffMember, Q()),
+    "Kindergarten": (Kindergarten, Q()),
+    "User": (User, Q()),
+}
+
+
+def source_rows(viewer: Viewer | None, type_name: str) -> QuerySet[Any]:
+    """The rows the viewer may reach as `type_name`."""
+    model, of_type = SOURCES[type_name]
+    return visible(viewer, type_name, model).filter(of_type)
+
+
+def organization_type(kind: OrganizationKind) -> str:
+    """The GraphQL type an organisation of `kind` is shown as."""
+    if kind in OFFICE_KINDS:
+        return "Office"
+    if kind in PARTNER_KINDS:
+        return "Partner"
+    return "KindergartenOperator"

@@ -1,0 +1,77 @@
+"""GraphQL types of the users area."""
+
+from __future__ import annotations
+
+import datetime
+
+import strawberry
+
+from auth.roles import Scope as ScopeEnum
+from models.organizations import Organization, OrganizationKind
+from models.users import User as UserRow
+from schema.enums import Role
+from schema.node import Node, to_global_id
+from schema.organizations.types import OrganizationInterface
+from schema.sources import organization_type
+
+Scope = strawberry.enum(ScopeEnum, description="How far a viewer's rows reach (ACCESS.md).")
+for _value in Scope.__strawberry_definition__.values:  # type: ignore[attr-defined]
+    _value.description = {
+        "NATIONAL": "«کشوری» — every row.",
+        "PROVINCE": "«استانی» — rows of the viewer's province.",
+        "COUNTY": "«شهرستانی» — rows of the viewer's county.",
+        "OWN_ORGANIZATION": "«سازمان خود» — rows of the viewer's own organisation.",
+        "OWN_ASSIGNMENT": "«پرونده‌های ارجاعی به خود» — only files assigned to the viewer.",
+    }[_value.name]
+
+
+async def _organization(info: strawberry.Info, organization_id: int) -> Organization | None:
+    """The organisation, shown as whichever type its kind is, through that type's scope."""
+    kind = await Organization.filter(id=organization_id).values_list("kind", flat=True)
+    if not kind:
+        return None
+    return await info.context.loaders.load(organization_type(OrganizationKind(kind[0])), organization_id)
+
+
+@strawberry.type(description="A user: one person, one organisation, one role there.")
+class User(Node):
+    username: str = strawberry.field(description="Login name.")
+    full_name: str = strawberry.field(description="Full name.")
+    role: Role = strawberry.field(description="Role in the organisation.")
+    is_active: bool = strawberry.field(description="A deactivated user can no longer log in or use a token.")
+    version: int = strawberry.field(description="Changes with every edit; send it back to update (CONFLICT if stale).")
+
+    @strawberry.field(description="Opaque global ID.")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(to_global_id("User", self.id))
+
+    @strawberry.field(description="The organisation the user belongs to; null if outside your slice.")
+    async def organization(self, info: strawberry.Info) -> OrganizationInterface | None:
+        return await _organization(info, self.organization_id)
+
+    @classmethod
+    def is_type_of(cls, obj: object, _info: object) -> bool:
+        return isinstance(obj, UserRow)
+
+
+@strawberry.type(description="Who you are: your user, role, organisation and the reach of your rows.")
+class Viewer:
+    role: Role = strawberry.field(description="Your role.")
+    scope: Scope = strawberry.field(description="How far your rows reach.")
+    _user_id: strawberry.Private[int]
+    _organization_id: strawberry.Private[int]
+
+    @strawberry.field(description="Your user.")
+    async def user(self, info: strawberry.Info) -> User:
+        return await info.context.loaders.load("User", self._user_id)
+
+    @strawberry.field(description="Your organisation.")
+    async def organization(self, info: strawberry.Info) -> OrganizationInterface | None:
+        return await _organization(info, self._organization_id)
+
+
+@strawberry.type(description="A fresh access token.")
+class LoginPayload:
+    access_token: str = strawberry.field(description="JWT; send it as `Authorization: Bearer <token>`.")
+    expires_at: datetime.datetime = strawberry.field(description="When the token stops working.")
+    user: User = strawberry.field(description="The user who logged in.")
