@@ -22,6 +22,7 @@ from auth.throttle import LoginThrottle
 from auth.tokens import InvalidToken, token_service_from_settings
 from schema import build_schema
 from schema.context import Context
+from schema.errors import present_error
 from schema.loaders import Loaders
 from schema.services import Services
 
@@ -57,6 +58,16 @@ class WelfareGraphQL(GraphQL):
         )
 
 
+    async def process_result(self, request: Request, result: Any) -> Any:  # type: ignore[override]
+        """Every error leaves in the contract's form (code, English and Persian messages); the unexpected are
+        masked as INTERNAL with the request ID. Done here so that errors raised before execution (syntax,
+        token limits) are covered too."""
+        if result.errors:
+            request_id = request.scope.get("state", {}).get("request_id", "-")
+            result.errors = [present_error(error, request_id) for error in result.errors]
+        return await super().process_result(request, result)
+
+
 async def healthz(_: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
@@ -87,8 +98,12 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
             viewers=ViewerCache(settings.user_cache_seconds),
             demo_mode=settings.demo_mode,
         )
-        async with db.connected(url):
-            yield
+        try:
+            async with db.connected(url):
+                yield
+        finally:
+            # uvicorn re-raises SIGTERM after shutdown, so atexit hooks never run: stop the embedded server here.
+            db.stop_embedded_postgres()
 
     return Starlette(
         routes=[

@@ -82,8 +82,9 @@ def cmd_schema(_: argparse.Namespace) -> int:
 def cmd_create_user(args: argparse.Namespace) -> int:
     from auth.passwords import hash_password
     from auth.roles import Role, role_fits_organization
-    from models.organizations import Organization
+    from models.organizations import Organization, OrganizationKind
     from models.users import User
+    from rules.persian import normalise_search
 
     settings = _settings(args)
     password = sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else getpass.getpass("Password: ")
@@ -95,7 +96,15 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     async def create() -> int:
         url = await _prepared_database(settings)
         async with db.connected(url):
-            organization = await Organization.get_or_none(id=args.organization)
+            if args.organization is None and role is Role.NATIONAL_ADMIN:
+                # The first administrator of a fresh installation: the national office is made on demand.
+                organization = await Organization.filter(kind=OrganizationKind.NATIONAL_OFFICE).first()
+                if organization is None:
+                    name = "ستاد سازمان بهزیستی کشور"
+                    organization = await Organization.create(kind=OrganizationKind.NATIONAL_OFFICE, name=name,
+                                                             name_search=normalise_search(name))
+            else:
+                organization = await Organization.get_or_none(id=args.organization)
             if organization is None:
                 print(f"no organisation {args.organization}", file=sys.stderr)
                 return 2
@@ -133,7 +142,8 @@ def main(argv: list[str] | None = None) -> int:
     create_user.add_argument("--role", required=True, choices=[
         "NATIONAL_ADMIN", "PROVINCE_OFFICER", "COUNTY_OFFICER", "SUPERVISOR", "PARTNER_MANAGER", "PARTNER_WORKER",
         "KINDERGARTEN_OPERATOR", "AUDITOR"])
-    create_user.add_argument("--organization", required=True, type=int, help="organisation number")
+    create_user.add_argument("--organization", type=int,
+                             help="organisation number (omit for the first NATIONAL_ADMIN: the national office)")
     create_user.add_argument("--full-name")
     create_user.set_defaults(func=cmd_create_user)
 

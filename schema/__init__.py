@@ -15,7 +15,6 @@ from strawberry.extensions import (
 )
 from strawberry.tools import merge_types
 
-from schema.errors import ContractErrors
 from schema.kindergartens.mutations import KindergartenMutations
 from schema.kindergartens.queries import KindergartenQueries
 from schema.kindergartens.types import Kindergarten
@@ -49,13 +48,12 @@ NODE_TYPES = (Province, County, Office, Partner, StaffMember, KindergartenOperat
 
 class WelfareSchema(strawberry.Schema):
     def process_errors(self, errors: list[Any], execution_context: Any = None) -> None:
-        """Errors are logged once, by ContractErrors, and only the unexpected ones."""
+        """Errors are logged once, by schema.errors.present_error, and only the unexpected ones."""
 
 
 def build_schema(*, introspection: bool = True, max_depth: int = 12, max_aliases: int = 30,
                  max_tokens: int = 2000) -> strawberry.Schema:
     extensions: list[Any] = [
-        ContractErrors,
         lambda: MaxTokensLimiter(max_token_count=max_tokens),
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),

@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
 from typing import Any
 
 from graphql import GraphQLError
-from strawberry.extensions import SchemaExtension
 
 from rules.errors import RuleInputError, RuleViolation
 
@@ -116,14 +114,3 @@ def present_error(error: GraphQLError, request_id: str) -> GraphQLError:
     log.error("unexpected error in request %s at %s", request_id, error.path, exc_info=original)
     return _formatted(error, "INTERNAL", f"Internal error; quote request {request_id}.",
                       f"خطای داخلی؛ شناسه درخواست را گزارش کنید: {request_id}", requestId=request_id)
-
-
-class ContractErrors(SchemaExtension):
-    """Rewrites every error of a result into the contract's form (and masks the unexpected)."""
-
-    def on_operation(self) -> Iterator[None]:
-        yield
-        result = self.execution_context.result
-        if result is not None and getattr(result, "errors", None):
-            request_id = getattr(self.execution_context.context, "request_id", "-")
-            result.errors = [present_error(e, request_id) for e in result.errors]

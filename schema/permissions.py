@@ -26,7 +26,7 @@ class _FieldCollector(Visitor):
     def enter_field(self, node: FieldNode, *_: object) -> None:
         name = node.name.value
         parent = self.type_info.get_parent_type()
-        if parent is None or name.startswith("__"):
+        if parent is None or name.startswith("__") or parent.name.startswith("__"):
             return  # unknown fields fail validation; introspection is governed by its own switch
         self.fields.append((parent.name, name, node))
 

@@ -1,0 +1,86 @@
+"""The GraphQL surface (issue #2): complexity limits, error masking, probes, introspection and GraphiQL."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from api.app import create_app
+from tests.conftest import error_code
+
+
+async def test_query_depth_is_limited(api):
+    deep = "{ provinces { " + "counties { province { " * 7 + "name" + " } }" * 7 + " } }"
+    assert error_code(await api.as_user("admin", deep)) == "QUERY_TOO_COMPLEX"
+
+
+async def test_alias_count_is_limited(api):
+    many = "{ " + " ".join(f"a{i}: me {{ role }}" for i in range(40)) + " }"
+    assert error_code(await api.as_user("admin", many)) == "QUERY_TOO_COMPLEX"
+
+
+async def test_token_count_is_limited(api):
+    huge = "{ me { " + " ".join("role" for _ in range(2500)) + " } }"
+    assert error_code(await api.as_user("admin", huge)) == "QUERY_TOO_COMPLEX"
+
+
+async def test_syntax_error_is_bad_user_input_with_persian_message(api):
+    result = await api.as_user("admin", "{ me { role ")
+    assert error_code(result) == "BAD_USER_INPUT"
+    assert result["errors"][0]["extensions"]["messageFa"]
+
+
+async def test_unexpected_errors_are_masked_with_the_request_id(api, monkeypatch):
+    import schema.users.queries as user_queries
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("connection string postgres://secret@db")
+
+    monkeypatch.setattr(user_queries, "rows", broken)
+    response = await api.client.post("/graphql", json={"query": "{ users { totalCount } }"},
+                                     headers={"authorization": f"Bearer {await api.token('admin')}",
+                                              "x-request-id": "req-12345678"})
+    body = response.json()
+    assert body["errors"][0]["extensions"]["code"] == "INTERNAL"
+    assert body["errors"][0]["extensions"]["requestId"] == "req-12345678"
+    assert "secret" not in response.text
+    assert response.headers["x-request-id"] == "req-12345678"
+
+
+async def test_forbidden_names_the_fields_and_runs_nothing(api):
+    result = await api.as_user("clinic.worker1", "{ me { role } users { totalCount } }")
+    assert error_code(result) == "FORBIDDEN"
+    assert "Query.users" in result["errors"][0]["message"]
+    assert result["data"] is None
+
+
+async def test_health_and_readiness_probes(api):
+    assert (await api.client.get("/healthz")).json() == {"status": "ok"}
+    ready = await api.client.get("/readyz")
+    assert ready.status_code == 200 and ready.json() == {"status": "ready"}
+
+
+async def test_graphiql_and_introspection_are_on_in_development(api):
+    page = await api.client.get("/graphql", headers={"accept": "text/html"})
+    assert page.status_code == 200 and "graphiql" in page.text.lower()
+    data = await api.ok("admin", "{ __schema { queryType { name } } }")
+    assert data["__schema"]["queryType"]["name"] == "Query"
+
+
+@pytest.fixture
+async def production_api(settings, database_url):
+    app = create_app(settings.model_copy(update={"environment": "production"}), database_url=database_url,
+                     apply_migrations=False)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            from tests.conftest import Api
+
+            yield Api(client)
+
+
+async def test_graphiql_and_introspection_are_off_in_production(production_api):
+    page = await production_api.client.get("/graphql", headers={"accept": "text/html"})
+    assert "graphiql" not in page.text.lower()
+    result = await production_api.as_user("admin", "{ __schema { queryType { name } } }")
+    assert result.get("errors"), result

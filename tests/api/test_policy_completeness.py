@@ -1,0 +1,43 @@
+"""ACCESS.md rule 5: every field and mutation of the schema has a declared policy; default deny."""
+
+from __future__ import annotations
+
+from graphql import GraphQLInterfaceType, GraphQLObjectType
+
+from auth.policy import INPUT_FIELDS, POLICY, may_select
+from auth.roles import ALL_ROLES
+from schema import build_schema
+
+
+def schema_fields() -> set[tuple[str, str]]:
+    graphql_schema = build_schema()._schema
+    found = set()
+    for name, graphql_type in graphql_schema.type_map.items():
+        if name.startswith("__") or not isinstance(graphql_type, GraphQLObjectType | GraphQLInterfaceType):
+            continue
+        found.update((name, field) for field in graphql_type.fields)
+    return found
+
+
+def test_every_field_and_mutation_has_a_policy():
+    missing = sorted(f"{t}.{f}" for t, f in schema_fields() if t not in POLICY or f not in POLICY[t].fields)
+    assert not missing, f"fields without a declared policy: {missing}"
+
+
+def test_policy_names_no_field_the_schema_lacks():
+    """A stale entry would hide a rename: the table and the schema must agree both ways."""
+    fields = schema_fields()
+    stale = sorted(f"{t}.{f}" for t, p in POLICY.items() for f in p.fields if (t, f) not in fields)
+    assert not stale, f"policy entries for fields the schema does not have: {stale}"
+
+
+def test_an_undeclared_field_is_denied_to_every_role():
+    assert not any(may_select(role, "Partner", "notDeclaredAnywhere") for role in ALL_ROLES)
+    assert not any(may_select(role, "NoSuchType", "id") for role in ALL_ROLES)
+    assert not may_select(None, "Query", "partners")
+
+
+def test_restricted_input_fields_exist_in_the_schema():
+    graphql_schema = build_schema()._schema
+    for input_type, fields in INPUT_FIELDS.items():
+        assert set(fields) <= set(graphql_schema.type_map[input_type].fields), input_type

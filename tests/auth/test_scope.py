@@ -1,0 +1,61 @@
+"""The scope builder, as pure functions: the same RowScope decides reads (filters) and writes (within_scope)."""
+
+from __future__ import annotations
+
+import pytest
+
+from auth.policy import KINDERGARTEN_ROWS, PARTNER_ROWS, USER_ROWS, row_scope
+from auth.roles import Role, Scope, Viewer, viewer_scope
+from auth.scope import NOTHING, scope_filter, within_scope
+from models.organizations import OrganizationKind as K
+
+
+def viewer(role: Role, kind: K, province: int | None = 1, county: int | None = 10, org: int = 100,
+           staff: int | None = None) -> Viewer:
+    return Viewer(user_id=7, username="u", role=role, organization_id=org, organization_kind=kind,
+                  province_id=province, county_id=county, staff_member_id=staff)
+
+
+@pytest.mark.parametrize(("role", "kind", "scope"), [
+    (Role.NATIONAL_ADMIN, K.NATIONAL_OFFICE, Scope.NATIONAL),
+    (Role.PROVINCE_OFFICER, K.PROVINCE_OFFICE, Scope.PROVINCE),
+    (Role.COUNTY_OFFICER, K.COUNTY_OFFICE, Scope.COUNTY),
+    (Role.SUPERVISOR, K.COUNTY_OFFICE, Scope.COUNTY),
+    (Role.SUPERVISOR, K.PROVINCE_OFFICE, Scope.PROVINCE),
+    (Role.AUDITOR, K.PROVINCE_OFFICE, Scope.PROVINCE),
+    (Role.PARTNER_MANAGER, K.CLINIC, Scope.OWN_ORGANIZATION),
+    (Role.PARTNER_WORKER, K.CLINIC, Scope.OWN_ASSIGNMENT),
+    (Role.KINDERGARTEN_OPERATOR, K.KINDERGARTEN_OPERATOR, Scope.OWN_ORGANIZATION),
+])
+def test_viewer_scope(role, kind, scope):
+    assert viewer_scope(role, kind) is scope
+
+
+@pytest.mark.parametrize(("who", "row", "expected"), [
+    (viewer(Role.COUNTY_OFFICER, K.COUNTY_OFFICE), {"province_id": 1, "county_id": 10}, True),
+    (viewer(Role.COUNTY_OFFICER, K.COUNTY_OFFICE), {"province_id": 1, "county_id": 11}, False),
+    (viewer(Role.PROVINCE_OFFICER, K.PROVINCE_OFFICE), {"province_id": 1, "county_id": 11}, True),
+    (viewer(Role.PROVINCE_OFFICER, K.PROVINCE_OFFICE), {"province_id": 2, "county_id": 20}, False),
+    (viewer(Role.PARTNER_MANAGER, K.CLINIC), {"id": 100, "province_id": 1, "county_id": 10}, True),
+    (viewer(Role.PARTNER_MANAGER, K.CLINIC), {"id": 101, "province_id": 1, "county_id": 10}, False),
+    (viewer(Role.PARTNER_WORKER, K.CLINIC), {"id": 100}, True),
+    (viewer(Role.PARTNER_WORKER, K.CLINIC), {"id": 101}, False),
+])
+def test_within_scope_matches_the_partner_rows(who, row, expected):
+    assert within_scope(who, PARTNER_ROWS, row) is expected
+
+
+def test_an_office_with_no_county_reaches_no_county_rows():
+    lost = viewer(Role.COUNTY_OFFICER, K.COUNTY_OFFICE, county=None)
+    assert scope_filter(lost, KINDERGARTEN_ROWS) is NOTHING
+    assert not within_scope(lost, KINDERGARTEN_ROWS, {"county_id": None})
+
+
+def test_roles_outside_the_row_roles_reach_only_themselves():
+    worker = viewer(Role.PARTNER_WORKER, K.CLINIC)
+    assert row_scope("Kindergarten", Role.PARTNER_WORKER).county is None
+    users = row_scope("User", Role.PARTNER_WORKER)
+    assert within_scope(worker, users, {"id": 7})
+    assert not within_scope(worker, users, {"id": 8, "organization__county_id": 10})
+    assert within_scope(viewer(Role.COUNTY_OFFICER, K.COUNTY_OFFICE), USER_ROWS,
+                        {"id": 8, "organization__county_id": 10})
