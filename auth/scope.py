@@ -17,6 +17,7 @@ from tortoise.queryset import QuerySet
 from auth.roles import Scope, Viewer
 
 NOTHING = Q(pk__isnull=True)
+EVERYTHING = Q()
 M = TypeVar("M", bound=Model)
 
 
@@ -43,7 +44,8 @@ def scope_filter(viewer: Viewer, rows: RowScope) -> Q:
     """The filter that keeps exactly the rows of `rows`' table the viewer may reach."""
     scope = viewer.scope
     condition = _scope_condition(viewer, scope, rows)
-    if rows.self_user:
+    if rows.self_user and condition is not EVERYTHING:
+        # Tortoise drops an empty Q() inside an OR, so "everything or own" must stay "everything".
         own = Q(**{rows.self_user: viewer.user_id})
         return own if condition is NOTHING else (condition | own)
     return condition
@@ -51,7 +53,7 @@ def scope_filter(viewer: Viewer, rows: RowScope) -> Q:
 
 def _scope_condition(viewer: Viewer, scope: Scope, rows: RowScope) -> Q:
     if scope is Scope.NATIONAL:
-        return Q() if rows.national else NOTHING
+        return EVERYTHING if rows.national else NOTHING
     if scope is Scope.PROVINCE:
         return _equals(rows.province, viewer.province_id)
     if scope is Scope.COUNTY:

@@ -46,10 +46,26 @@ class LoginThrottle:
                 wait = max(wait, times[-1] + delay - now)
         return int(wait) + (1 if wait > int(wait) else 0)
 
-    def failed(self, username: str, address: str) -> None:
+    def begin(self, username: str, address: str) -> tuple[int, float | None]:
+        """Start an attempt: (seconds to wait, None) when throttled, else (0, mark).
+
+        The attempt counts as a failure from the start, until `succeeded` takes it back, so that a burst of
+        concurrent guesses cannot all pass the check before any of them has failed.
+        """
+        wait = self.retry_after(username, address)
+        if wait > 0:
+            return wait, None
+        return 0, self.failed(username, address)
+
+    def failed(self, username: str, address: str) -> float:
         now = self.clock()
         for key in (("user", username), ("addr", address)):
             self._failures.setdefault(key, _Failures()).times.append(now)
+        return now
 
-    def succeeded(self, username: str) -> None:
+    def succeeded(self, username: str, address: str | None = None, mark: float | None = None) -> None:
+        """A right password: the username starts afresh; the address loses only this attempt's mark."""
         self._failures.pop(("user", username), None)
+        entry = self._failures.get(("addr", address)) if address is not None else None
+        if entry is not None and mark is not None and mark in entry.times:
+            entry.times.remove(mark)

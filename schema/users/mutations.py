@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 import strawberry
@@ -24,6 +25,7 @@ from schema.users.types import LoginPayload, User
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 MIN_PASSWORD = 10
+MAX_PASSWORD = 256  # bounds the cost of hashing what a caller sends
 
 
 @strawberry.input(description="Credentials.")
@@ -60,6 +62,9 @@ class UserPayload:
 
 
 def _check_password(password: str) -> None:
+    if len(password) > MAX_PASSWORD:
+        raise BadUserInput(f"The password may have at most {MAX_PASSWORD} characters.",
+                           f"گذرواژه حداکثر {MAX_PASSWORD} نویسه است.", field="password")
     if len(password) < MIN_PASSWORD:
         raise BadUserInput(f"The password needs at least {MIN_PASSWORD} characters.",
                            f"گذرواژه باید دست‌کم {MIN_PASSWORD} نویسه باشد.", field="password")
@@ -97,15 +102,17 @@ class UserMutations:
         services = info.context.services
         username = input.username.strip().lower()
         address = info.context.client_address
-        wait = services.throttle.retry_after(username, address)
+        # The attempt counts as a failure from here on (concurrent guesses see it) until the password proves right.
+        if len(input.password) > MAX_PASSWORD:
+            raise BadUserInput("Wrong username or password.", "نام کاربری یا گذرواژه نادرست است.", field="password")
+        wait, mark = services.throttle.begin(username, address)
         if wait > 0:
             raise RateLimited(wait)
         user = await UserRow.get_or_none(username=username)
         usable = user is not None and user.is_active and (services.demo_mode or not user.is_demo)
-        if not verify_password(user.password_hash if usable else None, input.password):
-            services.throttle.failed(username, address)
+        if not await asyncio.to_thread(verify_password, user.password_hash if usable else None, input.password):
             raise BadUserInput("Wrong username or password.", "نام کاربری یا گذرواژه نادرست است.", field="password")
-        services.throttle.succeeded(username)
+        services.throttle.succeeded(username, address, mark)
         issued = services.tokens.issue(user.username)
         return LoginPayload(access_token=issued.token, expires_at=issued.expires_at, user=user)
 
@@ -132,7 +139,8 @@ class UserMutations:
                                    "پرونده کارکنان باید از همان مؤسسه باشد.", field="staffMemberId")
             staff_member_id = staff.id
         try:
-            user = await UserRow.create(username=username, password_hash=hash_password(input.password),
+            password_hash = await asyncio.to_thread(hash_password, input.password)
+            user = await UserRow.create(username=username, password_hash=password_hash,
                                         full_name=full_name, role=role, organization_id=organization.id,
                                         staff_member_id=staff_member_id)
         except IntegrityError:
@@ -164,7 +172,7 @@ class UserMutations:
             changes["is_active"] = input.is_active
         if given(input.password):
             _check_password(input.password)
-            changes["password_hash"] = hash_password(input.password)
+            changes["password_hash"] = await asyncio.to_thread(hash_password, input.password)
         updated = await UserRow.filter(id=target.id, version=input.version).update(**changes, version=F("version") + 1)
         if updated == 0:
             raise StaleVersion()

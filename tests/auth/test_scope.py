@@ -59,3 +59,11 @@ def test_roles_outside_the_row_roles_reach_only_themselves():
     assert not within_scope(worker, users, {"id": 8, "organization__county_id": 10})
     assert within_scope(viewer(Role.COUNTY_OFFICER, K.COUNTY_OFFICE), USER_ROWS,
                         {"id": 8, "organization__county_id": 10})
+
+
+def test_national_scope_with_a_self_clause_stays_everything():
+    """Tortoise drops an empty Q() inside an OR; 'all rows or my own' must not shrink to 'my own'."""
+    from auth.scope import EVERYTHING
+
+    admin = viewer(Role.NATIONAL_ADMIN, K.NATIONAL_OFFICE, province=None, county=None)
+    assert scope_filter(admin, USER_ROWS) is EVERYTHING

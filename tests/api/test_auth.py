@@ -1,0 +1,240 @@
+"""Issue #2, auth: login, password storage, throttling, tokens, deactivation, demo mode, request IDs."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+import jwt
+
+from api.app import create_app
+from tests.conftest import Api, error_code
+
+LOGIN = """mutation($u: String!, $p: String!) {
+  login(input: {username: $u, password: $p}) { accessToken expiresAt user { username role } }
+}"""
+ME = "{ me { role user { username } } }"
+UPDATE_USER = "mutation($input: UpdateUserInput!) { updateUser(input: $input) { user { id isActive role version } } }"
+CREATE_USER = "mutation($input: CreateUserInput!) { createUser(input: $input) { user { id } } }"
+FIND_USER = """query($u: String!) { users(filter: {username: $u}) { edges { node { id username role version } } } }"""
+
+
+async def login(api: Api, username: str, password: str, headers: dict | None = None) -> dict:
+    return await api.post(LOGIN, {"u": username, "p": password}, headers=headers)
+
+
+def _b64(data: dict) -> str:
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+
+
+def claims(settings, **overrides) -> dict:
+    now = int(time.time())
+    base = {"sub": "admin", "iss": settings.jwt_issuer, "aud": settings.jwt_audience, "iat": now,
+            "exp": now + 600, "jti": "0123456789abcdef"}
+    base.update(overrides)
+    return base
+
+
+@asynccontextmanager
+async def serve(settings, database_url: str, client: tuple[str, int] = ("198.51.100.9", 40000)) -> AsyncIterator[Api]:
+    """An app of its own, with other settings than the session's, over the test's database."""
+    application = create_app(settings, database_url=database_url, apply_migrations=False)
+    async with application.router.lifespan_context(application):
+        transport = httpx.ASGITransport(app=application, client=client)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            yield Api(http)
+
+
+async def find_user(api: Api, username: str) -> dict:
+    data = await api.ok("admin", FIND_USER, {"u": username})
+    (edge,) = [e for e in data["users"]["edges"] if e["node"]["username"] == username]
+    return edge["node"]
+
+
+# --- login -----------------------------------------------------------------------------------------------
+
+
+async def test_login_returns_token_expiry_and_user(api):
+    result = await login(api, "yazd.county", "demo")
+    assert "errors" not in result, result
+    payload = result["data"]["login"]
+    assert payload["accessToken"].count(".") == 2
+    assert payload["expiresAt"]
+    assert payload["user"] == {"username": "yazd.county", "role": "COUNTY_OFFICER"}
+    me = await api.post(ME, token=payload["accessToken"])
+    assert me["data"]["me"]["user"]["username"] == "yazd.county"
+
+
+async def test_wrong_password_is_bad_user_input_with_persian_message(api):
+    result = await login(api, "yazd.county", "not-the-password")
+    assert error_code(result) == "BAD_USER_INPUT"
+    assert result["errors"][0]["extensions"]["messageFa"]
+    assert result.get("data") is None or result["data"].get("login") is None
+
+
+async def test_unknown_username_answers_like_wrong_password(api):
+    """No username oracle: an unknown user gets exactly the wrong-password answer."""
+    wrong = await login(api, "yazd.county", "not-the-password")
+    unknown = await login(api, "no.such.user", "not-the-password")
+    assert error_code(unknown) == "BAD_USER_INPUT"
+    assert unknown["errors"][0]["message"] == wrong["errors"][0]["message"]
+    assert unknown["errors"][0]["extensions"] == wrong["errors"][0]["extensions"]
+
+
+async def test_password_is_stored_as_argon2_hash(api):
+    """A clear-text password is never stored: the row holds an argon2 hash that does not contain it."""
+    from models.users import User
+
+    province_office = (await api.ok("yazd.province", "{ me { organization { id } } }"))["me"]["organization"]["id"]
+    created = await api.ok("admin", CREATE_USER, {"input": {
+        "username": "hash.check", "password": "Secret-Pass-123", "fullName": "آزمون", "role": "AUDITOR",
+        "organizationId": province_office}})
+    assert created["createUser"]["user"]["id"]
+    row = await User.get(username="hash.check")
+    assert row.password_hash.startswith("$argon2")
+    assert "Secret-Pass-123" not in row.password_hash
+    assert "errors" not in await login(api, "hash.check", "Secret-Pass-123")
+
+
+# --- throttling ------------------------------------------------------------------------------------------
+
+
+async def test_repeated_failures_for_one_username_are_rate_limited(api, settings):
+    """After login_max_failures wrong attempts, even the right password waits (RATE_LIMITED, retryAfter)."""
+    for _ in range(settings.login_max_failures):
+        assert error_code(await login(api, "clinic.manager", "wrong-password")) == "BAD_USER_INPUT"
+    result = await login(api, "clinic.manager", "demo")
+    assert error_code(result) == "RATE_LIMITED"
+    assert result["errors"][0]["extensions"]["retryAfter"] > 0
+    assert result["errors"][0]["extensions"]["messageFa"]
+
+
+async def test_failures_below_the_limit_do_not_block(api, settings):
+    for _ in range(settings.login_max_failures - 1):
+        assert error_code(await login(api, "clinic.manager", "wrong-password")) == "BAD_USER_INPUT"
+    assert "errors" not in await login(api, "clinic.manager", "demo")
+
+
+async def test_failures_spread_over_usernames_from_one_address_are_rate_limited(api, settings):
+    """Per client address too: spraying many usernames from one address is throttled."""
+    names = ["admin", "yazd.province", "yazd.county", "meybod.county", "auditor", "clinic.worker1"]
+    for name in names[:settings.login_max_failures]:
+        assert error_code(await login(api, name, "wrong-password")) == "BAD_USER_INPUT"
+    result = await login(api, "charity.manager", "demo")
+    assert error_code(result) == "RATE_LIMITED"
+    assert result["errors"][0]["extensions"]["retryAfter"] > 0
+
+
+async def test_throttled_username_is_spelled_case_insensitively(api, settings):
+    """The throttle key is the normalised username: changing its case does not reset the count."""
+    for i in range(settings.login_max_failures):
+        name = "Clinic.Manager" if i % 2 else "clinic.manager"
+        assert error_code(await login(api, name, "wrong-password")) == "BAD_USER_INPUT"
+    assert error_code(await login(api, " CLINIC.MANAGER ", "demo")) == "RATE_LIMITED"
+
+
+async def test_concurrent_failures_cannot_slip_past_the_throttle(api, settings):
+    """A burst of parallel guesses is throttled like the same guesses one after another."""
+    burst = 4 * settings.login_max_failures
+    results = await asyncio.gather(*(login(api, "clinic.manager", f"guess-{i}") for i in range(burst)))
+    codes = [error_code(r) for r in results]
+    assert codes.count("BAD_USER_INPUT") <= settings.login_max_failures + 1, codes
+    assert "RATE_LIMITED" in codes
+    assert error_code(await login(api, "clinic.manager", "demo")) == "RATE_LIMITED"
+
+
+# --- tokens ----------------------------------------------------------------------------------------------
+
+
+async def test_token_carries_the_required_claims(api, settings):
+    token = await api.token("yazd.county")
+    header = jwt.get_unverified_header(token)
+    assert header["alg"] == settings.jwt_algorithm
+    payload = jwt.decode(token, options={"verify_signature": False})
+    for claim in ("sub", "iss", "aud", "iat", "exp", "jti"):
+        assert claim in payload, claim
+    assert payload["sub"] == "yazd.county"
+    assert payload["iss"] == settings.jwt_issuer
+    assert payload["aud"] == settings.jwt_audience
+    assert payload["exp"] > payload["iat"]
+    assert payload["jti"] != jwt.decode(await login_token(api, "yazd.county"), options={"verify_signature": False})[
+        "jti"]
+
+
+async def login_token(api: Api, username: str) -> str:
+    result = await login(api, username, "demo")
+    assert "errors" not in result, result
+    return result["data"]["login"]["accessToken"]
+
+
+async def test_missing_token_is_unauthenticated(api):
+    assert error_code(await api.post("{ me { role } }")) == "UNAUTHENTICATED"
+
+
+async def test_forged_token_is_unauthenticated(api, settings):
+    token = jwt.encode(claims(settings), settings.jwt_secret, algorithm="HS256")
+    assert (await api.post("{ me { role } }", token=token))["data"]["me"]["role"] == "NATIONAL_ADMIN"  # control
+    bad = {
+        "garbage": "not.a.token",
+        "expired": jwt.encode(claims(settings, iat=int(time.time()) - 7200, exp=int(time.time()) - 3600),
+                              settings.jwt_secret, algorithm="HS256"),
+        "other secret": jwt.encode(claims(settings), "another-secret-" + "y" * 40, algorithm="HS256"),
+        "alg none": _b64({"alg": "none", "typ": "JWT"}) + "." + _b64(claims(settings)) + ".",
+        "wrong audience": jwt.encode(claims(settings, aud="someone-else"), settings.jwt_secret, algorithm="HS256"),
+        "wrong issuer": jwt.encode(claims(settings, iss="evil-issuer"), settings.jwt_secret, algorithm="HS256"),
+        "no jti": jwt.encode({k: v for k, v in claims(settings).items() if k != "jti"}, settings.jwt_secret,
+                             algorithm="HS256"),
+        "unknown user": jwt.encode(claims(settings, sub="ghost"), settings.jwt_secret, algorithm="HS256"),
+    }
+    for name, token in bad.items():
+        result = await api.post("{ me { role } }", token=token)
+        assert error_code(result) == "UNAUTHENTICATED", name
+        assert result.get("data") is None, name
+
+
+async def test_non_bearer_authorization_is_unauthenticated(api):
+    token = await api.token("admin")
+    result = await api.post("{ me { role } }", headers={"authorization": f"Basic {token}"})
+    assert error_code(result) == "UNAUTHENTICATED"
+
+
+async def test_deactivated_user_token_stops_working_at_once(api):
+    """updateUser isActive=false: the very next request with the old token is UNAUTHENTICATED."""
+    token = await api.token("clinic.worker1")
+    assert (await api.post(ME, token=token))["data"]["me"]["role"] == "PARTNER_WORKER"
+    target = await find_user(api, "clinic.worker1")
+    await api.ok("admin", UPDATE_USER, {"input": {"id": target["id"], "version": target["version"], "isActive": False}})
+    assert error_code(await api.post(ME, token=token)) == "UNAUTHENTICATED"
+    assert error_code(await login(api, "clinic.worker1", "demo")) == "BAD_USER_INPUT"
+
+
+async def test_demo_account_cannot_log_in_outside_demo_mode(settings, database_url):
+    """Demo accounts (is_demo) log in only in demo mode; a token issued in demo mode is refused outside it."""
+    async with serve(settings, database_url) as demo_api:
+        token = await demo_api.token("admin")
+        assert (await demo_api.post(ME, token=token))["data"]["me"]["role"] == "NATIONAL_ADMIN"
+    production_like = settings.model_copy(update={"demo_mode": False})
+    async with serve(production_like, database_url) as real_api:
+        result = await login(real_api, "admin", "demo")
+        assert error_code(result) == "BAD_USER_INPUT"
+        assert error_code(await real_api.post(ME, token=token)) == "UNAUTHENTICATED"
+
+
+# --- request IDs -----------------------------------------------------------------------------------------
+
+
+async def test_request_id_is_echoed_or_made_up(api):
+    sane = "req-1234abcd.XY_z"
+    response = await api.client.post("/graphql", json={"query": "{ me { role } }"}, headers={"x-request-id": sane})
+    assert response.headers["x-request-id"] == sane
+    response = await api.client.post("/graphql", json={"query": "{ me { role } }"})
+    assert len(response.headers["x-request-id"]) >= 8
+    insane = "bad id\twith spaces and <script>"
+    response = await api.client.post("/graphql", json={"query": "{ me { role } }"}, headers={"x-request-id": insane})
+    assert response.headers["x-request-id"] != insane
+    assert response.headers["x-request-id"].isalnum()

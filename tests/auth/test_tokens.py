@@ -1,0 +1,84 @@
+"""Access tokens: the configured algorithm alone verifies; RS256 and EdDSA key pairs work (issue #2, auth)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import timedelta
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
+
+from api.settings import Settings
+from auth.tokens import InvalidToken, TokenService, token_service_from_settings
+
+
+def pem_pair(private_key) -> tuple[bytes, bytes]:
+    private = private_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                        serialization.NoEncryption())
+    public = private_key.public_key().public_bytes(serialization.Encoding.PEM,
+                                                   serialization.PublicFormat.SubjectPublicKeyInfo)
+    return private, public
+
+
+def service(algorithm: str, signing, verifying) -> TokenService:
+    return TokenService(algorithm=algorithm, issuer="welfare-api", audience="welfare-api",
+                        lifetime=timedelta(minutes=5), signing_key=signing, verifying_key=verifying)
+
+
+@pytest.mark.parametrize("make_key", [
+    lambda: ("RS256", rsa.generate_private_key(public_exponent=65537, key_size=2048)),
+    lambda: ("EdDSA", ed25519.Ed25519PrivateKey.generate()),
+])
+def test_key_pair_algorithms_issue_and_verify(make_key):
+    algorithm, key = make_key()
+    private, public = pem_pair(key)
+    tokens = service(algorithm, private, public)
+    claims = tokens.verify(tokens.issue("clinic.manager").token)
+    assert claims["sub"] == "clinic.manager"
+    assert set(claims) == {"sub", "iss", "aud", "iat", "exp", "jti"}
+
+
+def test_a_verifier_without_the_private_key_cannot_issue():
+    _, public = pem_pair(rsa.generate_private_key(public_exponent=65537, key_size=2048))
+    verifier = service("RS256", None, public)
+    assert not verifier.can_issue
+    with pytest.raises(RuntimeError):
+        verifier.issue("x")
+
+
+def test_algorithm_confusion_is_rejected():
+    """An HS256 token keyed with the RS256 public key must not pass an RS256 verifier."""
+    private, public = pem_pair(rsa.generate_private_key(public_exponent=65537, key_size=2048))
+    tokens = service("RS256", private, public)
+    header = base64.urlsafe_b64encode(json.dumps({"alg": "HS256", "typ": "JWT"}).encode()).rstrip(b"=")
+    body = base64.urlsafe_b64encode(json.dumps(jwt.decode(tokens.issue("a").token,
+                                                          options={"verify_signature": False})).encode()).rstrip(b"=")
+    import hashlib
+    import hmac
+
+    signature = base64.urlsafe_b64encode(hmac.new(public, header + b"." + body, hashlib.sha256).digest()).rstrip(b"=")
+    with pytest.raises(InvalidToken):
+        tokens.verify((header + b"." + body + b"." + signature).decode())
+
+
+def test_production_refuses_a_missing_or_short_hs256_secret(tmp_path):
+    with pytest.raises(RuntimeError):
+        token_service_from_settings(Settings(environment="production", data_dir=tmp_path))
+    with pytest.raises(RuntimeError):
+        token_service_from_settings(Settings(jwt_secret="short", data_dir=tmp_path))
+
+
+def test_the_embedded_default_generates_and_keeps_its_secret(tmp_path):
+    first = token_service_from_settings(Settings(data_dir=tmp_path))
+    token = first.issue("admin").token
+    second = token_service_from_settings(Settings(data_dir=tmp_path))
+    assert second.verify(token)["sub"] == "admin"
+    assert (tmp_path / "jwt-secret").stat().st_mode & 0o077 == 0
+
+
+def test_rs256_needs_a_public_key_or_jwks(tmp_path):
+    with pytest.raises(RuntimeError):
+        token_service_from_settings(Settings(jwt_algorithm="RS256", data_dir=tmp_path))
