@@ -72,6 +72,25 @@ def clean_name(value: str, field: str, max_length: int = 200) -> tuple[str, str]
     return text, normalise_search(text)
 
 
+# Column widths of the text the organisation and kindergarten tables hold (models/): longer input is the client's
+# error (BAD_USER_INPUT on the field), not a database failure (INTERNAL).
+LICENSE_NUMBER_LENGTH = 50
+ADDRESS_LENGTH = 500
+PHONE_LENGTH = 30
+
+
+def clean_text(value: str, field: str, max_length: int, *, required: bool = False) -> str:
+    """A line of free text stored normalised (CONTRACT.md: Arabic ي/ك to Persian, digits to Latin), within the
+    column's width; BAD_USER_INPUT on `field` when too long, or empty but `required`."""
+    text = normalise_text(value)
+    if required and not text:
+        raise BadUserInput(f"{field} must not be empty.", f"{field} نباید خالی باشد.", field=field)
+    if len(text) > max_length:
+        raise BadUserInput(f"{field} is longer than {max_length} characters.",
+                           f"{field} بیش از {max_length} نویسه است.", field=field)
+    return text
+
+
 def jalali(value: datetime.date | None) -> str | None:
     return to_jalali(value) if value is not None else None
 

@@ -99,6 +99,9 @@ def _formatted(error: GraphQLError, code: str, message_en: str, message_fa: str,
 def present_error(error: GraphQLError, request_id: str) -> GraphQLError:
     """Turn any error of a result into one the contract allows, masking the unexpected."""
     original = error.original_error
+    # graphql-core wraps a failed variable coercion in GraphQLErrors; the cause is at the bottom.
+    while isinstance(original, GraphQLError) and original.original_error is not None:
+        original = original.original_error
     if isinstance(original, ApiError):
         return _formatted(error, original.code, original.message_en, original.message_fa, **original.extensions)
     if isinstance(original, RuleInputError):

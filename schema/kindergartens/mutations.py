@@ -12,7 +12,17 @@ from models.geography import County
 from models.kindergartens import Kindergarten as KindergartenRow
 from models.organizations import Organization, OrganizationKind
 from rules.kindergarten import check_enrolment, check_license_transition
-from schema.common import check_input_fields, clean_name, get_visible, given, viewer_of
+from schema.common import (
+    ADDRESS_LENGTH,
+    LICENSE_NUMBER_LENGTH,
+    PHONE_LENGTH,
+    check_input_fields,
+    clean_name,
+    clean_text,
+    get_visible,
+    given,
+    viewer_of,
+)
 from schema.enums import KindergartenKind, LicenseStatus
 from schema.errors import BadUserInput, Conflict, NotFound, StaleVersion
 from schema.kindergartens.types import Kindergarten
@@ -82,6 +92,18 @@ async def _county_in_scope(info: strawberry.Info, county_id: strawberry.ID, rows
     return county
 
 
+def _licence_number(value: str | None) -> str | None:
+    return clean_text(value or "", "licenseNumber", LICENSE_NUMBER_LENGTH) or None
+
+
+def _address(value: str) -> str:
+    return clean_text(value, "address", ADDRESS_LENGTH)
+
+
+def _phone(value: str) -> str:
+    return clean_text(value, "phone", PHONE_LENGTH)
+
+
 def _unique_licence() -> Conflict:
     return Conflict("Another kindergarten has this licence number.", "مهد دیگری این شماره پروانه را دارد.",
                     field="licenseNumber")
@@ -94,11 +116,11 @@ class KindergartenMutations:
         self, info: strawberry.Info, input: RegisterKindergartenOperatorInput
     ) -> KindergartenOperatorPayload:
         name, name_search = clean_name(input.name, "name")
+        phone, address = _phone(input.phone), _address(input.address)
         county = await _county_in_scope(info, input.county_id, OPERATOR_ROWS)
         operator = await Organization.create(
             kind=OrganizationKind.KINDERGARTEN_OPERATOR, name=name, name_search=name_search,
-            province_id=county.province_id, county_id=county.id, phone=input.phone.strip(),
-            address=input.address.strip(),
+            province_id=county.province_id, county_id=county.id, phone=phone, address=address,
         )
         return KindergartenOperatorPayload(kindergarten_operator=operator)
 
@@ -107,19 +129,21 @@ class KindergartenMutations:
         self, info: strawberry.Info, input: RegisterKindergartenInput
     ) -> KindergartenPayload:
         name, name_search = clean_name(input.name, "name")
+        license_number = _licence_number(input.license_number)
+        address, phone = _address(input.address), _phone(input.phone)
         operator = await get_visible(info, "KindergartenOperator", input.operator_id, "operatorId")
         county = await _county_in_scope(info, input.county_id, KINDERGARTEN_ROWS)
         check_enrolment(input.capacity, input.enrolment)
         if input.license_status is LicenseStatus.DISSOLVED:
             raise BadUserInput("A new kindergarten cannot be dissolved.", "مهد جدید نمی‌تواند منحل باشد.",
                                field="licenseStatus")
-        _check_licence_number(input.license_status, input.license_number)
+        _check_licence_number(input.license_status, license_number)
         try:
             kindergarten = await KindergartenRow.create(
                 name=name, name_search=name_search, kind=input.kind, license_status=input.license_status,
-                license_number=(input.license_number or "").strip() or None, capacity=input.capacity,
+                license_number=license_number, capacity=input.capacity,
                 enrolment=input.enrolment, operator_id=operator.id, county_id=county.id,
-                province_id=county.province_id, address=input.address.strip(), phone=input.phone.strip(),
+                province_id=county.province_id, address=address, phone=phone,
             )
         except IntegrityError:
             raise _unique_licence() from None
@@ -141,11 +165,15 @@ class KindergartenMutations:
             check_license_transition(current.license_status, input.license_status)
             changes["license_status"] = input.license_status
         if input.license_number is not strawberry.UNSET:
-            changes["license_number"] = (input.license_number or "").strip() or None
-        for field in ("capacity", "enrolment", "address", "phone"):
+            changes["license_number"] = _licence_number(input.license_number)
+        for field in ("capacity", "enrolment"):
             value = getattr(input, field)
             if given(value):
-                changes[field] = value.strip() if isinstance(value, str) else value
+                changes[field] = value
+        if given(input.address):
+            changes["address"] = _address(input.address)
+        if given(input.phone):
+            changes["phone"] = _phone(input.phone)
         check_enrolment(changes.get("capacity", current.capacity), changes.get("enrolment", current.enrolment))
         _check_licence_number(changes.get("license_status", current.license_status),
                               changes.get("license_number", current.license_number))

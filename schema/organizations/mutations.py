@@ -15,7 +15,16 @@ from models.organizations import ClinicGrade as GradeRow
 from models.organizations import Organization, OrganizationKind
 from models.organizations import StaffMember as StaffRow
 from rules.staffing import StaffFacts, check_partner_staff, check_years_of_experience
-from schema.common import check_input_fields, clean_name, get_visible, viewer_of
+from schema.common import (
+    ADDRESS_LENGTH,
+    LICENSE_NUMBER_LENGTH,
+    PHONE_LENGTH,
+    check_input_fields,
+    clean_name,
+    clean_text,
+    get_visible,
+    viewer_of,
+)
 from schema.enums import ClinicGrade, Degree, PartnerKind, StaffPosition
 from schema.errors import BadUserInput, Conflict, NotFound
 from schema.node import expect_id
@@ -90,6 +99,10 @@ class OrganizationMutations:
         viewer = viewer_of(info)
         check_input_fields(info, "RegisterPartnerInput", input)
         name, name_search = clean_name(input.name, "name")
+        # Normalised, so that a licence number typed with Persian digits still meets the unique constraint.
+        license_number = clean_text(input.license_number, "licenseNumber", LICENSE_NUMBER_LENGTH, required=True)
+        address = clean_text(input.address, "address", ADDRESS_LENGTH)
+        phone = clean_text(input.phone, "phone", PHONE_LENGTH)
         county = await County.get_or_none(id=expect_id(input.county_id, "County", "countyId"))
         if county is None:
             raise NotFound(field="countyId")
@@ -105,8 +118,8 @@ class OrganizationMutations:
             async with in_transaction():
                 partner = await Organization.create(
                     kind=OrganizationKind(input.kind.value), name=name, name_search=name_search,
-                    province_id=county.province_id, county_id=county.id, address=input.address.strip(),
-                    phone=input.phone.strip(), license_number=input.license_number.strip(),
+                    province_id=county.province_id, county_id=county.id, address=address, phone=phone,
+                    license_number=license_number,
                     license_valid_from=input.license_valid_from, license_valid_until=input.license_valid_until,
                     **grade,
                 )
