@@ -123,7 +123,7 @@ POLICY: dict[str, TypePolicy] = {
         row_roles=PARTNER_OFFICE | PARTNER_STAFF,
     ),
     "StaffMember": TypePolicy(
-        fields=only(PARTNER_OFFICE | {Role.PARTNER_MANAGER}, "id", "fullName", "position", "degree",
+        fields=only(PARTNER_OFFICE | {Role.PARTNER_MANAGER}, "id", "fullName", "nationalId", "position", "degree",
                     "yearsOfExperience", "isActive", "countsForCaseload"),
         rows=STAFF_ROWS,
         row_roles=PARTNER_OFFICE | {Role.PARTNER_MANAGER},

@@ -81,6 +81,7 @@ class StaffMember(Model):
     )
     organization_id: int
     full_name = fields.CharField(max_length=200)
+    national_id = fields.CharField(max_length=10, null=True)
     position = fields.CharEnumField(StaffPosition, max_length=32)
     degree = fields.CharEnumField(Degree, max_length=16)
     years_of_experience = fields.SmallIntField()

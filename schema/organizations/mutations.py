@@ -14,6 +14,7 @@ from models.geography import County
 from models.organizations import ClinicGrade as GradeRow
 from models.organizations import Organization, OrganizationKind
 from models.organizations import StaffMember as StaffRow
+from rules.national_id import validate_national_id
 from rules.staffing import StaffFacts, check_partner_staff, check_years_of_experience
 from schema.common import (
     ADDRESS_LENGTH,
@@ -34,6 +35,7 @@ from schema.organizations.types import Partner, StaffMember
 @strawberry.input(description="A staff member to register with a partner.")
 class StaffMemberInput:
     full_name: str = strawberry.field(description="Full name.")
+    national_id: str | None = strawberry.field(default=None, description="National ID (کد ملی), checked.")
     position: StaffPosition = strawberry.field(description="Position at the partner.")
     degree: Degree = strawberry.field(description="Highest degree.")
     years_of_experience: int = strawberry.field(description="Years of related experience.")
@@ -69,9 +71,14 @@ class StaffMemberPayload:
     staff_member: StaffMember = strawberry.field(description="The staff member.")
 
 
+def _national_id(member: StaffMemberInput) -> str | None:
+    return validate_national_id(member.national_id) if member.national_id else None
+
+
 def _facts(staff: list[StaffMemberInput]) -> list[StaffFacts]:
     for member in staff:
         check_years_of_experience(member.years_of_experience)
+        _national_id(member)
     return [StaffFacts(degree=m.degree, years_of_experience=m.years_of_experience, position=m.position)
             for m in staff]
 
@@ -125,6 +132,7 @@ class OrganizationMutations:
                 )
                 for member, fact in zip(input.staff, facts, strict=True):
                     await StaffRow.create(organization=partner, full_name=clean_name(member.full_name, "fullName")[0],
+                                          national_id=_national_id(member),
                                           position=fact.position, degree=fact.degree,
                                           years_of_experience=fact.years_of_experience)
         except IntegrityError:
@@ -149,7 +157,7 @@ class OrganizationMutations:
             existing = [StaffFacts(degree=s.degree, years_of_experience=s.years_of_experience, position=s.position)
                         for s in current]
             check_partner_staff(partner.kind.value, [*existing, new])
-            member = await StaffRow.create(organization_id=partner.id,
+            member = await StaffRow.create(organization_id=partner.id, national_id=_national_id(input),
                                            full_name=clean_name(input.full_name, "fullName")[0],
                                            position=new.position, degree=new.degree,
                                            years_of_experience=new.years_of_experience)

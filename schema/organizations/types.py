@@ -102,6 +102,7 @@ class Office(Node, OrganizationInterface):
 @strawberry.type(description="A staff member of a partner, with the facts Art. 2, note 1 turns on.")
 class StaffMember(Node):
     full_name: str = strawberry.field(description="Full name.")
+    national_id: str | None = strawberry.field(description="National ID (کد ملی).")
     position: StaffPosition = strawberry.field(description="Position at the partner.")
     degree: Degree = strawberry.field(description="Highest degree.")
     years_of_experience: int = strawberry.field(description="Years of related experience.")

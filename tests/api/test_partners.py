@@ -464,3 +464,25 @@ async def test_partner_text_is_stored_normalised(api):
     assert (partner["name"], partner["address"], partner["phone"], partner["licenseNumber"]) == (
         "کلینیک مددکاری آرامش", "یزد، کوچه 12", "035-38000000", "YZD-CL-1404-099")
     assert await partner_names(api, "yazd.county", {"name": "کلینیک مددکاری آ"}) == {"کلینیک مددکاری آرامش"}
+
+
+# --- national IDs (issue #2: 10 digits, check digit, not all the same digit; BAD_USER_INPUT with field) -----------
+
+
+@pytest.mark.parametrize("bad", ["123", "1111111111", "0499370898", "04993708a9"])
+async def test_a_staff_national_id_is_validated(api, bad):
+    ids = await partner_ids(api)
+    result = await api.as_user("yazd.province", ADD_STAFF, {
+        "input": {"partnerId": ids[CLINIC2], **associate("رضا یزدانی", 2), "nationalId": bad}})
+    assert error_code(result) == "BAD_USER_INPUT"
+    assert result["errors"][0]["extensions"]["field"] == "nationalId"
+    assert result["errors"][0]["extensions"]["messageFa"]
+
+
+async def test_a_staff_national_id_in_persian_digits_is_stored_in_latin_digits(api):
+    ids = await partner_ids(api)
+    await api.ok("yazd.province", ADD_STAFF, {
+        "input": {"partnerId": ids[CLINIC2], **associate("رضا یزدانی", 2), "nationalId": "۰۴۹۹۳۷۰۸۹۹"}})
+    staff = await api.ok("clinic2.manager", "{ partners { edges { node { staff { fullName nationalId } } } } }")
+    ids_by_name = {s["fullName"]: s["nationalId"] for s in staff["partners"]["edges"][0]["node"]["staff"]}
+    assert ids_by_name["رضا یزدانی"] == "0499370899"
