@@ -89,9 +89,10 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        url = database_url or await db.resolve_database_url(settings.database_url, settings.data_dir)
+        owner_url = database_url or await db.resolve_database_url(settings.database_url, settings.data_dir)
         if apply_migrations:
-            await db.migrate(url)
+            await db.migrate(owner_url, settings.app_database_role, settings.app_database_url)
+        url = db.app_url(owner_url, settings.app_database_url, settings.app_database_role)
         app.state.services = Services(
             tokens=token_service_from_settings(settings),
             throttle=LoginThrottle(settings.login_max_failures, settings.login_window_seconds),
@@ -100,6 +101,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         )
         try:
             async with db.connected(url):
+                await db.check_app_role()
                 yield
         finally:
             # uvicorn re-raises SIGTERM after shutdown, so atexit hooks never run: stop the embedded server here.

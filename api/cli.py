@@ -25,7 +25,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 async def _prepared_database(settings: Settings) -> str:
     url = await db.resolve_database_url(settings.database_url, settings.data_dir)
-    await db.migrate(url)
+    await db.migrate(url, settings.app_database_role, settings.app_database_url)
     return url
 
 

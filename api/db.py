@@ -100,14 +100,62 @@ async def resolve_database_url(database_url: str | None, data_dir: Path) -> str:
     return await ensure_database(server_url, EMBEDDED_DATABASE)
 
 
-async def migrate(db_url: str) -> None:
-    """Apply pending migrations (checked in under migrations/)."""
+async def migrate(db_url: str, app_role: str = "welfare_api", app_database_url: str | None = None) -> None:
+    """Apply pending migrations (checked in under migrations/) as the owner, then grant the API's role."""
     from tortoise.migrations.api import migrate as run_migrations
 
     try:
         await run_migrations(config=tortoise_config(db_url))
     finally:
         await Tortoise.close_connections()
+    password = urlsplit(app_database_url).password if app_database_url else None
+    await ensure_app_role(db_url, app_role, password)
+
+
+def with_user(db_url: str, user: str, password: str | None = None) -> str:
+    """The same server and database, connecting as another role."""
+    parts = urlsplit(db_url)
+    host = parts.netloc.rpartition("@")[2]
+    credentials = user if password is None else f"{user}:{password}"
+    return urlunsplit(parts._replace(netloc=f"{credentials}@{host}"))
+
+
+def app_url(owner_url: str, app_database_url: str | None, app_role: str) -> str:
+    """The URL the API connects with: APP_DATABASE_URL, else the owner's database as the API's role."""
+    return app_database_url or with_user(owner_url, app_role)
+
+
+async def ensure_app_role(owner_url: str, role: str, password: str | None = None) -> None:
+    """The API's database role: a plain login role (not superuser, no BYPASSRLS, not the tables' owner) with only
+    the grants it needs. The audit trail is insert-and-read only (ACCESS.md rule 7)."""
+    conn = await asyncpg.connect(asyncpg_dsn(owner_url))
+    try:
+        async with conn.transaction():
+            # Serialise concurrent first starts (CREATE ROLE is cluster-wide).
+            await conn.execute("select pg_advisory_xact_lock(7305081)")
+            if not await conn.fetchval("select 1 from pg_roles where rolname = $1", role):
+                await conn.execute(f'create role "{role}" login nosuperuser nobypassrls nocreatedb nocreaterole')
+            if password:
+                await conn.execute(f"alter role \"{role}\" password '{password.replace(chr(39), chr(39) * 2)}'")
+            await conn.execute(f'grant usage on schema public to "{role}"')
+            await conn.execute(f'grant select, insert, update, delete on all tables in schema public to "{role}"')
+            await conn.execute(f'grant usage, select on all sequences in schema public to "{role}"')
+            await conn.execute(f'revoke update, delete, truncate on audit_event from "{role}"')
+            await conn.execute(f'revoke all on tortoise_migrations from "{role}"')
+    finally:
+        await conn.close()
+
+
+async def check_app_role() -> None:
+    """Refuse to serve as a role that row-level security would not bind (superuser, BYPASSRLS, table owner)."""
+    from tortoise import connections
+
+    rows = await connections.get("default").execute_query_dict(
+        "select r.rolsuper, r.rolbypassrls, (select tableowner from pg_tables where tablename = 'family') = "
+        "current_user as owner from pg_roles r where r.rolname = current_user")
+    row = rows[0]
+    if row["rolsuper"] or row["rolbypassrls"] or row["owner"]:
+        raise RuntimeError("the API must connect as a plain role: not a superuser, no BYPASSRLS, not the owner")
 
 
 @asynccontextmanager

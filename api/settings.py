@@ -22,6 +22,10 @@ class Settings(BaseSettings):
 
     environment: Literal["development", "production"] = "development"
     database_url: str | None = Field(default=None, description="PostgreSQL URL; unset = embedded PostgreSQL")
+    app_database_url: str | None = Field(
+        default=None, description="URL the API itself connects with (a plain role; row-level security binds it); "
+        "unset = DATABASE_URL's server and database as APP_DATABASE_ROLE")
+    app_database_role: str = Field(default="welfare_api", pattern=r"^[a-z_][a-z0-9_]{0,62}$")
     data_dir: Path = Field(default_factory=default_data_dir, description="embedded PostgreSQL and local secrets")
     demo_mode: bool = Field(default=False, description="demo accounts may log in only when this is on")
 

@@ -5,4 +5,8 @@ MODEL_MODULES = [
     "models.organizations",
     "models.users",
     "models.kindergartens",
+    "models.families",
+    "models.children",
+    "models.delegation",
+    "models.audit",
 ]

@@ -63,6 +63,8 @@ class Organization(Model):
     # Clinic grade (Art. 6.4) and the date of its first grading (Art. 6, note 4).
     grade = fields.CharEnumField(ClinicGrade, max_length=16, null=True)
     first_graded_on = fields.DateField(null=True)
+    # Which of the three methods of Art. 2.2 the clinic's caseload follows (1, 2 or 3); null for other kinds.
+    caseload_method = fields.SmallIntField(null=True)
     version = fields.IntField(default=1)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)

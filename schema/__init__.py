@@ -25,6 +25,7 @@ from schema.organizations.types import County, KindergartenOperator, Office, Par
 from schema.permissions import PolicyGuard
 from schema.scalars import SCALAR_OVERRIDES
 from schema.sources import SOURCES
+from schema.transaction import RequestTransaction
 from schema.users.mutations import UserMutations
 from schema.users.queries import UserQueries
 from schema.users.types import User
@@ -60,6 +61,7 @@ def build_schema(*, introspection: bool = True, max_depth: int = 12, max_aliases
         lambda: QueryDepthLimiter(max_depth=max_depth),
         lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
         PolicyGuard,
+        RequestTransaction,
     ]
     if not introspection:
         extensions.append(DisableIntrospection)

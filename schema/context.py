@@ -22,4 +22,5 @@ class Context:
     token_error: bool
     loaders: Loaders
     services: Any
-    extra: dict[str, Any] = field(default_factory=dict)
+    # (operation, object IDs) of single full-record reads, written to the audit trail with the request.
+    audit_reads: list[tuple[str, list[str]]] = field(default_factory=list)

@@ -57,7 +57,7 @@ async def template_db(server_url: str) -> AsyncIterator[str]:
     await conn.close()
     url = db.with_database(server_url, name)
     await db.migrate(url)
-    async with db.connected(url):
+    async with db.connected(url):  # as the owner, like the CLI's seed-demo
         await seed_demo()
     yield name
     conn = await _admin(server_url)

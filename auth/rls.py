@@ -1,0 +1,37 @@
+"""The database's view of a viewer: the settings row-level security compares rows to (ACCESS.md rule 6).
+
+Set per transaction with `set_config(name, value, true)`; a connection that set nothing sees no case rows.
+Roles with no business in case files (the auditor, the kindergarten operator) get the case scope NONE, and
+only the auditor and the office roles get an audit scope.
+"""
+
+from __future__ import annotations
+
+from auth.roles import OFFICE_ROLES, Role, Scope, Viewer
+
+# Who may reach case files at all (families, members, children, assignments): ACCESS.md, roles table.
+CASE_ROLES = frozenset({Role.NATIONAL_ADMIN, Role.PROVINCE_OFFICER, Role.COUNTY_OFFICER, Role.SUPERVISOR,
+                        Role.PARTNER_MANAGER, Role.PARTNER_WORKER})
+# Who may read the audit trail of their area (issue #3: AUDITOR and office roles).
+AUDIT_ROLES = OFFICE_ROLES
+
+NONE = "NONE"
+
+
+def database_settings(viewer: Viewer | None) -> dict[str, str]:
+    """The `app.*` settings for a request by `viewer` (None: no token — nothing is visible)."""
+    if viewer is None:
+        return {"app.case_scope": NONE, "app.audit_scope": NONE, "app.user": "", "app.org": "", "app.staff": "",
+                "app.province": "", "app.county": ""}
+    scope = viewer.scope
+    audit_scope = scope.value if viewer.role in AUDIT_ROLES and scope in (
+        Scope.NATIONAL, Scope.PROVINCE, Scope.COUNTY) else NONE
+    return {
+        "app.case_scope": scope.value if viewer.role in CASE_ROLES else NONE,
+        "app.audit_scope": audit_scope,
+        "app.user": str(viewer.user_id),
+        "app.org": str(viewer.organization_id),
+        "app.staff": "" if viewer.staff_member_id is None else str(viewer.staff_member_id),
+        "app.province": "" if viewer.province_id is None else str(viewer.province_id),
+        "app.county": "" if viewer.county_id is None else str(viewer.county_id),
+    }

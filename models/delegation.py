@@ -1,0 +1,131 @@
+"""Delegation (Art. 2–4, seed 003): caseload norms as policy data, yearly agreements, and the assignment history.
+
+`Assignment` is the one history table of who serves a file: a row per delegation to a partner, live while
+`ended_at` is null; the database allows one live row per file (partial unique indexes). `AssignmentEvent`
+records the transitions: assigned, worker assigned, returned, reassigned.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class AgreementStatus(StrEnum):
+    ACTIVE = "ACTIVE"
+    ENDED = "ENDED"
+
+
+class FileLoad(StrEnum):
+    """Which quota a delegated file counts against."""
+
+    REHABILITABLE = "REHABILITABLE"
+    NON_REHABILITABLE = "NON_REHABILITABLE"
+    CHILD = "CHILD"
+
+
+class Transition(StrEnum):
+    ASSIGNED = "ASSIGNED"
+    WORKER_ASSIGNED = "WORKER_ASSIGNED"
+    RETURNED = "RETURNED"
+    REASSIGNED = "REASSIGNED"
+
+
+class EndReason(StrEnum):
+    RETURNED = "RETURNED"
+    REASSIGNED = "REASSIGNED"
+    EXITED = "EXITED"
+
+
+class CaseloadNormRow(Model):
+    """Art. 2.2 and Art. 3 norms per worker, as policy data the national admin may edit."""
+
+    id = fields.IntField(primary_key=True)
+    partner_kind = fields.CharField(max_length=24)
+    method = fields.SmallIntField(null=True)
+    county_has_clinic = fields.BooleanField(null=True)
+    rehabilitable = fields.IntField()
+    non_rehabilitable = fields.IntField()
+    article = fields.CharField(max_length=40)
+
+    class Meta:
+        table = "caseload_norm"
+
+
+class Agreement(Model):
+    """The yearly agreement (تفاهم‌نامه) between the province office and a partner (Art. 4.3, Art. 6.1)."""
+
+    id = fields.IntField(primary_key=True)
+    partner: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "models.Organization", related_name="agreements", on_delete=fields.RESTRICT)
+    partner_id: int
+    jalali_year = fields.SmallIntField()
+    quota_rehabilitable = fields.IntField()
+    quota_non_rehabilitable = fields.IntField()
+    # Children's follow-up is delegated under its own yearly contract (seed 003), counted apart from families.
+    quota_children = fields.IntField(default=0)
+    signed_on = fields.DateField()
+    status = fields.CharEnumField(AgreementStatus, max_length=16, default=AgreementStatus.ACTIVE)
+    province_id = fields.IntField()
+    county_id = fields.IntField()
+    signed_by_id = fields.IntField()
+    version = fields.IntField(default=1)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "agreement"
+        unique_together = (("partner", "jalali_year"),)
+
+
+class Assignment(Model):
+    """One delegation of one file (a family or a child) to one partner, and its worker."""
+
+    id = fields.IntField(primary_key=True)
+    family: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "models.Family", related_name="assignments", null=True, on_delete=fields.RESTRICT)
+    family_id: int | None
+    child: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "models.Child", related_name="assignments", null=True, on_delete=fields.RESTRICT)
+    child_id: int | None
+    partner: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "models.Organization", related_name=False, on_delete=fields.RESTRICT)
+    partner_id: int
+    worker: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "models.StaffMember", related_name=False, null=True, on_delete=fields.RESTRICT)
+    worker_id: int | None
+    load = fields.CharEnumField(FileLoad, max_length=24)
+    assigned_on = fields.DateField()
+    assigned_at = fields.DatetimeField(auto_now_add=True)
+    assigned_by_id = fields.IntField()
+    ended_at = fields.DatetimeField(null=True)
+    end_reason = fields.CharEnumField(EndReason, max_length=16, null=True)
+    end_note = fields.TextField(default="")
+    province_id = fields.IntField()
+    county_id = fields.IntField()
+
+    class Meta:
+        table = "assignment"
+        indexes = (("partner_id", "id"), ("family_id", "id"), ("child_id", "id"))
+
+
+class AssignmentEvent(Model):
+    """A transition of an assignment: assigned, worker assigned, returned, reassigned."""
+
+    id = fields.BigIntField(primary_key=True)
+    assignment: fields.ForeignKeyRelation[Assignment] = fields.ForeignKeyField(
+        "models.Assignment", related_name="events", on_delete=fields.RESTRICT)
+    assignment_id: int
+    transition = fields.CharEnumField(Transition, max_length=24)
+    worker_id = fields.IntField(null=True)
+    reason = fields.TextField(default="")
+    by_user_id = fields.IntField()
+    partner_id = fields.IntField()
+    province_id = fields.IntField()
+    county_id = fields.IntField()
+    at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "assignment_event"
+        indexes = (("assignment_id", "id"),)
