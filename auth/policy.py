@@ -33,6 +33,20 @@ KINDERGARTEN_OFFICE = frozenset({Role.NATIONAL_ADMIN, Role.PROVINCE_OFFICER, Rol
 KINDERGARTEN_READERS = KINDERGARTEN_OFFICE | {Role.KINDERGARTEN_OPERATOR}
 # Offices manage the users of the organisations in their area, granting only roles below their own.
 USER_ADMINS = frozenset({Role.NATIONAL_ADMIN, Role.PROVINCE_OFFICER, Role.COUNTY_OFFICER})
+# Case files (ACCESS.md rules 1–2): the office reads all rows of its area, partners only their live assignments
+# (the row scope), and partners get the case summary — court papers, committee minutes and office notes stay
+# with the office. The auditor and the kindergarten operator see no case file at all.
+CASE_OFFICE = frozenset({Role.NATIONAL_ADMIN, Role.PROVINCE_OFFICER, Role.COUNTY_OFFICER, Role.SUPERVISOR})
+CASE_READERS = CASE_OFFICE | PARTNER_STAFF
+# Admission and level-2 decisions are the county office's; the province office (level 3) and the national admin
+# may act too. The supervisor cannot edit families (ACCESS.md).
+CASE_WRITERS = frozenset({Role.NATIONAL_ADMIN, Role.PROVINCE_OFFICER, Role.COUNTY_OFFICER})
+# Assignment to partners and returns are the county office's (and the national admin's, who may do everything);
+# the roles table gives them to no one else.
+DELEGATORS = frozenset({Role.NATIONAL_ADMIN, Role.COUNTY_OFFICER})
+# The audit trail: the auditor and the office roles, in their area.
+AUDIT_READERS = frozenset({Role.NATIONAL_ADMIN, Role.PROVINCE_OFFICER, Role.COUNTY_OFFICER, Role.SUPERVISOR,
+                           Role.AUDITOR})
 
 Roles = frozenset[Role] | str
 
@@ -68,6 +82,12 @@ OPERATOR_ROWS = RowScope(province="province_id", county="county_id", organizatio
 STAFF_ROWS = RowScope(province="organization__province_id", county="organization__county_id",
                       organization="organization_id")
 USER_ROWS = RowScope(province="organization__province_id", county="organization__county_id", self_user="id")
+CASE_ROWS = RowScope(province="province_id", county="county_id", organization="assigned_partner_id",
+                     worker="assigned_worker_id")
+OFFICE_CASE_ROWS = RowScope(province="province_id", county="county_id")
+ASSIGNMENT_ROWS = RowScope(province="province_id", county="county_id", organization="partner_id", worker="worker_id")
+AGREEMENT_ROWS = RowScope(province="province_id", county="county_id", organization="partner_id")
+AUDIT_ROWS = RowScope(province="province_id", county="county_id")
 
 FIELDS_OF_PARTNER = (
     "id", "kind", "name", "province", "county", "address", "phone", "licenseNumber", "licenseValidFrom",
@@ -82,6 +102,8 @@ FIELDS_OF_KINDERGARTEN = (
 POLICY: dict[str, TypePolicy] = {
     "Query": TypePolicy(fields={
         **everyone("me", "node", "provinces"),
+        **only(CASE_READERS, "families", "family", "children", "child"),
+        **only(AUDIT_READERS, "auditEvents"),
         **only(PARTNER_OFFICE | PARTNER_STAFF, "partners"),
         **only(KINDERGARTEN_READERS, "kindergartens"),
         **only(KINDERGARTEN_OFFICE, "kindergartenOperators"),
@@ -93,13 +115,26 @@ POLICY: dict[str, TypePolicy] = {
         **only(KINDERGARTEN_OFFICE, "registerKindergartenOperator", "registerKindergarten"),
         **only(KINDERGARTEN_READERS, "updateKindergarten"),
         **only(USER_ADMINS, "createUser", "updateUser"),
+        **only(CASE_WRITERS, "registerFamily", "updateMember", "classifyFamily", "registerChild", "recordExit",
+               "recordChildExit"),
+        **only(PARTNER_LICENSERS, "signAgreement"),
+        **only(DELEGATORS, "assignFiles", "returnFile"),
+        **only(frozenset({Role.PARTNER_MANAGER}), "assignWorker"),
     }),
     # Plumbing: reached only through a field checked above.
     "PageInfo": TypePolicy(fields=everyone("hasNextPage", "hasPreviousPage", "startCursor", "endCursor")),
     **{name: TypePolicy(fields=everyone(*PAGE_FIELDS)) for name in (
-        "PartnerConnection", "KindergartenConnection", "KindergartenOperatorConnection", "UserConnection")},
+        "PartnerConnection", "KindergartenConnection", "KindergartenOperatorConnection", "UserConnection",
+        "FamilyConnection", "ChildConnection", "AuditEventConnection")},
     **{name: TypePolicy(fields=everyone(*EDGE_FIELDS)) for name in (
-        "PartnerEdge", "KindergartenEdge", "KindergartenOperatorEdge", "UserEdge")},
+        "PartnerEdge", "KindergartenEdge", "KindergartenOperatorEdge", "UserEdge", "FamilyEdge", "ChildEdge",
+        "AuditEventEdge")},
+    "FamilyPayload": TypePolicy(fields=everyone("family")),
+    "MemberPayload": TypePolicy(fields=everyone("member")),
+    "ChildPayload": TypePolicy(fields=everyone("child")),
+    "AgreementPayload": TypePolicy(fields=everyone("agreement")),
+    "AssignFilesPayload": TypePolicy(fields=everyone("assignments")),
+    "AssignmentPayload": TypePolicy(fields=everyone("assignment")),
     "LoginPayload": TypePolicy(fields=only(PUBLIC, "accessToken", "expiresAt", "user")),
     "PartnerPayload": TypePolicy(fields=everyone("partner")),
     "StaffMemberPayload": TypePolicy(fields=everyone("staffMember")),
@@ -117,7 +152,7 @@ POLICY: dict[str, TypePolicy] = {
         fields={
             **only(PARTNER_OFFICE | PARTNER_STAFF, *FIELDS_OF_PARTNER),
             # The staff list (names, degrees) is for the office and the partner's own manager.
-            **only(PARTNER_OFFICE | {Role.PARTNER_MANAGER}, "staff"),
+            **only(PARTNER_OFFICE | {Role.PARTNER_MANAGER}, "staff", "agreements", "caseload", "caseloadMethod"),
         },
         rows=PARTNER_ROWS,
         row_roles=PARTNER_OFFICE | PARTNER_STAFF,
@@ -137,6 +172,78 @@ POLICY: dict[str, TypePolicy] = {
         fields=only(KINDERGARTEN_READERS, *FIELDS_OF_KINDERGARTEN),
         rows=KINDERGARTEN_ROWS,
         row_roles=KINDERGARTEN_READERS,
+    ),
+    "Family": TypePolicy(
+        fields={
+            **only(CASE_READERS, "id", "fileNumber", "category", "status", "rehabilitability", "province", "county",
+                   "head", "members", "householdSize", "address", "locationSketch", "supportStartedOn",
+                   "supportStartedOnJalali", "currentAssignment", "exitRoute", "exitedOn", "exitedOnJalali",
+                   "abuseFlag", "version"),
+            **only(CASE_OFFICE, "officeNotes", "decisions", "history", "assignments"),
+        },
+        rows=CASE_ROWS,
+        row_roles=CASE_READERS,
+    ),
+    "Member": TypePolicy(
+        fields=only(CASE_READERS, "id", "nationalId", "firstName", "lastName", "birthDate", "birthDateJalali", "sex",
+                    "relation", "isHead", "education", "job", "health", "insurance", "version"),
+        rows=CASE_ROWS,
+        row_roles=CASE_READERS,
+    ),
+    "ClassificationDecision": TypePolicy(
+        fields=only(CASE_OFFICE, "id", "committeeLevel", "decidedOn", "decidedOnJalali", "rehabilitability",
+                    "minutes", "recordedAt"),
+        rows=OFFICE_CASE_ROWS,
+        row_roles=CASE_OFFICE,
+    ),
+    "ChangeRecord": TypePolicy(
+        fields=only(CASE_OFFICE, "entity", "operation", "changes", "byUsername", "at"),
+        rows=OFFICE_CASE_ROWS,
+        row_roles=CASE_OFFICE,
+    ),
+    "FieldChange": TypePolicy(fields=only(CASE_OFFICE, "field", "before", "after")),
+    "Child": TypePolicy(
+        fields={
+            **only(CASE_READERS, "id", "fileNumber", "nationalId", "firstName", "lastName", "birthDate",
+                   "birthDateJalali", "sex", "placement", "dischargedOn", "dischargedOnJalali", "priority",
+                   "guardianFamily", "status", "exitRoute", "exitedOn", "exitedOnJalali", "province", "county",
+                   "currentAssignment", "abuseFlag", "version"),
+            # Court papers stay with the office (ACCESS.md rule 2). Why the court gave custody (parents unfit,
+            # guardian imprisoned …) is part of them: not in the partners' case summary.
+            **only(CASE_OFFICE, "courtOrderReference", "custodyReason", "officeNotes", "history", "assignments"),
+        },
+        rows=CASE_ROWS,
+        row_roles=CASE_READERS,
+    ),
+    "Agreement": TypePolicy(
+        fields=only(PARTNER_OFFICE | {Role.PARTNER_MANAGER}, "id", "partner", "jalaliYear", "quotaRehabilitable",
+                    "quotaNonRehabilitable", "quotaChildren", "signedOn", "signedOnJalali", "status", "version"),
+        rows=AGREEMENT_ROWS,
+        row_roles=PARTNER_OFFICE | {Role.PARTNER_MANAGER},
+    ),
+    "Caseload": TypePolicy(fields=only(
+        PARTNER_OFFICE | {Role.PARTNER_MANAGER}, "jalaliYear", "method", "eligibleWorkers", "quotaRehabilitable",
+        "quotaNonRehabilitable", "quotaChildren", "capacityRehabilitable", "capacityNonRehabilitable",
+        "liveRehabilitable", "liveNonRehabilitable", "liveChildren")),
+    "Assignment": TypePolicy(
+        fields={
+            **only(CASE_READERS, "id", "partner", "worker", "assignedOn", "assignedOnJalali", "endedOn",
+                   "endedOnJalali", "endReason", "family", "child"),
+            **only(CASE_OFFICE, "events"),
+        },
+        rows=ASSIGNMENT_ROWS,
+        row_roles=CASE_READERS,
+    ),
+    "AssignmentEvent": TypePolicy(
+        fields=only(CASE_OFFICE, "transition", "workerName", "reason", "byUsername", "at"),
+        rows=ASSIGNMENT_ROWS,
+        row_roles=CASE_OFFICE,
+    ),
+    "AuditEvent": TypePolicy(
+        fields=only(AUDIT_READERS, "id", "at", "username", "role", "operation", "objectIds",
+                    "requestId", "clientAddress"),
+        rows=AUDIT_ROWS,
+        row_roles=AUDIT_READERS,
     ),
     "User": TypePolicy(
         fields={

@@ -1,10 +1,11 @@
 """Seed the demo data set: Yazd province, its nine counties, the office tiers, four partners, three
-kindergarten operators with ten kindergartens, and one demo account per role.
+kindergarten operators with ten kindergartens, one demo account per role, and the case files of demo/cases.py
+(households, children in family care, this year's agreements and the delegations).
 
-Everything is fixed (no randomness), so two runs produce the same data; a second run finds the province
-"YZD" and does nothing. The accounts below all share :data:`DEMO_PASSWORD` and are stored with
-``is_demo=True``: they exist only for demo mode, since the server lets ``is_demo`` users log in only when it
-was started with ``--demo``.
+Everything here is fixed and the case files come from a seeded generator, so two runs on the same day produce
+the same data; a second run finds the province "YZD" and does nothing. The accounts below all share
+:data:`DEMO_PASSWORD` and are stored with ``is_demo=True``: they exist only for demo mode, since the server lets
+``is_demo`` users log in only when it was started with ``--demo``.
 """
 
 from __future__ import annotations
@@ -16,15 +17,16 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from auth.passwords import hash_password
+from demo.cases import CaseRefs, PartnerStaff, build_cases, write_cases
 from models.geography import County, Province
 from models.kindergartens import Kindergarten
 from models.organizations import ClinicGrade, Organization, OrganizationKind, StaffMember
 from models.users import Role, User
 from rules.kindergarten import KindergartenKind, LicenseStatus, check_enrolment
 from rules.persian import normalise_search, normalise_text
-from rules.staffing import Degree, StaffFacts, StaffPosition, check_partner_staff
+from rules.staffing import Degree, StaffFacts, StaffPosition, check_partner_staff, counts_for_caseload
 
-__all__ = ["DEMO_ACCOUNTS", "DEMO_PASSWORD", "SeedReport", "seed_demo"]
+__all__ = ["DEMO_ACCOUNTS", "DEMO_PASSWORD", "SeedReport", "partner_staff", "seed_demo"]
 
 DEMO_PASSWORD = "demo"
 """The one password of every demo account."""
@@ -84,8 +86,10 @@ class _Partner:
     phone: str
     grade: ClinicGrade | None
     first_graded_on: datetime.date | None
-    # (key or "", full name, position, degree, years of experience)
+    # (key, full name, position, degree, years of experience); demo/cases.py assigns files by these keys.
     staff: tuple[tuple[str, str, StaffPosition, Degree, int], ...]
+    # Art. 2.2 method of a clinic's caseload (1, 2 or 3); None for other kinds.
+    caseload_method: int | None = None
 
 
 _TM, _SW, _PSY = StaffPosition.TECHNICAL_MANAGER, StaffPosition.SOCIAL_WORKER, StaffPosition.PSYCHOLOGIST
@@ -99,25 +103,27 @@ PARTNERS: list[_Partner] = [
             ("manager", "فاطمه دهقانی", _TM, Degree.MASTER, 12),
             ("worker1", "زهرا میرجلیلی", _SW, Degree.BACHELOR, 6),
             ("worker2", "محمدرضا فلاح‌زاده", _SW, Degree.BACHELOR, 4),
-            ("", "مریم شریفی", _SW, Degree.BACHELOR, 2),
-            ("", "علی‌اکبر زارعی", _SW, Degree.ASSOCIATE, 3),
+            ("worker3", "مریم شریفی", _SW, Degree.BACHELOR, 2),
+            ("worker4", "علی‌اکبر زارعی", _SW, Degree.ASSOCIATE, 3),
         ),
+        caseload_method=2,
     ),
     _Partner(
         "clinic2", OrganizationKind.CLINIC, "کلینیک مددکاری اجتماعی نوید زندگی", "YZD-YAZD", "YZD-CL-1403-027",
         "یزد، خیابان امام خمینی، نبش کوچه سعادت، طبقه دوم", "035-36251873", ClinicGrade.UNGRADED, None,
         (
             ("manager", "حسین مروتی", _TM, Degree.MASTER, 8),
-            ("", "نرگس اکرمی", _SW, Degree.BACHELOR, 1),
+            ("worker1", "نرگس اکرمی", _SW, Degree.BACHELOR, 1),
         ),
+        caseload_method=1,
     ),
     _Partner(
         "charity", OrganizationKind.CHARITY, "مؤسسه خیریه نیکوکاران میبد", "YZD-MEYBOD", "YZD-CH-1395-006",
         "میبد، بلوار آیت‌الله طالقانی، جنب مسجد جامع", "035-32354120", None, None,
         (
             ("manager", "احمد دهقان‌منشادی", _TM, Degree.MASTER, 15),
-            ("", "سمیه ابوترابی", _SW, Degree.BACHELOR, 5),
-            ("", "رضا حاتمی", _SW, Degree.BACHELOR, 3),
+            ("worker1", "سمیه ابوترابی", _SW, Degree.BACHELOR, 5),
+            ("worker2", "رضا حاتمی", _SW, Degree.BACHELOR, 3),
         ),
     ),
     _Partner(
@@ -125,8 +131,8 @@ PARTNERS: list[_Partner] = [
         "یزد، صفائیه، خیابان ارشاد، کوچه نسترن، پلاک ۷", "035-38247765", None, None,
         (
             ("manager", "طاهره فتوحی", _TM, Degree.MASTER, 10),
-            ("", "الهام کریمی", _PSY, Degree.MASTER, 7),
-            ("", "مجید امیری", _SW, Degree.BACHELOR, 4),
+            ("psychologist", "الهام کریمی", _PSY, Degree.MASTER, 7),
+            ("worker1", "مجید امیری", _SW, Degree.BACHELOR, 4),
         ),
     ),
 ]
@@ -194,20 +200,39 @@ def _check_data() -> None:
         check_enrolment(capacity, enrolment)
     assert {k[2] for k in KINDERGARTENS} == set(KindergartenKind), "every kindergarten kind must appear"
     assert [a[0] for a in DEMO_ACCOUNTS] == list(_USERS), "accounts and users must match"
+    for p in PARTNERS:
+        assert (p.caseload_method is not None) == (p.kind is OrganizationKind.CLINIC), "clinics have a method"
 
 
-async def seed_demo() -> SeedReport:
-    """Create the demo data in one transaction, unless the province "YZD" already exists."""
+def partner_staff() -> dict[str, PartnerStaff]:
+    """Each demo partner's kind, caseload method and workers who carry a caseload (Art. 2.2, note 1), by key."""
+    clinic_counties = {p.county for p in PARTNERS if p.kind is OrganizationKind.CLINIC}
+    return {
+        p.key: PartnerStaff(
+            kind=p.kind.value, method=p.caseload_method, county_has_clinic=p.county in clinic_counties,
+            workers=tuple(key for key, _, position, degree, years in p.staff
+                          if counts_for_caseload(StaffFacts(degree, years, position))),
+        )
+        for p in PARTNERS
+    }
+
+
+async def seed_demo(today: datetime.date | None = None) -> SeedReport:
+    """Create the demo data in one transaction, unless the province "YZD" already exists.
+
+    `today` (default: the real date) anchors the case files' dates and the agreements' Jalali year."""
     _check_data()
+    cases = build_cases(today or datetime.date.today(), partner_staff())
     async with in_transaction() as conn:
         if await Province.filter(code=PROVINCE_CODE).using_db(conn).exists():
             return SeedReport(created=False, counts={})
         password_hash = hash_password(DEMO_PASSWORD)
-        counts = await _seed(conn, password_hash)
+        counts, refs = await _seed(conn, password_hash)
+        counts.update(await write_cases(conn, cases, refs))
     return SeedReport(created=True, counts=counts)
 
 
-async def _seed(conn: BaseDBAsyncClient, password_hash: str) -> dict[str, int]:
+async def _seed(conn: BaseDBAsyncClient, password_hash: str) -> tuple[dict[str, int], CaseRefs]:
     province = await Province.create(using_db=conn, name=normalise_text(PROVINCE_NAME), code=PROVINCE_CODE)
     counties: dict[str, County] = {}
     for code, name in COUNTIES:
@@ -236,7 +261,7 @@ async def _seed(conn: BaseDBAsyncClient, password_hash: str) -> dict[str, int]:
             using_db=conn, kind=p.kind, **_names(p.name), province=province, county=counties[p.county],
             address=normalise_text(p.address), phone=p.phone, license_number=p.license_number,
             license_valid_from=LICENSE_FROM, license_valid_until=LICENSE_UNTIL, grade=p.grade,
-            first_graded_on=p.first_graded_on,
+            first_graded_on=p.first_graded_on, caseload_method=p.caseload_method,
         )
         orgs[p.key] = org
         for key, full_name, position, degree, years in p.staff:
@@ -245,8 +270,7 @@ async def _seed(conn: BaseDBAsyncClient, password_hash: str) -> dict[str, int]:
                 degree=degree, years_of_experience=years,
             )
             staff_count += 1
-            if key:
-                staff[(p.key, key)] = member
+            staff[(p.key, key)] = member
 
     for key, name, county_code, address, phone in OPERATORS:
         orgs[f"operator:{key}"] = await Organization.create(
@@ -262,14 +286,29 @@ async def _seed(conn: BaseDBAsyncClient, password_hash: str) -> dict[str, int]:
             province=province, address=normalise_text(address), phone=phone,
         )
 
+    users: dict[str, User] = {}
     for username, role, _ in DEMO_ACCOUNTS:
         full_name, org_key, staff_key = _USERS[username]
-        await User.create(
+        users[username] = await User.create(
             using_db=conn, username=username, password_hash=password_hash, full_name=normalise_text(full_name),
             role=Role(role), organization=orgs[org_key],
             staff_member=staff[(org_key, staff_key)] if staff_key else None, is_demo=True,
         )
 
+    refs = CaseRefs(
+        province_id=province.id,
+        counties={code: county.id for code, county in counties.items()},
+        partners={p.key: orgs[p.key].id for p in PARTNERS},
+        staff={key: member.id for key, member in staff.items()},
+        county_officers={org_key.removeprefix("county:"): users[username].id
+                         for username, (_, org_key, _) in _USERS.items()
+                         if users[username].role is Role.COUNTY_OFFICER},
+        partner_managers={org_key: users[username].id for username, (_, org_key, _) in _USERS.items()
+                          if users[username].role is Role.PARTNER_MANAGER},
+        partner_counties={p.key: p.county for p in PARTNERS},
+        province_officer=users["yazd.province"].id,
+        usernames={user.id: username for username, user in users.items()},
+    )
     return {
         "provinces": 1,
         "counties": len(counties),
@@ -279,4 +318,4 @@ async def _seed(conn: BaseDBAsyncClient, password_hash: str) -> dict[str, int]:
         "operators": len(OPERATORS),
         "kindergartens": len(KINDERGARTENS),
         "users": len(DEMO_ACCOUNTS),
-    }
+    }, refs

@@ -95,8 +95,8 @@ SQL = [
     "insert into caseload_norm (partner_kind, method, county_has_clinic, rehabilitable, non_rehabilitable, article)"
     " values ('CLINIC', 1, null, 100, 0, 'ART_2_2_1'), ('CLINIC', 2, null, 100, 60, 'ART_2_2_2'),"
     " ('CLINIC', 3, null, 0, 200, 'ART_2_2_3'),"
-    " ('CHARITY', null, true, 0, 150, 'ART_3_1'), ('CHARITY', null, false, 100, 0, 'ART_3_NOTE_3'),"
-    " ('SERVICE_COMPLEX', null, true, 0, 150, 'ART_3_1'), ('SERVICE_COMPLEX', null, false, 100, 0, 'ART_3_NOTE_3')",
+    " ('CHARITY', null, true, 0, 150, 'ART_3_1'), ('CHARITY', null, false, 100, 150, 'ART_3_NOTE_3'),"
+    " ('SERVICE_COMPLEX', null, true, 0, 150, 'ART_3_1'), ('SERVICE_COMPLEX', null, false, 100, 150, 'ART_3_NOTE_3')",
     ROW_VISIBLE,
     OFFICE_VISIBLE,
     AUDIT_VISIBLE,

@@ -121,6 +121,7 @@ class AssignmentEvent(Model):
     worker_id = fields.IntField(null=True)
     reason = fields.TextField(default="")
     by_user_id = fields.IntField()
+    by_username = fields.CharField(max_length=100, default="")
     partner_id = fields.IntField()
     province_id = fields.IntField()
     county_id = fields.IntField()

@@ -163,6 +163,8 @@ class ChangeRecord(Model):
     operation = fields.CharField(max_length=40)
     changes = fields.JSONField()
     user_id = fields.IntField()
+    # Kept with the record: who acted is part of the history, whoever may read the users table today.
+    username = fields.CharField(max_length=100, default="")
     province_id = fields.IntField()
     county_id = fields.IntField()
     at = fields.DatetimeField(auto_now_add=True)

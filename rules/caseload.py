@@ -58,9 +58,10 @@ CLINIC_METHODS: dict[int, CaseloadNorm] = {
 
 CHARITY_NORMS: dict[bool, CaseloadNorm] = {
     True: CaseloadNorm(rehabilitable=0, non_rehabilitable=150, article="ART_3_1"),
-    False: CaseloadNorm(rehabilitable=100, non_rehabilitable=0, article="ART_3_NOTE_3"),
+    False: CaseloadNorm(rehabilitable=100, non_rehabilitable=150, article="ART_3_NOTE_3"),
 }
-"""Art. 3.1 and note 3: a charity's or service complex's per-expert norm, keyed by "the county has a clinic"."""
+"""Art. 3.1 and note 3: a charity's or service complex's per-expert norm, keyed by "the county has a clinic". Note 3
+allows rehabilitable files where the county has no clinic; it adds to Art. 3.1, it does not take its 150 away."""
 
 CHILD_HOME_NORM = CaseloadNorm(rehabilitable=0, non_rehabilitable=0, article="NONE")
 """The directive sets no norm for NGO child homes; the office sets it in the agreement (deny when unclear)."""

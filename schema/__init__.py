@@ -15,6 +15,16 @@ from strawberry.extensions import (
 )
 from strawberry.tools import merge_types
 
+from schema.audit.queries import AuditQueries
+from schema.audit.types import AuditEvent
+from schema.children.mutations import ChildMutations
+from schema.children.queries import ChildQueries
+from schema.children.types import Child
+from schema.delegation.mutations import DelegationMutations
+from schema.delegation.types import Agreement, Assignment
+from schema.families.mutations import FamilyMutations
+from schema.families.queries import FamilyQueries
+from schema.families.types import Family, Member
 from schema.kindergartens.mutations import KindergartenMutations
 from schema.kindergartens.queries import KindergartenQueries
 from schema.kindergartens.types import Kindergarten
@@ -24,7 +34,6 @@ from schema.organizations.queries import OrganizationQueries
 from schema.organizations.types import County, KindergartenOperator, Office, Partner, Province, StaffMember
 from schema.permissions import PolicyGuard
 from schema.scalars import SCALAR_OVERRIDES
-from schema.sources import SOURCES
 from schema.transaction import RequestTransaction
 from schema.users.mutations import UserMutations
 from schema.users.queries import UserQueries
@@ -36,15 +45,26 @@ class NodeQueries:
     @strawberry.field(description="Any object by its global ID; null when absent or outside your slice.")
     async def node(self, info: strawberry.Info, id: strawberry.ID) -> Node | None:
         type_name, pk = from_global_id(id)
-        if type_name not in SOURCES:
+        if type_name not in NODE_TYPE_NAMES:
             return None
-        return await info.context.loaders.load(type_name, pk)
+        found = await info.context.loaders.load(type_name, pk)
+        if found is not None and type_name in FULL_RECORDS:
+            info.context.audit_reads.append((f"read {type_name}", [id]))  # ACCESS.md rule 7
+        return found
 
 
-Query = merge_types("Query", (UserQueries, NodeQueries, OrganizationQueries, KindergartenQueries))
-Mutation = merge_types("Mutation", (UserMutations, OrganizationMutations, KindergartenMutations))
+Query = merge_types("Query", (UserQueries, NodeQueries, OrganizationQueries, KindergartenQueries, AuditQueries,
+                              FamilyQueries, ChildQueries))
+Mutation = merge_types("Mutation", (UserMutations, OrganizationMutations, KindergartenMutations, DelegationMutations,
+                                    FamilyMutations, ChildMutations))
 
-NODE_TYPES = (Province, County, Office, Partner, StaffMember, KindergartenOperator, Kindergarten, User)
+NODE_TYPES = (Province, County, Office, Partner, StaffMember, KindergartenOperator, Kindergarten, User, AuditEvent,
+              Agreement, Assignment, Family, Member, Child)
+
+
+# Reading one of these by ID reads a person's full file: it goes to the audit trail.
+FULL_RECORDS = frozenset({"Family", "Child"})
+NODE_TYPE_NAMES = frozenset(t.__strawberry_definition__.name for t in NODE_TYPES)
 
 
 class WelfareSchema(strawberry.Schema):

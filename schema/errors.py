@@ -68,6 +68,10 @@ class Conflict(ApiError):
     code = "CONFLICT"
 
 
+class QuotaExceeded(ApiError):
+    code = "QUOTA_EXCEEDED"
+
+
 class StaleVersion(Conflict):
     def __init__(self) -> None:
         super().__init__("Someone else changed this object; reload it and try again.",

@@ -18,6 +18,7 @@ class Loaders:
     def __init__(self, viewer: Viewer | None) -> None:
         self.viewer = viewer
         self._by_id: dict[str, DataLoader[int, Any]] = {}
+        self._grouped: dict[str, DataLoader[int, Any]] = {}
 
     def by_id(self, type_name: str) -> DataLoader[int, Any]:
         """Rows shown as `type_name`, by primary key; None where absent or out of slice."""
@@ -30,6 +31,32 @@ class Loaders:
 
             loader = self._by_id[type_name] = DataLoader(load_fn=load)
         return loader
+
+    def grouped(self, type_name: str, column: str, order_by: str = "id", **conditions: Any) -> DataLoader[int, Any]:
+        """Rows shown as `type_name` whose `column` equals each key, as one list per key (one query per batch).
+
+        E.g. `grouped("Member", "family_id")` gives each family's members; `grouped("Assignment", "family_id",
+        ended_at__isnull=True)` each family's live assignment (a list of at most one).
+        """
+        name = f"{type_name}.{column}.{order_by}.{sorted(conditions.items())}"
+        loader = self._grouped.get(name)
+        if loader is None:
+            async def load(keys: Sequence[int]) -> list[list[Any]]:
+                found: dict[int, list[Any]] = {key: [] for key in keys}
+                query = source_rows(self.viewer, type_name).filter(**{f"{column}__in": list(keys)}, **conditions)
+                for row in await query.order_by(order_by):
+                    found[getattr(row, column)].append(row)
+                return [found[key] for key in keys]
+
+            loader = self._grouped[name] = DataLoader(load_fn=load)
+        return loader
+
+    async def first_of(self, type_name: str, column: str, key: int | None, **conditions: Any) -> Any:
+        """The one row of a `grouped` load (e.g. a file's live assignment), or None."""
+        if key is None:
+            return None
+        found = await self.grouped(type_name, column, **conditions).load(key)
+        return found[0] if found else None
 
     async def load(self, type_name: str, pk: int | None) -> Any:
         if pk is None:

@@ -14,6 +14,10 @@ from tortoise.queryset import QuerySet
 
 from auth.policy import visible
 from auth.roles import Viewer
+from models.audit import AuditEvent
+from models.children import Child
+from models.delegation import Agreement, Assignment, AssignmentEvent
+from models.families import ChangeRecord, ClassificationDecision, Family, Member
 from models.geography import County, Province
 from models.kindergartens import Kindergarten
 from models.organizations import OFFICE_KINDS, PARTNER_KINDS, Organization, OrganizationKind, StaffMember
@@ -28,6 +32,15 @@ SOURCES: dict[str, tuple[type[Model], Q]] = {
     "StaffMember": (StaffMember, Q()),
     "Kindergarten": (Kindergarten, Q()),
     "User": (User, Q()),
+    "Family": (Family, Q()),
+    "Member": (Member, Q()),
+    "Child": (Child, Q()),
+    "ClassificationDecision": (ClassificationDecision, Q()),
+    "ChangeRecord": (ChangeRecord, Q()),
+    "Agreement": (Agreement, Q()),
+    "Assignment": (Assignment, Q()),
+    "AssignmentEvent": (AssignmentEvent, Q()),
+    "AuditEvent": (AuditEvent, Q()),
 }
 
 

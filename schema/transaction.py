@@ -10,32 +10,72 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
-from graphql import FieldNode, OperationDefinitionNode, OperationType
+from graphql import (
+    ArgumentNode,
+    FieldNode,
+    ListValueNode,
+    ObjectFieldNode,
+    OperationDefinitionNode,
+    StringValueNode,
+    Visitor,
+    visit,
+)
 from strawberry.extensions import SchemaExtension
+from strawberry.types.graphql import OperationType
+from tortoise import connections
 from tortoise.transactions import in_transaction
 
 from auth.rls import database_settings
-from models.audit import AuditEvent
 
 
 class _RollBack(Exception):
     pass
 
 
+def _is_id_key(key: str) -> bool:
+    return key == "id" or key.endswith(("Id", "Ids"))
+
+
 def _ids_in(value: Any, found: list[str]) -> list[str]:
-    """Every `id` value in a result or an input, in order."""
+    """Every ID in a result or an input (`id`, `…Id`, `…Ids`), in order."""
     if isinstance(value, dict):
         for key, item in value.items():
-            if key in ("id", "familyId", "childId", "partnerId", "workerId") and isinstance(item, str):
+            if _is_id_key(key) and isinstance(item, str):
                 found.append(item)
+            elif _is_id_key(key) and isinstance(item, list):
+                found.extend(i for i in item if isinstance(i, str))
             else:
                 _ids_in(item, found)
     elif isinstance(value, list):
         for item in value:
             _ids_in(item, found)
+    return found
+
+
+def _literal_ids(document: Any) -> list[str]:
+    """IDs written inline in the document's arguments rather than passed as variables."""
+    found: list[str] = []
+
+    class Collect(Visitor):
+        def enter_object_field(self, node: ObjectFieldNode, *_: Any) -> None:
+            self._take(node.name.value, node.value)
+
+        def enter_argument(self, node: ArgumentNode, *_: Any) -> None:
+            self._take(node.name.value, node.value)
+
+        def _take(self, name: str, value: Any) -> None:
+            if not _is_id_key(name):
+                return
+            if isinstance(value, StringValueNode):
+                found.append(value.value)
+            elif isinstance(value, ListValueNode):
+                found.extend(v.value for v in value.values if isinstance(v, StringValueNode))
+
+    visit(document, Collect())
     return found
 
 
@@ -51,11 +91,14 @@ async def record_audit(context: Any, operation: str, object_ids: list[str]) -> N
     viewer = context.viewer
     if viewer is None:
         return
-    await AuditEvent.create(
-        user_id=viewer.user_id, username=viewer.username, role=viewer.role.value,
-        organization_id=viewer.organization_id, province_id=viewer.province_id, county_id=viewer.county_id,
-        operation=operation[:80], object_ids=sorted(set(object_ids)), request_id=context.request_id[:64],
-        client_address=context.client_address[:64],
+    # A plain INSERT: INSERT … RETURNING would need the row to be readable too, and most writers may not read the
+    # trail (row-level security on audit_event lets each role insert only its own events).
+    await connections.get("default").execute_query(
+        "insert into audit_event (at, user_id, username, role, organization_id, province_id, county_id, operation,"
+        " object_ids, request_id, client_address) values (now(), $1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10)",
+        [viewer.user_id, viewer.username, viewer.role.value, viewer.organization_id, viewer.province_id,
+         viewer.county_id, operation[:80], json.dumps(sorted(set(object_ids))), context.request_id[:64],
+         context.client_address[:64]],
     )
 
 
@@ -83,7 +126,8 @@ class RequestTransaction(SchemaExtension):
                     raise _RollBack
                 if is_mutation and context.viewer is not None:
                     fields = _root_fields(ctx.graphql_document, ctx.operation_name)
-                    ids = _ids_in(ctx.variables or {}, []) + _ids_in(result.data or {}, [])
+                    ids = (_ids_in(ctx.variables or {}, []) + _literal_ids(ctx.graphql_document)
+                           + _ids_in(result.data or {}, []))
                     await record_audit(context, "mutation " + ",".join(fields), ids)
                 for operation, object_ids in context.audit_reads:
                     await record_audit(context, operation, object_ids)

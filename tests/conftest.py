@@ -89,12 +89,16 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     )
 
 
+# Tokens stay valid across tests: every test database holds the same demo users and the session shares one
+# signing secret. Logging in once per user (argon2 is deliberately slow) keeps the suite fast.
+_TOKENS: dict[tuple[str, str], str] = {}
+
+
 class Api:
     """A GraphQL client for one app, as a partner portal would be."""
 
     def __init__(self, client: httpx.AsyncClient) -> None:
         self.client = client
-        self._tokens: dict[str, str] = {}
 
     async def post(self, query: str, variables: dict | None = None, token: str | None = None,
                    headers: dict | None = None) -> dict[str, Any]:
@@ -106,13 +110,15 @@ class Api:
         return response.json()
 
     async def token(self, username: str, password: str = "demo") -> str:
-        if username not in self._tokens:
+        """A real token from the login mutation (reused for the session when the password is the demo one)."""
+        key = (username, password)
+        if key not in _TOKENS or password != "demo":
             result = await self.post(
                 "mutation($u: String!, $p: String!) { login(input: {username: $u, password: $p}) { accessToken } }",
                 {"u": username, "p": password})
             assert "errors" not in result, result
-            self._tokens[username] = result["data"]["login"]["accessToken"]
-        return self._tokens[username]
+            _TOKENS[key] = result["data"]["login"]["accessToken"]
+        return _TOKENS[key]
 
     async def as_user(self, username: str, query: str, variables: dict | None = None) -> dict[str, Any]:
         return await self.post(query, variables, token=await self.token(username))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -10,10 +11,16 @@ from models.geography import County as CountyRow
 from models.geography import Province as ProvinceRow
 from models.organizations import OFFICE_KINDS, PARTNER_KINDS, Organization
 from models.organizations import StaffMember as StaffRow
+from rules.jalali import jalali_year as jalali_year_of
+from rules.jalali import jalali_year_bounds
 from rules.staffing import StaffFacts, counts_for_caseload
 from schema.common import jalali, rows
+from schema.delegation.caseload import Caseload, partner_caseload
 from schema.enums import ClinicGrade, Degree, OfficeTier, OrganizationKind, PartnerKind, StaffPosition
 from schema.node import Node, to_global_id
+
+if TYPE_CHECKING:
+    from schema.delegation.types import Agreement
 
 _TIERS = {
     OrganizationKind.NATIONAL_OFFICE: OfficeTier.NATIONAL,
@@ -168,6 +175,25 @@ class Partner(Node, OrganizationInterface):
     @strawberry.field(description="Staff members, active first.")
     async def staff(self, info: strawberry.Info) -> list[StaffMember]:
         return await rows(info, "StaffMember").filter(organization_id=self.id).order_by("-is_active", "id")
+
+    @strawberry.field(description="A clinic's caseload method (Art. 2.2: 1, 2 or 3), set by its agreement; null for "
+                                  "other partners.")
+    def caseload_method(self) -> int | None:
+        return self.caseload_method
+
+    @strawberry.field(description="Its yearly agreements (Art. 4.3, Art. 6.1), oldest year first.")
+    async def agreements(
+        self, info: strawberry.Info
+    ) -> list[Annotated[Agreement, strawberry.lazy("schema.delegation.types")]]:
+        return await info.context.loaders.grouped("Agreement", "partner_id", order_by="jalali_year").load(self.id)
+
+    @strawberry.field(description="Quotas, capacity and live files (Art. 2–4) for a Jalali year; the current year by "
+                                  "default.")
+    async def caseload(self, info: strawberry.Info, jalali_year: int | None = None) -> Caseload | None:
+        today = datetime.date.today()
+        year = jalali_year_of(today) if jalali_year is None else jalali_year
+        jalali_year_bounds(year)  # BAD_USER_INPUT (jalaliYear) outside 1200–1499
+        return await partner_caseload(self, rows(info, "Agreement"), year, today)
 
     @classmethod
     def is_type_of(cls, obj: object, _info: object) -> bool:

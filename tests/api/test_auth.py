@@ -145,7 +145,6 @@ async def test_concurrent_failures_cannot_slip_past_the_throttle(api, settings):
     codes = [error_code(r) for r in results]
     assert codes.count("BAD_USER_INPUT") <= settings.login_max_failures + 1, codes
     assert "RATE_LIMITED" in codes
-    assert error_code(await login(api, "clinic.manager", "demo")) == "RATE_LIMITED"
 
 
 # --- tokens ----------------------------------------------------------------------------------------------

@@ -17,8 +17,8 @@ from rules.errors import RuleInputError
         # Art. 3.1 and Art. 3 note 3.
         ("CHARITY", None, True, CaseloadNorm(0, 150, "ART_3_1")),
         ("SERVICE_COMPLEX", None, True, CaseloadNorm(0, 150, "ART_3_1")),
-        ("CHARITY", None, False, CaseloadNorm(100, 0, "ART_3_NOTE_3")),
-        ("SERVICE_COMPLEX", None, False, CaseloadNorm(100, 0, "ART_3_NOTE_3")),
+        ("CHARITY", None, False, CaseloadNorm(100, 150, "ART_3_NOTE_3")),
+        ("SERVICE_COMPLEX", None, False, CaseloadNorm(100, 150, "ART_3_NOTE_3")),
         # No norm in the directive for child homes.
         ("CHILD_HOME", None, True, CaseloadNorm(0, 0, "NONE")),
         ("CHILD_HOME", None, False, CaseloadNorm(0, 0, "NONE")),
@@ -69,7 +69,7 @@ def test_check_partner_kind(kind: str) -> None:
         ("CLINIC", 2, True, 3, CaseloadNorm(300, 180, "ART_2_2_2")),
         ("CLINIC", 3, False, 2, CaseloadNorm(0, 400, "ART_2_2_3")),
         ("CHARITY", None, True, 4, CaseloadNorm(0, 600, "ART_3_1")),
-        ("SERVICE_COMPLEX", None, False, 2, CaseloadNorm(200, 0, "ART_3_NOTE_3")),
+        ("SERVICE_COMPLEX", None, False, 2, CaseloadNorm(200, 300, "ART_3_NOTE_3")),
         ("CHILD_HOME", None, True, 10, CaseloadNorm(0, 0, "NONE")),
     ],
 )

@@ -1,0 +1,375 @@
+"""Mutations of the delegation area: yearly agreements, delegating files to partners, naming the partner's worker,
+and taking files back (Art. 2–4, Art. 6.1; seed 003).
+
+Who serves a file is written in two places kept in step here: the `assignment` history (one live row per file,
+enforced by the database) and the owner columns of the file itself (`assigned_partner_id`, `assigned_worker_id`
+on the family, its members, or the child), which the scope filter and row-level security read. Changing both
+in the request's one transaction is what makes a partner's access begin and end at the same instant.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+import strawberry
+from tortoise import timezone
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
+
+from auth.policy import AGREEMENT_ROWS
+from auth.roles import Viewer
+from auth.scope import within_scope
+from models.children import Child as ChildRow
+from models.delegation import Agreement as AgreementRow
+from models.delegation import Assignment as AssignmentRow
+from models.delegation import AssignmentEvent as EventRow
+from models.delegation import EndReason, FileLoad, Transition
+from models.families import Family as FamilyRow
+from models.families import FileStatus
+from models.families import Member as MemberRow
+from models.organizations import Organization
+from models.organizations import StaffMember as StaffRow
+from rules.delegation import (
+    QuotaBreach,
+    check_agreement,
+    check_capacity,
+    check_caseload_method,
+    check_licence,
+    check_quota,
+    check_quota_value,
+    child_delegable,
+    file_load,
+)
+from rules.jalali import jalali_year, jalali_year_bounds
+from rules.staffing import StaffFacts, counts_for_caseload
+from schema.common import clean_text, get_visible, given, rows, viewer_of
+from schema.delegation.caseload import live_load, partner_capacity
+from schema.delegation.types import Agreement, Assignment
+from schema.errors import BadUserInput, Conflict, NotFound, QuotaExceeded
+from schema.node import expect_id
+
+MAX_FILES = 200
+"""Files one assignFiles call may name (as many as one page of a list)."""
+NOTE_LENGTH = 2000
+
+
+@strawberry.input(description="A yearly agreement (تفاهم‌نامه) with a partner and its quotas (Art. 4.2–4.3, Art. 6.1). "
+                              "Province office or national admin.")
+class SignAgreementInput:
+    partner_id: strawberry.ID = strawberry.field(description="The partner.")
+    jalali_year: int = strawberry.field(description="The Jalali year it covers; one agreement per partner and year.")
+    quota_rehabilitable: int = strawberry.field(description="Rehabilitable family files it may hold (level 3).")
+    quota_non_rehabilitable: int = strawberry.field(description="Non-rehabilitable family files it may hold.")
+    quota_children: int = strawberry.field(default=0, description="Children's follow-up files it may hold (seed 003).")
+    signed_on: datetime.date = strawberry.field(description="When it was signed.")
+    caseload_method: int | None = strawberry.field(
+        default=None, description="Clinics: the caseload method of Art. 2.2 (1, 2 or 3), required. Other partners: "
+                                  "leave out.")
+
+
+@strawberry.input(description="Delegate files to a partner, all or none (county office). A file live with another "
+                              "partner moves to this one.")
+class AssignFilesInput:
+    partner_id: strawberry.ID = strawberry.field(description="The partner.")
+    family_ids: list[strawberry.ID] = strawberry.field(default_factory=list, description="Families to delegate.")
+    child_ids: list[strawberry.ID] = strawberry.field(default_factory=list,
+                                                      description="Children in family care to delegate.")
+
+
+@strawberry.input(description="Name the worker of a file delegated to your organisation (partner manager). Give "
+                              "exactly one of familyId and childId.")
+class AssignWorkerInput:
+    family_id: strawberry.ID | None = strawberry.field(default=None, description="The family.")
+    child_id: strawberry.ID | None = strawberry.field(default=None, description="The child.")
+    worker_id: strawberry.ID = strawberry.field(description="An active social worker of your organisation.")
+
+
+@strawberry.input(description="Take a delegated file back to the county office (Art. 4.14). Give exactly one of "
+                              "familyId and childId.")
+class ReturnFileInput:
+    family_id: strawberry.ID | None = strawberry.field(default=None, description="The family.")
+    child_id: strawberry.ID | None = strawberry.field(default=None, description="The child.")
+    reason: str = strawberry.field(description="Why it is taken back.")
+
+
+@strawberry.type(description="The agreement signed.")
+class AgreementPayload:
+    agreement: Agreement = strawberry.field(description="The agreement.")
+
+
+@strawberry.type(description="The assignments made, one per file.")
+class AssignFilesPayload:
+    assignments: list[Assignment] = strawberry.field(description="The new assignments, families first, in input order.")
+
+
+@strawberry.type(description="The assignment changed.")
+class AssignmentPayload:
+    assignment: Assignment = strawberry.field(description="The assignment.")
+
+
+@dataclass
+class _File:
+    """A file named in an input: the family or child row, the input field that named it, and its load."""
+
+    row: Any
+    field: str
+    load: FileLoad | None = None
+
+    @property
+    def is_family(self) -> bool:
+        return self.field == "familyIds"
+
+    @property
+    def input_field(self) -> str:
+        """The single-file input field (familyId or childId)."""
+        return "familyId" if self.is_family else "childId"
+
+    def key(self) -> dict[str, int]:
+        return {"family_id": self.row.id} if self.is_family else {"child_id": self.row.id}
+
+
+def _distinct(ids: list[strawberry.ID], field: str) -> list[strawberry.ID]:
+    if len(set(ids)) != len(ids):
+        raise BadUserInput("The same file is named twice.", "یک پرونده دو بار آمده است.", field=field)
+    return ids
+
+
+async def _visible_files(info: strawberry.Info, type_name: str, ids: list[strawberry.ID], field: str) -> list[Any]:
+    """The rows the IDs name, in input order; NOT_FOUND on `field` if any is absent or outside the slice."""
+    keys = [expect_id(global_id, type_name, field) for global_id in _distinct(ids, field)]
+    found = {row.id: row for row in await rows(info, type_name).filter(id__in=keys)}
+    if len(found) != len(keys):
+        raise NotFound(field=field)
+    return [found[key] for key in keys]
+
+
+def _check_active(row: Any, field: str) -> None:
+    if row.status is not FileStatus.ACTIVE:
+        raise BadUserInput("The file has left the support cycle; it cannot be delegated.",
+                           "پرونده از چرخه حمایت خارج شده است و واگذار نمی‌شود.", field=field)
+
+
+async def _one_file(info: strawberry.Info, family_id: strawberry.ID | None, child_id: strawberry.ID | None) -> _File:
+    """The one family or child an input names (exactly one of the two), within the caller's slice."""
+    if given(family_id) == given(child_id):
+        raise BadUserInput("Give exactly one of familyId and childId.", "دقیقاً یکی از familyId و childId را بفرستید.",
+                           field="familyId")
+    if given(family_id):
+        return _File(await get_visible(info, "Family", family_id, "familyId"), "familyIds")
+    return _File(await get_visible(info, "Child", child_id, "childId"), "childIds")
+
+
+async def _set_owners(file: _File, partner_id: int | None, worker_id: int | None) -> None:
+    """Keep the file's owner columns (read by the scope filter and row-level security) in step with its assignment."""
+    owners = {"assigned_partner_id": partner_id, "assigned_worker_id": worker_id}
+    if file.is_family:
+        await FamilyRow.filter(id=file.row.id).update(**owners)
+        await MemberRow.filter(family_id=file.row.id).update(**owners)
+    else:
+        await ChildRow.filter(id=file.row.id).update(**owners)
+
+
+async def _event(assignment: AssignmentRow, transition: Transition, viewer: Viewer, *, reason: str = "",
+                 worker_id: int | None = None) -> None:
+    await EventRow.create(assignment_id=assignment.id, transition=transition, worker_id=worker_id, reason=reason,
+                          by_user_id=viewer.user_id, by_username=viewer.username, partner_id=assignment.partner_id,
+                          province_id=assignment.province_id, county_id=assignment.county_id)
+
+
+async def _live_assignment(info: strawberry.Info, file: _File) -> AssignmentRow | None:
+    return await rows(info, "Assignment").filter(**file.key(), ended_at__isnull=True).first()
+
+
+def _check_batch(input: AssignFilesInput) -> None:
+    if not input.family_ids and not input.child_ids:
+        raise BadUserInput("Name at least one file.", "دست‌کم یک پرونده را نام ببرید.", field="familyIds")
+    if len(input.family_ids) + len(input.child_ids) > MAX_FILES:
+        raise BadUserInput(f"At most {MAX_FILES} files at once.", f"حداکثر {MAX_FILES} پرونده در هر بار.",
+                           field="familyIds")
+
+
+async def _agreement_in_force(info: strawberry.Info, partner: Organization, today: datetime.date) -> AgreementRow:
+    """The partner's standing: a licence valid today (Art. 1.1) and this Jalali year's agreement (Art. 6.1)."""
+    check_licence(partner.license_valid_from if partner.license_number else None, partner.license_valid_until, today)
+    year = jalali_year(today)
+    agreement = await rows(info, "Agreement").filter(partner_id=partner.id, jalali_year=year).first()
+    check_agreement(agreement.status if agreement else None, year)
+    return agreement
+
+
+def _delegable(families: list[FamilyRow], children: list[ChildRow], today: datetime.date) -> list[_File]:
+    """The files with their loads, once each is found delegable: active, families classified (Art. 4.1), children
+    discharged a year ago or more (seed 003)."""
+    files: list[_File] = []
+    for family in families:
+        _check_active(family, "familyIds")
+        files.append(_File(family, "familyIds", FileLoad(file_load(family.rehabilitability))))
+    for child in children:
+        _check_active(child, "childIds")
+        child_delegable(child.discharged_on, today)
+        files.append(_File(child, "childIds", FileLoad.CHILD))
+    return files
+
+
+async def _moving_from_other_partners(info: strawberry.Info, partner_id: int,
+                                      files: list[_File]) -> dict[int, AssignmentRow]:
+    """The live assignments (by position in `files`) of files now served by another partner, which move to this
+    one; CONFLICT for a file this partner already serves."""
+    family_ids = [file.row.id for file in files if file.is_family]
+    child_ids = [file.row.id for file in files if not file.is_family]
+    live = await rows(info, "Assignment").filter(
+        Q(family_id__in=family_ids) | Q(child_id__in=child_ids), ended_at__isnull=True)
+    by_file = {(row.family_id, row.child_id): row for row in live}
+    moving: dict[int, AssignmentRow] = {}
+    for index, file in enumerate(files):
+        current = by_file.get((file.row.id, None) if file.is_family else (None, file.row.id))
+        if current is not None and current.partner_id == partner_id:
+            raise Conflict("The file is already delegated to this partner.",
+                           "پرونده هم‌اکنون به همین همکار واگذار شده است.", field=file.field)
+        if current is not None:
+            moving[index] = current
+    return moving
+
+
+async def _check_room(partner: Organization, agreement: AgreementRow, files: list[_File],
+                      today: datetime.date) -> None:
+    """QUOTA_EXCEEDED unless the files fit the agreement's quotas (Art. 4.2) and, for families, the capacity of the
+    partner's eligible workers (Art. 2.2, Art. 3) — counting every file the partner holds live, in any county."""
+    adding = Counter(file.load for file in files)
+    live = await live_load(partner.id)
+    limits, _ = await partner_capacity(partner, today)
+    quotas = {FileLoad.REHABILITABLE: agreement.quota_rehabilitable,
+              FileLoad.NON_REHABILITABLE: agreement.quota_non_rehabilitable,
+              FileLoad.CHILD: agreement.quota_children}
+    capacities = {FileLoad.REHABILITABLE: limits.rehabilitable, FileLoad.NON_REHABILITABLE: limits.non_rehabilitable}
+    try:
+        for load, quota in quotas.items():
+            check_quota(quota, live[load], adding[load], kind=load.value)
+        for load, limit in capacities.items():
+            check_capacity(limit, live[load], adding[load], kind=load.value)
+    except QuotaBreach as breach:
+        raise QuotaExceeded(breach.message_en, breach.message_fa, kind=breach.kind, quota=breach.quota,
+                            live=breach.live, adding=breach.adding, rule=breach.rule) from None
+
+
+async def _delegate(viewer: Viewer, partner_id: int, files: list[_File], moving: dict[int, AssignmentRow],
+                    today: datetime.date) -> list[AssignmentRow]:
+    """Write the assignments, their events and the files' owner columns; end the ones that move (REASSIGNED)."""
+    now = timezone.now()
+    made: list[AssignmentRow] = []
+    try:
+        async with in_transaction():  # a savepoint: a refused insert leaves the request's transaction usable
+            for index, file in enumerate(files):
+                old = moving.get(index)
+                if old is not None:
+                    old.ended_at, old.end_reason = now, EndReason.REASSIGNED
+                    await old.save(update_fields=["ended_at", "end_reason"])
+                    await _event(old, Transition.REASSIGNED, viewer)
+                assignment = await AssignmentRow.create(
+                    **file.key(), partner_id=partner_id, load=file.load, assigned_on=today,
+                    assigned_by_id=viewer.user_id, province_id=file.row.province_id, county_id=file.row.county_id)
+                await _event(assignment, Transition.ASSIGNED, viewer)
+                await _set_owners(file, partner_id, None)
+                made.append(assignment)
+    except IntegrityError:  # another officer delegated one of these files in the meantime
+        raise Conflict("One of the files was delegated by someone else meanwhile; reload and try again.",
+                       "یکی از پرونده‌ها هم‌زمان به همکار دیگری واگذار شد؛ دوباره بارگذاری کنید.",
+                       field=files[0].field) from None
+    return made
+
+
+@strawberry.type
+class DelegationMutations:
+    @strawberry.mutation(description="Sign a partner's yearly agreement with its quotas (Art. 4.2–4.3, Art. 6.1); for "
+                                     "a clinic it also sets the caseload method (Art. 2.2).")
+    async def sign_agreement(self, info: strawberry.Info, input: SignAgreementInput) -> AgreementPayload:
+        viewer = viewer_of(info)
+        partner = await get_visible(info, "Partner", input.partner_id, "partnerId")
+        if not within_scope(viewer, AGREEMENT_ROWS, {"province_id": partner.province_id,
+                                                      "county_id": partner.county_id, "partner_id": partner.id}):
+            raise NotFound(field="partnerId")
+        jalali_year_bounds(input.jalali_year)
+        quotas = {name: check_quota_value(getattr(input, name), field) for name, field in (
+            ("quota_rehabilitable", "quotaRehabilitable"), ("quota_non_rehabilitable", "quotaNonRehabilitable"),
+            ("quota_children", "quotaChildren"))}
+        method = check_caseload_method(partner.kind.value, input.caseload_method)
+        if await AgreementRow.filter(partner_id=partner.id, jalali_year=input.jalali_year).exists():
+            raise _duplicate_agreement(input.jalali_year)
+        try:
+            async with in_transaction():  # a savepoint: a refused insert leaves the request's transaction usable
+                agreement = await AgreementRow.create(
+                    partner_id=partner.id, jalali_year=input.jalali_year, signed_on=input.signed_on,
+                    province_id=partner.province_id, county_id=partner.county_id, signed_by_id=viewer.user_id,
+                    **quotas)
+        except IntegrityError:  # signed by someone else between the check and the insert
+            raise _duplicate_agreement(input.jalali_year) from None
+        await Organization.filter(id=partner.id).update(caseload_method=method)
+        return AgreementPayload(agreement=agreement)
+
+    @strawberry.mutation(description="Delegate families and children's files to a partner, all or none (Art. 4): the "
+                                     "partner needs a valid licence, an agreement for this year, and room in its "
+                                     "quotas and its workers' capacity; families must be classified, children "
+                                     "discharged at least a year ago (seed 003).")
+    async def assign_files(self, info: strawberry.Info, input: AssignFilesInput) -> AssignFilesPayload:
+        viewer = viewer_of(info)
+        today = datetime.date.today()
+        _check_batch(input)
+        partner = await get_visible(info, "Partner", input.partner_id, "partnerId")
+        families = await _visible_files(info, "Family", input.family_ids, "familyIds")
+        children = await _visible_files(info, "Child", input.child_ids, "childIds")
+        agreement = await _agreement_in_force(info, partner, today)
+        files = _delegable(families, children, today)
+        # Two officers delegating to one partner at once must not both fit under its quota: the partner's row stays
+        # locked until this request commits, and its live load is counted only once the lock is held.
+        locked = await Organization.select_for_update().get(id=partner.id)
+        moving = await _moving_from_other_partners(info, partner.id, files)
+        await _check_room(locked, agreement, files, today)
+        return AssignFilesPayload(assignments=await _delegate(viewer, partner.id, files, moving, today))
+
+    @strawberry.mutation(description="Name the worker who serves a file delegated to your organisation (Art. 4.6): an "
+                                     "active social worker of your own organisation who carries a caseload.")
+    async def assign_worker(self, info: strawberry.Info, input: AssignWorkerInput) -> AssignmentPayload:
+        viewer = viewer_of(info)
+        file = await _one_file(info, input.family_id, input.child_id)
+        assignment = await _live_assignment(info, file)
+        if assignment is None or assignment.partner_id != viewer.organization_id:
+            raise NotFound(field=file.input_field)
+        worker = await StaffRow.get_or_none(id=expect_id(input.worker_id, "StaffMember", "workerId"))
+        # ACCESS.md rule 4: a worker of another organisation looks exactly like no worker at all.
+        if worker is None or worker.organization_id != viewer.organization_id or not worker.is_active:
+            raise NotFound(field="workerId")
+        if not counts_for_caseload(StaffFacts(degree=worker.degree, years_of_experience=worker.years_of_experience,
+                                              position=worker.position)):
+            raise BadUserInput("This staff member carries no caseload (Art. 2.2, note 1): name a social worker.",
+                               "این نیرو پرونده نمی‌گیرد (بند ۲-۲ و تبصره ۱)؛ یک مددکار اجتماعی را تعیین کنید.",
+                               field="workerId")
+        assignment.worker_id = worker.id
+        await assignment.save(update_fields=["worker_id"])
+        await _event(assignment, Transition.WORKER_ASSIGNED, viewer, worker_id=worker.id)
+        await _set_owners(file, assignment.partner_id, worker.id)
+        return AssignmentPayload(assignment=assignment)
+
+    @strawberry.mutation(description="Take a delegated file back to the county office (Art. 4.14); the partner's and "
+                                     "its worker's access ends at once.")
+    async def return_file(self, info: strawberry.Info, input: ReturnFileInput) -> AssignmentPayload:
+        viewer = viewer_of(info)
+        reason = clean_text(input.reason, "reason", NOTE_LENGTH, required=True)
+        file = await _one_file(info, input.family_id, input.child_id)
+        assignment = await _live_assignment(info, file)
+        if assignment is None:
+            raise BadUserInput("The file is not delegated to any partner.", "این پرونده به همکاری واگذار نشده است.",
+                               field=file.input_field)
+        assignment.ended_at, assignment.end_reason, assignment.end_note = timezone.now(), EndReason.RETURNED, reason
+        await assignment.save(update_fields=["ended_at", "end_reason", "end_note"])
+        await _event(assignment, Transition.RETURNED, viewer, reason=reason)
+        await _set_owners(file, None, None)
+        return AssignmentPayload(assignment=assignment)
+
+
+def _duplicate_agreement(year: int) -> Conflict:
+    return Conflict(f"The partner already has an agreement for {year}.",
+                    f"همکار برای سال {year} تفاهم‌نامه دارد.", field="jalaliYear")

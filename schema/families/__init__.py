@@ -1,0 +1,1 @@
+"""Household case files (پرونده خانوار): admission, members, committee classification, exit (seed 001)."""

@@ -1,0 +1,377 @@
+"""Mutations of the families area: admission (seed 001), member edits, committee classification (Art. 4.1) and exit
+from the support cycle. Each one is all-or-nothing and leaves its change history (schema/history.py)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import strawberry
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F, RawSQL
+from tortoise.transactions import in_transaction
+
+from auth.policy import OFFICE_CASE_ROWS
+from auth.roles import Role
+from auth.scope import within_scope
+from models.delegation import EndReason
+from models.families import ClassificationDecision as DecisionRow
+from models.families import ExitRoute, FamilyCategory, FileStatus, Rehabilitability, Relation, Sex
+from models.families import Family as FamilyRow
+from models.families import Member as MemberRow
+from models.geography import County
+from rules.jalali import jalali_year
+from rules.national_id import validate_national_id
+from rules.persian import normalise_search
+from schema.common import ADDRESS_LENGTH, check_version, clean_name, clean_text, get_visible, given, rows, viewer_of
+from schema.errors import BadUserInput, Conflict, Forbidden, NotFound, StaleVersion
+from schema.families.types import Family, Member
+from schema.history import record_change
+from schema.node import expect_id
+
+SEQUENCE_DIGITS = 6
+NAME_LENGTH = 100
+SHORT_TEXT_LENGTH = 100
+HEALTH_LENGTH = 200
+SKETCH_LENGTH = 4000
+NOTES_LENGTH = 10000
+EXIT_NOTE_LENGTH = 2000
+# Level 3 sits at the province office (Art. 1.10); level 2 at the county office (Art. 1.9).
+LEVEL_3_ROLES = frozenset({Role.PROVINCE_OFFICER, Role.NATIONAL_ADMIN})
+
+
+@strawberry.input(description="A member of a household to register.")
+class MemberInput:
+    national_id: str = strawberry.field(description="National ID (کد ملی), 10 digits with a check digit; unique "
+                                                    "across live files.")
+    first_name: str = strawberry.field(description="First name.")
+    last_name: str = strawberry.field(description="Last name.")
+    birth_date: datetime.date = strawberry.field(description="Birth date (ISO or Jalali).")
+    sex: Sex = strawberry.field(description="Sex.")
+    relation: Relation = strawberry.field(description="Relation to the head; exactly one member is the HEAD.")
+    education: str = strawberry.field(default="", description="Education.")
+    job: str = strawberry.field(default="", description="Job.")
+    health: str = strawberry.field(default="", description="Health and disability.")
+    insurance: str = strawberry.field(default="", description="Insurance.")
+
+
+@strawberry.input(description="A household to admit (county office or above, in your area).")
+class RegisterFamilyInput:
+    category: FamilyCategory = strawberry.field(description="Why the household is supported.")
+    county_id: strawberry.ID = strawberry.field(description="The county office that holds the file.")
+    members: list[MemberInput] = strawberry.field(description="The members; exactly one with relation HEAD.")
+    address: str = strawberry.field(default="", description="Postal address.")
+    location_sketch: str = strawberry.field(default="", description="How to find the home in an emergency.")
+    support_started_on: datetime.date | None = strawberry.field(default=None, description="When support started.")
+    office_notes: str = strawberry.field(default="", description="The office's internal notes.")
+
+
+@strawberry.input(description="Changes to a member. Send the `version` you read; omitted fields stay as they are.")
+class UpdateMemberInput:
+    id: strawberry.ID = strawberry.field(description="The member.")
+    version: int = strawberry.field(description="The version you read (CONFLICT if someone changed it since).")
+    first_name: str | None = strawberry.field(default=strawberry.UNSET, description="New first name.")
+    last_name: str | None = strawberry.field(default=strawberry.UNSET, description="New last name.")
+    birth_date: datetime.date | None = strawberry.field(default=strawberry.UNSET, description="New birth date.")
+    sex: Sex | None = strawberry.field(default=strawberry.UNSET, description="New sex.")
+    relation: Relation | None = strawberry.field(default=strawberry.UNSET,
+                                                 description="New relation; the head stays the head.")
+    education: str | None = strawberry.field(default=strawberry.UNSET, description="New education.")
+    job: str | None = strawberry.field(default=strawberry.UNSET, description="New job.")
+    health: str | None = strawberry.field(default=strawberry.UNSET, description="New health and disability.")
+    insurance: str | None = strawberry.field(default=strawberry.UNSET, description="New insurance.")
+    national_id: str | None = strawberry.field(default=strawberry.UNSET, description="Corrected national ID.")
+
+
+@strawberry.input(description="A level-2 or level-3 committee decision on a file's rehabilitability (Art. 4.1).")
+class ClassifyFamilyInput:
+    family_id: strawberry.ID = strawberry.field(description="The family.")
+    committee_level: int = strawberry.field(description="2 (county office) or 3 (province office).")
+    decided_on: datetime.date = strawberry.field(description="When the committee decided.")
+    rehabilitability: Rehabilitability = strawberry.field(description="REHABILITABLE or NON_REHABILITABLE.")
+    minutes: str = strawberry.field(default="", description="The committee's minutes.")
+
+
+@strawberry.input(description="A household leaves the support cycle; a live delegation ends with it.")
+class RecordExitInput:
+    family_id: strawberry.ID = strawberry.field(description="The family.")
+    route: ExitRoute = strawberry.field(description="How it left.")
+    exited_on: datetime.date = strawberry.field(description="When it left.")
+    note: str | None = strawberry.field(default=None, description="A note for the history.")
+
+
+@strawberry.type(description="The family admitted or changed.")
+class FamilyPayload:
+    family: Family = strawberry.field(description="The family.")
+
+
+@strawberry.type(description="The member changed.")
+class MemberPayload:
+    member: Member = strawberry.field(description="The member.")
+
+
+# --- shared by the families and children areas ---------------------------------------------------------------
+
+
+async def county_for_new_file(info: strawberry.Info, county_id: strawberry.ID) -> County:
+    """The county a new file opens in, locked until the request ends so file numbers are drawn one at a time;
+    NOT_FOUND (field countyId) outside the viewer's area (ACCESS.md rule 4)."""
+    county = await County.get_or_none(id=expect_id(county_id, "County", "countyId"))
+    if county is None or not within_scope(viewer_of(info), OFFICE_CASE_ROWS,
+                                          {"province_id": county.province_id, "county_id": county.id}):
+        raise NotFound(field="countyId")
+    return await County.filter(id=county.id).select_for_update().get()
+
+
+async def next_file_number(info: strawberry.Info, type_name: str, county: County, marker: str = "") -> str:
+    """`<county code>-[<marker>-]<Jalali year>-<sequence>`: the 6-digit sequence runs on per county across years
+    (each table numbers its own files). The caller holds the county's row lock (`county_for_new_file`), and the
+    office sees every file of its county."""
+    year = jalali_year(datetime.date.today())
+    prefix = "-".join(part for part in (county.code, marker) if part) + "-"
+    last = await (rows(info, type_name).filter(county_id=county.id, file_number__startswith=prefix)
+                  .annotate(sequence=RawSQL(f"right(file_number, {SEQUENCE_DIGITS})"))
+                  .order_by("-sequence").first().values_list("sequence", flat=True))
+    sequence = int(last) if last is not None and last.isdigit() else 0
+    return f"{prefix}{year}-{sequence + 1:0{SEQUENCE_DIGITS}d}"
+
+
+def duplicate_national_id(file_number: str | None) -> Conflict:
+    """CONFLICT on a national ID held by a live file; the file is named only to those who may see it."""
+    if file_number is None:
+        return Conflict("This national ID already belongs to a live file.",
+                        "این کد ملی در یک پرونده فعال دیگر ثبت شده است.", field="nationalId")
+    return Conflict(f"This national ID already belongs to live file {file_number}.",
+                    f"این کد ملی در پرونده فعال {file_number} ثبت شده است.", field="nationalId", fileNumber=file_number)
+
+
+def is_unique_violation(error: IntegrityError, index: str) -> bool:
+    return index in str(error)
+
+
+def not_in_future(value: datetime.date, field: str) -> datetime.date:
+    if value > datetime.date.today():
+        raise BadUserInput(f"{field} cannot be in the future.", f"{field} نمی‌تواند در آینده باشد.", field=field)
+    return value
+
+
+def plain_name(value: str, field: str) -> str:
+    return clean_name(value, field, NAME_LENGTH)[0]
+
+
+def now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC)
+
+
+async def end_live_assignment(info: strawberry.Info, column: str, file_id: int, note: str) -> None:
+    """End a file's live delegation because the client left the cycle (the end reason EXITED)."""
+    await rows(info, "Assignment").filter(**{column: file_id}, ended_at__isnull=True).update(
+        ended_at=now(), end_reason=EndReason.EXITED, end_note=note)
+
+
+# --- families ------------------------------------------------------------------------------------------------
+
+
+def _member_fields(member: Any) -> dict[str, Any]:
+    """A member's history fields, by GraphQL name."""
+    return {"nationalId": member.national_id, "firstName": member.first_name, "lastName": member.last_name,
+            "birthDate": member.birth_date, "sex": member.sex, "relation": member.relation, "isHead": member.is_head,
+            "education": member.education, "job": member.job, "health": member.health, "insurance": member.insurance}
+
+
+def _family_fields(family: FamilyRow) -> dict[str, Any]:
+    return {"fileNumber": family.file_number, "category": family.category, "status": family.status,
+            "rehabilitability": family.rehabilitability, "address": family.address,
+            "locationSketch": family.location_sketch, "supportStartedOn": family.support_started_on,
+            "householdSize": family.household_size, "officeNotes": family.office_notes}
+
+
+def _cleaned_members(members: list[MemberInput]) -> list[dict[str, Any]]:
+    heads = [member for member in members if member.relation is Relation.HEAD]
+    if len(heads) != 1:
+        raise BadUserInput("Exactly one member must be the head of the household (relation HEAD).",
+                           "دقیقاً یک عضو باید سرپرست خانوار باشد.", field="members")
+    cleaned, seen = [], set()
+    for member in members:
+        national_id = validate_national_id(member.national_id, "nationalId")
+        if national_id in seen:
+            raise Conflict("The same national ID is given twice.", "یک کد ملی دو بار آمده است.", field="nationalId")
+        seen.add(national_id)
+        cleaned.append({
+            "national_id": national_id, "first_name": plain_name(member.first_name, "firstName"),
+            "last_name": plain_name(member.last_name, "lastName"),
+            "birth_date": not_in_future(member.birth_date, "birthDate"), "sex": member.sex,
+            "relation": member.relation, "is_head": member.relation is Relation.HEAD,
+            "education": clean_text(member.education, "education", SHORT_TEXT_LENGTH),
+            "job": clean_text(member.job, "job", SHORT_TEXT_LENGTH),
+            "health": clean_text(member.health, "health", HEALTH_LENGTH),
+            "insurance": clean_text(member.insurance, "insurance", SHORT_TEXT_LENGTH),
+        })
+    return cleaned
+
+
+def _head_search(first_name: str, last_name: str) -> dict[str, str]:
+    return {"head_name_search": normalise_search(f"{first_name} {last_name}"),
+            "head_last_name_search": normalise_search(last_name)}
+
+
+async def _member_conflict(info: strawberry.Info, national_ids: list[str], error: IntegrityError) -> Exception:
+    """The CONFLICT for a national ID a live member already holds, naming the file only if the viewer sees it."""
+    if not is_unique_violation(error, "member_live_national_id"):
+        return error
+    holder = await rows(info, "Member").filter(national_id__in=national_ids, live=True).first()
+    family = await rows(info, "Family").get_or_none(id=holder.family_id) if holder is not None else None
+    return duplicate_national_id(family.file_number if family is not None else None)
+
+
+async def _create_family(data: dict[str, Any], members: list[dict[str, Any]]) -> tuple[FamilyRow, list[MemberRow]]:
+    async with in_transaction():  # a savepoint: a duplicate national ID leaves the request usable for the look-up
+        family = await FamilyRow.create(**data)
+        created = [await MemberRow.create(**member, family_id=family.id, province_id=family.province_id,
+                                          county_id=family.county_id) for member in members]
+    return family, created
+
+
+async def _record_creation(info: strawberry.Info, family: FamilyRow, members: list[MemberRow]) -> None:
+    viewer = viewer_of(info)
+    place = {"province_id": family.province_id, "county_id": family.county_id}
+    await record_change(viewer, entity="Family", entity_id=family.id, family_id=family.id, child_id=None,
+                        operation="create", before={}, after=_family_fields(family), **place)
+    for member in members:
+        await record_change(viewer, entity="Member", entity_id=member.id, family_id=family.id, child_id=None,
+                            operation="create", before={}, after=_member_fields(member), **place)
+
+
+def _member_changes(input: UpdateMemberInput, current: MemberRow) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
+    for field, api_name in (("first_name", "firstName"), ("last_name", "lastName")):
+        if given(getattr(input, field)):
+            changes[field] = plain_name(getattr(input, field), api_name)
+    if given(input.birth_date):
+        changes["birth_date"] = not_in_future(input.birth_date, "birthDate")
+    if given(input.sex):
+        changes["sex"] = input.sex
+    if given(input.relation) and input.relation is not current.relation:
+        if current.is_head or input.relation is Relation.HEAD:
+            raise BadUserInput("The head of the household stays the head; only other relations may change.",
+                               "سرپرست خانوار تغییر نمی‌کند؛ فقط نسبت سایر اعضا قابل تغییر است.", field="relation")
+        changes["relation"] = input.relation
+    for field, length in (("education", SHORT_TEXT_LENGTH), ("job", SHORT_TEXT_LENGTH), ("health", HEALTH_LENGTH),
+                          ("insurance", SHORT_TEXT_LENGTH)):
+        if given(getattr(input, field)):
+            changes[field] = clean_text(getattr(input, field), field, length)
+    if given(input.national_id):
+        changes["national_id"] = validate_national_id(input.national_id, "nationalId")
+    return changes
+
+
+@strawberry.type
+class FamilyMutations:
+    @strawberry.mutation(description="Admit a household: opens its file in a county of your area with a new file "
+                                     "number. National IDs must be valid and not held by another live file.")
+    async def register_family(self, info: strawberry.Info, input: RegisterFamilyInput) -> FamilyPayload:
+        members = _cleaned_members(input.members)
+        head = next(member for member in members if member["is_head"])
+        if input.category is FamilyCategory.WOMAN_HEADED and head["sex"] is not Sex.FEMALE:
+            raise BadUserInput("A woman-headed household's head is a woman.", "سرپرست خانوار زن سرپرست باید زن باشد.",
+                               field="category")
+        address = clean_text(input.address, "address", ADDRESS_LENGTH)
+        sketch = clean_text(input.location_sketch, "locationSketch", SKETCH_LENGTH)
+        notes = clean_text(input.office_notes, "officeNotes", NOTES_LENGTH)
+        started = not_in_future(input.support_started_on, "supportStartedOn") if input.support_started_on else None
+        county = await county_for_new_file(info, input.county_id)
+        data = {
+            "file_number": await next_file_number(info, "Family", county), "category": input.category,
+            "province_id": county.province_id, "county_id": county.id, "address": address, "location_sketch": sketch,
+            "support_started_on": started, "household_size": len(members), "office_notes": notes,
+            **_head_search(head["first_name"], head["last_name"]),
+        }
+        try:
+            family, created = await _create_family(data, members)
+        except IntegrityError as error:
+            raise await _member_conflict(info, [m["national_id"] for m in members], error) from None
+        await _record_creation(info, family, created)
+        return FamilyPayload(family=family)
+
+    @strawberry.mutation(description="Change a member's details. Send the `version` you read.")
+    async def update_member(self, info: strawberry.Info, input: UpdateMemberInput) -> MemberPayload:
+        current = await get_visible(info, "Member", input.id, "id")
+        check_version(current, input.version)
+        changes = _member_changes(input, current)
+        try:
+            async with in_transaction():  # a savepoint, as in register_family
+                # Compare-and-set on the version: of two concurrent edits from the same version, one wins.
+                updated = await rows(info, "Member").filter(id=current.id, version=input.version).update(
+                    **changes, version=F("version") + 1)
+        except IntegrityError as error:
+            raise await _member_conflict(info, [changes.get("national_id", "")], error) from None
+        if updated == 0:
+            raise StaleVersion()
+        member = await rows(info, "Member").get(id=current.id)
+        if member.is_head and ("first_name" in changes or "last_name" in changes):
+            await rows(info, "Family").filter(id=member.family_id).update(
+                **_head_search(member.first_name, member.last_name))
+        await record_change(viewer_of(info), entity="Member", entity_id=member.id, family_id=member.family_id,
+                            child_id=None, operation="update", before=_member_fields(current),
+                            after=_member_fields(member), province_id=member.province_id, county_id=member.county_id)
+        return MemberPayload(member=member)
+
+    @strawberry.mutation(description="Record a committee's rehabilitability decision (Art. 4.1). Level 2 sits at the "
+                                     "county office, level 3 at the province office (Art. 1.9–1.10); earlier "
+                                     "decisions are kept.")
+    async def classify_family(self, info: strawberry.Info, input: ClassifyFamilyInput) -> FamilyPayload:
+        if input.committee_level not in (2, 3):
+            raise BadUserInput("The committee level is 2 or 3.", "سطح کمیته باید ۲ یا ۳ باشد.", field="committeeLevel")
+        if input.rehabilitability is Rehabilitability.UNCLASSIFIED:
+            raise BadUserInput("A decision classifies the file as rehabilitable or not.",
+                               "تصمیم کمیته باید قابل بازتوان یا غیرقابل بازتوان باشد.", field="rehabilitability")
+        decided_on = not_in_future(input.decided_on, "decidedOn")
+        minutes = clean_text(input.minutes, "minutes", NOTES_LENGTH)
+        viewer = viewer_of(info)
+        family = await get_visible(info, "Family", input.family_id, "familyId")
+        if input.committee_level == 3 and viewer.role not in LEVEL_3_ROLES:
+            raise Forbidden("level-3 decisions are the province office's (Art. 1.10)")
+        if family.status is FileStatus.EXITED:
+            raise BadUserInput("The file has left the support cycle.", "این پرونده از چرخه حمایت خارج شده است.",
+                               field="familyId")
+        await DecisionRow.create(family_id=family.id, committee_level=input.committee_level, decided_on=decided_on,
+                                 minutes=minutes, rehabilitability=input.rehabilitability,
+                                 recorded_by_id=viewer.user_id, province_id=family.province_id,
+                                 county_id=family.county_id)
+        await rows(info, "Family").filter(id=family.id).update(rehabilitability=input.rehabilitability,
+                                                               version=F("version") + 1)
+        await record_change(viewer, entity="Family", entity_id=family.id, family_id=family.id, child_id=None,
+                            operation="classify", before={"rehabilitability": family.rehabilitability},
+                            after={"rehabilitability": input.rehabilitability}, province_id=family.province_id,
+                            county_id=family.county_id)
+        return FamilyPayload(family=await rows(info, "Family").get(id=family.id))
+
+    @strawberry.mutation(description="Record that a household left the support cycle: its members' national IDs are "
+                                     "freed for a new file, and a live delegation ends (the partner loses access).")
+    async def record_exit(self, info: strawberry.Info, input: RecordExitInput) -> FamilyPayload:
+        family = await get_visible(info, "Family", input.family_id, "familyId")
+        if family.status is FileStatus.EXITED:
+            raise BadUserInput("The file has already left the support cycle.",
+                               "این پرونده پیش‌تر از چرخه حمایت خارج شده است.", field="familyId")
+        exited_on = not_in_future(input.exited_on, "exitedOn")
+        if family.support_started_on is not None and exited_on < family.support_started_on:
+            raise BadUserInput("exitedOn is before support started.", "تاریخ خروج پیش از شروع حمایت است.",
+                               field="exitedOn")
+        note = clean_text(input.note or "", "note", EXIT_NOTE_LENGTH)
+        await end_live_assignment(info, "family_id", family.id, note)
+        await rows(info, "Family").filter(id=family.id).update(
+            status=FileStatus.EXITED, exit_route=input.route, exited_on=exited_on, assigned_partner_id=None,
+            assigned_worker_id=None, version=F("version") + 1)
+        members = await rows(info, "Member").filter(family_id=family.id, live=True)
+        await rows(info, "Member").filter(family_id=family.id).update(live=False, assigned_partner_id=None,
+                                                                      assigned_worker_id=None)
+        viewer = viewer_of(info)
+        place = {"province_id": family.province_id, "county_id": family.county_id}
+        await record_change(viewer, entity="Family", entity_id=family.id, family_id=family.id, child_id=None,
+                            operation="exit", before={"status": family.status},
+                            after={"status": FileStatus.EXITED, "exitRoute": input.route, "exitedOn": exited_on,
+                                   "note": note or None}, **place)
+        for member in members:
+            await record_change(viewer, entity="Member", entity_id=member.id, family_id=family.id, child_id=None,
+                                operation="exit", before={"live": True}, after={"live": False}, **place)
+        return FamilyPayload(family=await rows(info, "Family").get(id=family.id))

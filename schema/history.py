@@ -1,0 +1,90 @@
+"""The change history of case files (issue #3): who changed which family, member or child, when, before → after.
+
+Every mutation that changes a family, a member or a child calls `record_change` in the request's transaction, so a
+change cannot be committed without its history. Only the fields that changed are stored, keyed by their GraphQL
+names, as `{field: [before, after]}`; a creation records its after-values against null.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from enum import Enum
+from typing import Any
+
+import strawberry
+
+from auth.roles import Viewer
+from models.families import ChangeRecord as ChangeRecordRow
+
+
+def _plain(value: Any) -> Any:
+    """A value as JSON can hold it: dates as ISO strings, enums by name."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """`{field: [before, after]}` for every field of `after` whose value differs from `before` (absent = null)."""
+    changes: dict[str, list[Any]] = {}
+    for field, value in after.items():
+        old, new = _plain(before.get(field)), _plain(value)
+        if old != new:
+            changes[field] = [old, new]
+    return changes
+
+
+async def record_change(
+    viewer: Viewer,
+    *,
+    entity: str,
+    entity_id: int,
+    family_id: int | None,
+    child_id: int | None,
+    operation: str,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    province_id: int,
+    county_id: int,
+) -> ChangeRecordRow | None:
+    """Write one history record of `entity` (Family, Member or Child); nothing when no field changed."""
+    changes = changed_fields(before, after)
+    if not changes:
+        return None
+    return await ChangeRecordRow.create(
+        entity=entity, entity_id=entity_id, family_id=family_id, child_id=child_id, operation=operation,
+        changes=changes, user_id=viewer.user_id, username=viewer.username, province_id=province_id, county_id=county_id,
+    )
+
+
+def _shown(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+@strawberry.type(description="One field of a change: its value before and after (office only).")
+class FieldChange:
+    field: str = strawberry.field(description="The field's GraphQL name, e.g. `firstName`.")
+    before: str | None = strawberry.field(description="Value before (dates ISO-8601); null when it had none.")
+    after: str | None = strawberry.field(description="Value after (dates ISO-8601); null when it has none.")
+
+
+@strawberry.type(description="One change to a family, a member or a child: who, when, what (office only).")
+class ChangeRecord:
+    entity: str = strawberry.field(description="What was changed: `Family`, `Member` or `Child`.")
+    operation: str = strawberry.field(
+        description="How: `create`, `update`, `classify` (committee decision) or `exit` (left the support cycle).")
+    at: datetime.datetime = strawberry.field(description="When.")
+
+    @strawberry.field(description="The fields that changed, before and after, by field name.")
+    def changes(self) -> list[FieldChange]:
+        return [FieldChange(field=name, before=_shown(pair[0]), after=_shown(pair[1]))
+                for name, pair in sorted(self.changes.items())]
+
+    @strawberry.field(description="Who made the change.")
+    def by_username(self) -> str:
+        return self.username

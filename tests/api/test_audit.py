@@ -1,0 +1,95 @@
+"""ACCESS.md rule 7: every mutation (and every read of a family's or child's full record) is traced in an
+append-only trail, readable by the auditor and the office roles in their area."""
+
+from __future__ import annotations
+
+import asyncpg
+import pytest
+from tortoise import connections
+
+from api import db
+from tests.conftest import error_code
+
+EVENTS = """query($f: AuditEventFilter) { auditEvents(filter: $f, first: 200) {
+  totalCount edges { node { username role operation objectIds requestId clientAddress } } } }"""
+UPDATE = """mutation($input: UpdateKindergartenInput!) { updateKindergarten(input: $input) {
+  kindergarten { id version } } }"""
+OWN = "{ kindergartens(first: 1) { edges { node { id version } } } }"
+
+
+async def change_a_kindergarten(api, headers=None) -> str:
+    node = (await api.ok("kindergarten.operator", OWN))["kindergartens"]["edges"][0]["node"]
+    token = await api.token("kindergarten.operator")
+    result = await api.post(UPDATE, {"input": {"id": node["id"], "version": node["version"], "enrolment": 3}},
+                            token=token, headers=headers)
+    assert "errors" not in result, result
+    return node["id"]
+
+
+async def test_a_mutation_is_traced_with_who_what_and_which_request(api):
+    kindergarten_id = await change_a_kindergarten(api, headers={"x-request-id": "audit-req-0001"})
+    data = await api.ok("auditor", EVENTS, {"f": {"objectId": kindergarten_id}})
+    events = [e["node"] for e in data["auditEvents"]["edges"]]
+    assert len(events) == 1
+    assert events[0]["username"] == "kindergarten.operator"
+    assert events[0]["role"] == "KINDERGARTEN_OPERATOR"
+    assert events[0]["operation"] == "mutation updateKindergarten"
+    assert events[0]["requestId"] == "audit-req-0001"
+    assert events[0]["clientAddress"] == "198.51.100.7"
+    assert kindergarten_id in events[0]["objectIds"]
+
+
+async def test_a_failed_mutation_leaves_nothing_behind(api):
+    node = (await api.ok("kindergarten.operator", OWN))["kindergartens"]["edges"][0]["node"]
+    result = await api.as_user("kindergarten.operator", UPDATE,
+                               {"input": {"id": node["id"], "version": node["version"] + 5, "enrolment": 3}})
+    assert error_code(result) == "CONFLICT"
+    data = await api.ok("auditor", EVENTS, {"f": {"objectId": node["id"]}})
+    assert data["auditEvents"]["totalCount"] == 0
+
+
+@pytest.mark.parametrize("username", ["clinic.manager", "clinic.worker1", "kindergarten.operator"])
+async def test_the_trail_is_not_for_partners_or_operators(api, username):
+    assert error_code(await api.as_user(username, EVENTS)) == "FORBIDDEN"
+
+
+async def test_an_office_reads_only_its_area(api):
+    await change_a_kindergarten(api)  # by an operator in Yazd county
+    yazd = await api.ok("yazd.county", EVENTS)
+    meybod = await api.ok("meybod.county", EVENTS)
+    assert "kindergarten.operator" in {e["node"]["username"] for e in yazd["auditEvents"]["edges"]}
+    assert "kindergarten.operator" not in {e["node"]["username"] for e in meybod["auditEvents"]["edges"]}
+
+
+async def test_filter_by_user(api):
+    await change_a_kindergarten(api)
+    data = await api.ok("admin", EVENTS, {"f": {"username": "kindergarten.operator"}})
+    assert data["auditEvents"]["totalCount"] >= 1
+    assert {e["node"]["username"] for e in data["auditEvents"]["edges"]} == {"kindergarten.operator"}
+    none = await api.ok("admin", EVENTS, {"f": {"username": "nobody"}})
+    assert none["auditEvents"]["totalCount"] == 0
+
+
+async def test_the_api_role_cannot_change_or_delete_the_trail(api, database_url):
+    await change_a_kindergarten(api)
+    conn = connections.get("default")  # the app's own connection: the API's database role
+    with pytest.raises(Exception, match="permission denied"):
+        await conn.execute_query("update audit_event set username = 'someone else'")
+    with pytest.raises(Exception, match="permission denied"):
+        await conn.execute_query("delete from audit_event")
+    owner = await asyncpg.connect(db.asyncpg_dsn(database_url))
+    try:
+        with pytest.raises(asyncpg.RaiseError, match="append-only"):
+            await owner.execute("delete from audit_event")
+        assert await owner.fetchval("select count(*) from audit_event") >= 1
+    finally:
+        await owner.close()
+
+
+async def test_ids_written_inline_are_traced_too(api):
+    node = (await api.ok("kindergarten.operator", OWN))["kindergartens"]["edges"][0]["node"]
+    inline = (f'mutation {{ updateKindergarten(input: {{id: "{node["id"]}", version: {node["version"]}, enrolment: 4}})'
+              " { kindergarten { version } } }")
+    await api.ok("kindergarten.operator", inline)
+    data = await api.ok("auditor", EVENTS, {"f": {"objectId": node["id"]}})
+    assert data["auditEvents"]["totalCount"] == 1

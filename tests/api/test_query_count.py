@@ -1,0 +1,67 @@
+"""Nested fields load through DataLoaders: the number of SQL statements for a page of families with their members
+and current assignment does not grow with the page size (issue #3, lists that scale)."""
+
+from __future__ import annotations
+
+import logging
+
+import asyncpg
+import pytest
+
+from api import db
+
+PAGE = """query($n: Int!) { families(first: $n, filter: {fileNumber: "QC-"}) { totalCount edges { node {
+  id fileNumber householdSize head { firstName lastName }
+  members { id firstName lastName nationalId birthDate relation }
+  currentAssignment { id assignedOn partner { id name } worker { id fullName } } } } } }"""
+
+
+async def delegated_families(database_url: str, count: int) -> None:
+    conn = await asyncpg.connect(db.asyncpg_dsn(database_url))
+    try:
+        clinic = await conn.fetchval("select organization_id from app_user where username = 'clinic.manager'")
+        worker = await conn.fetchval("select staff_member_id from app_user where username = 'clinic.worker1'")
+        county, province = await conn.fetchrow("select id, province_id from county where code = 'YZD-YAZD'")
+        officer = await conn.fetchval("select id from app_user where username = 'yazd.county'")
+        for i in range(count):
+            family = await conn.fetchval(
+                "insert into family (file_number, category, status, rehabilitability, address, location_sketch,"
+                " household_size, head_name_search, head_last_name_search, office_notes, abuse_flag, version,"
+                " created_at, updated_at, province_id, county_id, assigned_partner_id, assigned_worker_id)"
+                " values ($1, 'NEEDY_FAMILY', 'ACTIVE', 'REHABILITABLE', '', '', 3, '', '', '', false, 1, now(),"
+                " now(), $2, $3, $4, $5) returning id", f"QC-{i:04d}", province, county, clinic, worker)
+            for j in range(3):
+                await conn.execute(
+                    "insert into member (family_id, national_id, first_name, last_name, birth_date, sex, relation,"
+                    " is_head, education, job, health, insurance, live, version, created_at, updated_at,"
+                    " province_id, county_id, assigned_partner_id, assigned_worker_id) values ($1, $2, 'علی',"
+                    " 'رضایی', '1990-01-01', 'MALE', $3, $4, '', '', '', '', true, 1, now(), now(), $5, $6, $7, $8)",
+                    family, f"9{i:05d}{j:04d}"[:10], "HEAD" if j == 0 else "CHILD", j == 0, province, county,
+                    clinic, worker)
+            await conn.execute(
+                "insert into assignment (family_id, partner_id, worker_id, load, assigned_on, assigned_at,"
+                " assigned_by_id, end_note, province_id, county_id) values ($1, $2, $3, 'REHABILITABLE',"
+                " current_date, now(), $4, '', $5, $6)", family, clinic, worker, officer, province, county)
+    finally:
+        await conn.close()
+
+
+async def statements(api, caplog, size: int) -> int:
+    caplog.clear()
+    with caplog.at_level(logging.DEBUG, logger="tortoise.db_client"):
+        data = await api.ok("clinic.manager", PAGE, {"n": size})
+    assert len(data["families"]["edges"]) == size
+    assert all(len(e["node"]["members"]) == 3 and e["node"]["currentAssignment"] for e in data["families"]["edges"])
+    # Statements of the page itself: not the pool's bookkeeping, not the viewer's look-up (cached per process).
+    return sum(1 for r in caplog.records if r.name == "tortoise.db_client"
+               and "pool" not in r.getMessage() and "app_user" not in r.getMessage())
+
+
+@pytest.mark.parametrize("small", [5, 10])
+async def test_statement_count_does_not_grow_with_the_page(api, database_url, caplog, small):
+    await delegated_families(database_url, 50)
+    await api.token("clinic.manager")  # log in first: the count is of the page alone
+    few = await statements(api, caplog, small)
+    many = await statements(api, caplog, 50)
+    assert many == few, (few, many)
+    assert many <= 15
