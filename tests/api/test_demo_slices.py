@@ -13,6 +13,8 @@ FAMILIES = """query($after: String, $f: FamilyFilter) { families(first: 200, aft
 CHILDREN = """query($after: String) { children(first: 200, after: $after) {
   totalCount pageInfo { hasNextPage endCursor } edges { node { id fileNumber } } } }"""
 
+PARTNER_OF = "assigned_partner_id = (select organization_id from app_user where username = '{}')"
+
 # Who sees which case rows, as SQL over the owner columns (the rule of ACCESS.md restated independently).
 SLICES = {
     "admin": "true",
@@ -20,11 +22,10 @@ SLICES = {
     "yazd.county": "county_id = (select id from county where code = 'YZD-YAZD')",
     "meybod.county": "county_id = (select id from county where code = 'YZD-MEYBOD')",
     "meybod.supervisor": "county_id = (select id from county where code = 'YZD-MEYBOD')",
-    "clinic.manager": "assigned_partner_id = (select organization_id from app_user where username = 'clinic.manager')",
-    "clinic2.manager": "assigned_partner_id = (select organization_id from app_user where username = 'clinic2.manager')",
-    "charity.manager": "assigned_partner_id = (select organization_id from app_user where username = 'charity.manager')",
-    "childhome.manager":
-        "assigned_partner_id = (select organization_id from app_user where username = 'childhome.manager')",
+    "clinic.manager": PARTNER_OF.format("clinic.manager"),
+    "clinic2.manager": PARTNER_OF.format("clinic2.manager"),
+    "charity.manager": PARTNER_OF.format("charity.manager"),
+    "childhome.manager": PARTNER_OF.format("childhome.manager"),
     "clinic.worker1": "assigned_worker_id = (select staff_member_id from app_user where username = 'clinic.worker1')",
     "clinic.worker2": "assigned_worker_id = (select staff_member_id from app_user where username = 'clinic.worker2')",
 }
