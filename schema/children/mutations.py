@@ -13,18 +13,19 @@ from tortoise.transactions import in_transaction
 
 from models.children import Child as ChildRow
 from models.children import CustodyReason, Placement
+from models.delegation import EndReason
 from models.families import ExitRoute, FileStatus, Sex
 from rules.national_id import validate_national_id
 from rules.persian import normalise_search
 from schema.children.types import Child
 from schema.common import clean_text, get_visible, rows, viewer_of
+from schema.delegation.ownership import end_delegation
 from schema.errors import BadUserInput
 from schema.families.mutations import (
     EXIT_NOTE_LENGTH,
     NOTES_LENGTH,
     county_for_new_file,
     duplicate_national_id,
-    end_live_assignment,
     is_unique_violation,
     next_file_number,
     not_in_future,
@@ -151,10 +152,9 @@ class ChildMutations:
             raise BadUserInput("exitedOn is before the birth date.", "تاریخ خروج پیش از تاریخ تولد است.",
                                field="exitedOn")
         note = clean_text(input.note or "", "note", EXIT_NOTE_LENGTH)
-        await end_live_assignment(info, "child_id", child.id, note)
-        await rows(info, "Child").filter(id=child.id).update(
-            status=FileStatus.EXITED, exit_route=input.route, exited_on=exited_on, assigned_partner_id=None,
-            assigned_worker_id=None, version=F("version") + 1)
+        await end_delegation(info, child_id=child.id, reason=EndReason.EXITED, note=note)
+        await ChildRow.filter(id=child.id).update(
+            status=FileStatus.EXITED, exit_route=input.route, exited_on=exited_on, version=F("version") + 1)
         await record_change(viewer_of(info), entity="Child", entity_id=child.id, family_id=None, child_id=child.id,
                             operation="exit", before={"status": child.status},
                             after={"status": FileStatus.EXITED, "exitRoute": input.route, "exitedOn": exited_on,

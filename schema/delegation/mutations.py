@@ -26,11 +26,9 @@ from auth.scope import within_scope
 from models.children import Child as ChildRow
 from models.delegation import Agreement as AgreementRow
 from models.delegation import Assignment as AssignmentRow
-from models.delegation import AssignmentEvent as EventRow
 from models.delegation import EndReason, FileLoad, Transition
 from models.families import Family as FamilyRow
 from models.families import FileStatus
-from models.families import Member as MemberRow
 from models.organizations import Organization
 from models.organizations import StaffMember as StaffRow
 from rules.delegation import (
@@ -48,6 +46,7 @@ from rules.jalali import jalali_year, jalali_year_bounds
 from rules.staffing import StaffFacts, counts_for_caseload
 from schema.common import clean_text, get_visible, given, rows, viewer_of
 from schema.delegation.caseload import live_load, partner_capacity
+from schema.delegation.ownership import end_delegation, record_transition, set_file_owners
 from schema.delegation.types import Agreement, Assignment
 from schema.errors import BadUserInput, Conflict, NotFound, QuotaExceeded
 from schema.node import expect_id
@@ -164,20 +163,7 @@ async def _one_file(info: strawberry.Info, family_id: strawberry.ID | None, chil
 
 
 async def _set_owners(file: _File, partner_id: int | None, worker_id: int | None) -> None:
-    """Keep the file's owner columns (read by the scope filter and row-level security) in step with its assignment."""
-    owners = {"assigned_partner_id": partner_id, "assigned_worker_id": worker_id}
-    if file.is_family:
-        await FamilyRow.filter(id=file.row.id).update(**owners)
-        await MemberRow.filter(family_id=file.row.id).update(**owners)
-    else:
-        await ChildRow.filter(id=file.row.id).update(**owners)
-
-
-async def _event(assignment: AssignmentRow, transition: Transition, viewer: Viewer, *, reason: str = "",
-                 worker_id: int | None = None) -> None:
-    await EventRow.create(assignment_id=assignment.id, transition=transition, worker_id=worker_id, reason=reason,
-                          by_user_id=viewer.user_id, by_username=viewer.username, partner_id=assignment.partner_id,
-                          province_id=assignment.province_id, county_id=assignment.county_id)
+    await set_file_owners(**file.key(), partner_id=partner_id, worker_id=worker_id)
 
 
 async def _live_assignment(info: strawberry.Info, file: _File) -> AssignmentRow | None:
@@ -268,11 +254,11 @@ async def _delegate(viewer: Viewer, partner_id: int, files: list[_File], moving:
                 if old is not None:
                     old.ended_at, old.end_reason = now, EndReason.REASSIGNED
                     await old.save(update_fields=["ended_at", "end_reason"])
-                    await _event(old, Transition.REASSIGNED, viewer)
+                    await record_transition(old, Transition.REASSIGNED, viewer)
                 assignment = await AssignmentRow.create(
                     **file.key(), partner_id=partner_id, load=file.load, assigned_on=today,
                     assigned_by_id=viewer.user_id, province_id=file.row.province_id, county_id=file.row.county_id)
-                await _event(assignment, Transition.ASSIGNED, viewer)
+                await record_transition(assignment, Transition.ASSIGNED, viewer)
                 await _set_owners(file, partner_id, None)
                 made.append(assignment)
     except IntegrityError:  # another officer delegated one of these files in the meantime
@@ -349,24 +335,20 @@ class DelegationMutations:
                                field="workerId")
         assignment.worker_id = worker.id
         await assignment.save(update_fields=["worker_id"])
-        await _event(assignment, Transition.WORKER_ASSIGNED, viewer, worker_id=worker.id)
+        await record_transition(assignment, Transition.WORKER_ASSIGNED, viewer, worker_id=worker.id)
         await _set_owners(file, assignment.partner_id, worker.id)
         return AssignmentPayload(assignment=assignment)
 
     @strawberry.mutation(description="Take a delegated file back to the county office (Art. 4.14); the partner's and "
                                      "its worker's access ends at once.")
     async def return_file(self, info: strawberry.Info, input: ReturnFileInput) -> AssignmentPayload:
-        viewer = viewer_of(info)
         reason = clean_text(input.reason, "reason", NOTE_LENGTH, required=True)
         file = await _one_file(info, input.family_id, input.child_id)
-        assignment = await _live_assignment(info, file)
-        if assignment is None:
+        if await _live_assignment(info, file) is None:
             raise BadUserInput("The file is not delegated to any partner.", "این پرونده به همکاری واگذار نشده است.",
                                field=file.input_field)
-        assignment.ended_at, assignment.end_reason, assignment.end_note = timezone.now(), EndReason.RETURNED, reason
-        await assignment.save(update_fields=["ended_at", "end_reason", "end_note"])
-        await _event(assignment, Transition.RETURNED, viewer, reason=reason)
-        await _set_owners(file, None, None)
+        assignment = await end_delegation(info, **file.key(), reason=EndReason.RETURNED, note=reason,
+                                          transition=Transition.RETURNED)
         return AssignmentPayload(assignment=assignment)
 
 

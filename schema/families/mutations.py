@@ -24,6 +24,7 @@ from rules.jalali import jalali_year
 from rules.national_id import validate_national_id
 from rules.persian import normalise_search
 from schema.common import ADDRESS_LENGTH, check_version, clean_name, clean_text, get_visible, given, rows, viewer_of
+from schema.delegation.ownership import end_delegation
 from schema.errors import BadUserInput, Conflict, Forbidden, NotFound, StaleVersion
 from schema.families.types import Family, Member
 from schema.history import record_change
@@ -161,12 +162,6 @@ def plain_name(value: str, field: str) -> str:
 
 def now() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC)
-
-
-async def end_live_assignment(info: strawberry.Info, column: str, file_id: int, note: str) -> None:
-    """End a file's live delegation because the client left the cycle (the end reason EXITED)."""
-    await rows(info, "Assignment").filter(**{column: file_id}, ended_at__isnull=True).update(
-        ended_at=now(), end_reason=EndReason.EXITED, end_note=note)
 
 
 # --- families ------------------------------------------------------------------------------------------------
@@ -358,13 +353,11 @@ class FamilyMutations:
             raise BadUserInput("exitedOn is before support started.", "تاریخ خروج پیش از شروع حمایت است.",
                                field="exitedOn")
         note = clean_text(input.note or "", "note", EXIT_NOTE_LENGTH)
-        await end_live_assignment(info, "family_id", family.id, note)
-        await rows(info, "Family").filter(id=family.id).update(
-            status=FileStatus.EXITED, exit_route=input.route, exited_on=exited_on, assigned_partner_id=None,
-            assigned_worker_id=None, version=F("version") + 1)
         members = await rows(info, "Member").filter(family_id=family.id, live=True)
-        await rows(info, "Member").filter(family_id=family.id).update(live=False, assigned_partner_id=None,
-                                                                      assigned_worker_id=None)
+        await end_delegation(info, family_id=family.id, reason=EndReason.EXITED, note=note)
+        await FamilyRow.filter(id=family.id).update(
+            status=FileStatus.EXITED, exit_route=input.route, exited_on=exited_on, version=F("version") + 1)
+        await MemberRow.filter(family_id=family.id).update(live=False)
         viewer = viewer_of(info)
         place = {"province_id": family.province_id, "county_id": family.county_id}
         await record_change(viewer, entity="Family", entity_id=family.id, family_id=family.id, child_id=None,

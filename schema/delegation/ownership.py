@@ -1,0 +1,55 @@
+"""Who serves a file right now: the live assignment and the owner columns that mirror it.
+
+The scope filter and row-level security read a file's `assigned_partner_id` / `assigned_worker_id` (and its
+members'), so every change of delegation — assignment, worker, return, exit — goes through these two functions
+and the columns can never drift from the assignment history.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from tortoise import timezone
+
+from auth.roles import Viewer
+from models.children import Child as ChildRow
+from models.delegation import Assignment as AssignmentRow
+from models.delegation import AssignmentEvent as EventRow
+from models.delegation import EndReason, Transition
+from models.families import Family as FamilyRow
+from models.families import Member as MemberRow
+from schema.common import rows
+
+
+async def set_file_owners(*, family_id: int | None = None, child_id: int | None = None, partner_id: int | None,
+                          worker_id: int | None) -> None:
+    """Point a family (and its members) or a child at the partner and worker now serving it (None: the office)."""
+    owners = {"assigned_partner_id": partner_id, "assigned_worker_id": worker_id}
+    if family_id is not None:
+        await FamilyRow.filter(id=family_id).update(**owners)
+        await MemberRow.filter(family_id=family_id).update(**owners)
+    if child_id is not None:
+        await ChildRow.filter(id=child_id).update(**owners)
+
+
+async def record_transition(assignment: AssignmentRow, transition: Transition, viewer: Viewer, *, reason: str = "",
+                            worker_id: int | None = None) -> None:
+    await EventRow.create(assignment_id=assignment.id, transition=transition, worker_id=worker_id, reason=reason,
+                          by_user_id=viewer.user_id, by_username=viewer.username, partner_id=assignment.partner_id,
+                          province_id=assignment.province_id, county_id=assignment.county_id)
+
+
+async def end_delegation(info: strawberry.Info, *, family_id: int | None = None, child_id: int | None = None,
+                         reason: EndReason, note: str = "", transition: Transition | None = None) -> Any:
+    """End the file's live assignment, if any, and give the file back to the office: the partner's and its worker's
+    access ends at that instant. Returns the ended assignment (None when the file was with the office)."""
+    key = {"family_id": family_id} if family_id is not None else {"child_id": child_id}
+    assignment = await rows(info, "Assignment").filter(**key, ended_at__isnull=True).first()
+    if assignment is not None:
+        assignment.ended_at, assignment.end_reason, assignment.end_note = timezone.now(), reason, note
+        await assignment.save(update_fields=["ended_at", "end_reason", "end_note"])
+        if transition is not None:
+            await record_transition(assignment, transition, info.context.viewer, reason=note)
+    await set_file_owners(family_id=family_id, child_id=child_id, partner_id=None, worker_id=None)
+    return assignment
