@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from tests.conftest import error_code
 
 
@@ -13,13 +16,12 @@ async def test_anonymous_me_is_unauthenticated(api):
     assert error_code(await api.post("{ me { role } }")) == "UNAUTHENTICATED"
 
 
+README = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+
+
 async def test_the_readme_queries_work_as_written(api):
     """The README's first queries are what a newcomer pastes into GraphiQL: they must run as written."""
-    import re
-    from pathlib import Path
-
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
-    blocks = re.findall(r"```graphql\n(.*?)```", readme, flags=re.S)
+    blocks = re.findall(r"```graphql\n(.*?)```", README, flags=re.S)
     login, *queries = blocks
     assert "login(" in login
     result = await api.post(login)
