@@ -43,6 +43,8 @@ class WelfareGraphQL(GraphQL):
                     raise InvalidToken("not a bearer token")
                 claims = services.tokens.verify(token.strip())
                 viewer = await viewer_for(str(claims["sub"]), services.viewers, demo_mode=services.demo_mode)
+                if viewer is not None and int(claims["iat"]) < viewer.tokens_valid_since:
+                    viewer = None  # issued before the password last changed
             except InvalidToken:
                 log.info("rejected token: %s", "invalid")
             token_error = viewer is None

@@ -48,6 +48,7 @@ async def load_viewer(username: str, *, demo_mode: bool) -> Viewer | None:
         province_id=org.province_id,
         county_id=org.county_id,
         staff_member_id=user.staff_member_id,
+        tokens_valid_since=int(user.password_changed_at.timestamp()) if user.password_changed_at else 0,
     )
 
 

@@ -18,11 +18,20 @@ class _Failures:
 
 
 class LoginThrottle:
-    def __init__(self, max_failures: int, window_seconds: int, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, max_failures: int, window_seconds: int, clock: Callable[[], float] = time.monotonic,
+                 max_keys: int = 100_000) -> None:
         self.max_failures = max_failures
         self.window = window_seconds
         self.clock = clock
+        # Bounds the memory a spray of made-up usernames can take: past it, expired entries are swept first.
+        self.max_keys = max_keys
         self._failures: dict[tuple[str, str], _Failures] = {}
+
+    def _sweep(self, now: float) -> None:
+        for key in list(self._failures):
+            self._recent(key, now)
+        while len(self._failures) > self.max_keys - 2:  # room for this failure's two keys; oldest go first
+            del self._failures[next(iter(self._failures))]
 
     def _recent(self, key: tuple[str, str], now: float) -> list[float]:
         entry = self._failures.get(key)
@@ -59,6 +68,8 @@ class LoginThrottle:
 
     def failed(self, username: str, address: str) -> float:
         now = self.clock()
+        if len(self._failures) >= self.max_keys:
+            self._sweep(now)
         for key in (("user", username), ("addr", address)):
             self._failures.setdefault(key, _Failures()).times.append(now)
         return now

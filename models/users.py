@@ -38,6 +38,8 @@ class User(Model):
     is_active = fields.BooleanField(default=True)
     # Demo accounts log in only while the server runs in demo mode (issue #2, demo data).
     is_demo = fields.BooleanField(default=False)
+    # Tokens issued before this instant are refused: set when the password changes.
+    password_changed_at = fields.DatetimeField(null=True)
     version = fields.IntField(default=1)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime
 import re
 
 import strawberry
@@ -173,6 +174,8 @@ class UserMutations:
         if given(input.password):
             _check_password(input.password)
             changes["password_hash"] = await asyncio.to_thread(hash_password, input.password)
+            # Tokens issued before the change stop working (to the second: a token's iat is whole seconds).
+            changes["password_changed_at"] = datetime.datetime.now(datetime.UTC)
         updated = await UserRow.filter(id=target.id, version=input.version).update(**changes, version=F("version") + 1)
         if updated == 0:
             raise StaleVersion()

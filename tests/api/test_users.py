@@ -283,3 +283,20 @@ async def test_nobody_may_change_their_own_account(api):
             assert error_code(result) == "FORBIDDEN", (username, changes)
         assert (await api.ok(username, "{ me { user { version isActive } } }"))["me"]["user"] == \
             {"version": me["version"], "isActive": True}
+
+
+async def test_a_password_change_retires_the_tokens_issued_before_it(api, settings):
+    """A stolen token must not outlive the password reset that answers the theft."""
+    import datetime
+
+    from auth.tokens import token_service_from_settings
+
+    tokens = token_service_from_settings(settings)
+    earlier = tokens.issue("clinic.worker2", now=datetime.datetime.now(datetime.UTC) - datetime.timedelta(seconds=30))
+    assert "errors" not in await api.post(ME, token=earlier.token)
+    target = (await all_users(api))["clinic.worker2"]
+    await api.ok("yazd.county", UPDATE, {"input": {"id": target["id"], "version": target["version"],
+                                                    "password": "a-brand-new-password"}})
+    assert error_code(await api.post(ME, token=earlier.token)) == "UNAUTHENTICATED"
+    fresh = await api.token("clinic.worker2", "a-brand-new-password")
+    assert (await api.post(ME, token=fresh))["data"]["me"]["role"] == "PARTNER_WORKER"

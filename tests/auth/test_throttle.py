@@ -36,3 +36,14 @@ def test_address_is_throttled_across_usernames_and_success_clears_only_the_user(
     assert throttle.retry_after("c", "8.8.8.8") == 0
     throttle.succeeded("c")
     assert throttle.retry_after("c", "9.9.9.9") == 1
+
+
+def test_a_spray_of_usernames_cannot_grow_the_table_without_bound():
+    clock = Clock()
+    throttle = LoginThrottle(max_failures=3, window_seconds=60, clock=clock, max_keys=10)
+    for i in range(100):
+        throttle.failed(f"user{i}", f"10.0.0.{i}")
+    assert len(throttle._failures) <= 10
+    clock.now += 61
+    throttle.failed("late", "10.0.1.1")
+    assert len(throttle._failures) == 2
