@@ -81,11 +81,13 @@ async def readyz(_: Request) -> JSONResponse:
 
 
 def create_app(settings: Settings | None = None, *, database_url: str | None = None,
-               apply_migrations: bool = True) -> Starlette:
-    """The app. `database_url` overrides the settings (tests pass their own database)."""
+               apply_migrations: bool = True, plain_field_shortcut: bool = True) -> Starlette:
+    """The app. `database_url` overrides the settings (tests pass their own database); `plain_field_shortcut`
+    False executes every field the standard way (tests compare the two)."""
     settings = settings or get_settings()
     schema = build_schema(introspection=settings.introspection_enabled, max_depth=settings.max_query_depth,
-                          max_aliases=settings.max_aliases, max_tokens=settings.max_tokens)
+                          max_aliases=settings.max_aliases, max_tokens=settings.max_tokens,
+                          plain_field_shortcut=plain_field_shortcut)
     graphql = WelfareGraphQL(schema, graphql_ide="graphiql" if settings.graphiql_enabled else None,
                              allow_queries_via_get=False)
 

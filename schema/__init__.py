@@ -22,6 +22,7 @@ from schema.children.queries import ChildQueries
 from schema.children.types import Child
 from schema.delegation.mutations import DelegationMutations
 from schema.delegation.types import Agreement, Assignment
+from schema.execution import PlainFieldExecutionContext, plain_fields
 from schema.families.mutations import FamilyMutations
 from schema.families.queries import FamilyQueries
 from schema.families.types import Family, Member
@@ -73,7 +74,7 @@ class WelfareSchema(strawberry.Schema):
 
 
 def build_schema(*, introspection: bool = True, max_depth: int = 12, max_aliases: int = 30,
-                 max_tokens: int = 2000) -> strawberry.Schema:
+                 max_tokens: int = 2000, plain_field_shortcut: bool = True) -> strawberry.Schema:
     extensions: list[Any] = [
         lambda: MaxTokensLimiter(max_token_count=max_tokens),
         lambda: ParserCache(maxsize=512),
@@ -85,5 +86,9 @@ def build_schema(*, introspection: bool = True, max_depth: int = 12, max_aliases
     ]
     if not introspection:
         extensions.append(DisableIntrospection)
-    return WelfareSchema(query=Query, mutation=Mutation, types=NODE_TYPES, extensions=extensions,
-                         scalar_overrides=SCALAR_OVERRIDES)
+    execution_context = type("SchemaExecutionContext", (PlainFieldExecutionContext,), {"plain": {}})
+    schema = WelfareSchema(query=Query, mutation=Mutation, types=NODE_TYPES, extensions=extensions,
+                           scalar_overrides=SCALAR_OVERRIDES,
+                           execution_context_class=execution_context if plain_field_shortcut else None)
+    execution_context.plain = plain_fields(schema._schema)
+    return schema

@@ -18,7 +18,7 @@ class Loaders:
     def __init__(self, viewer: Viewer | None) -> None:
         self.viewer = viewer
         self._by_id: dict[str, DataLoader[int, Any]] = {}
-        self._grouped: dict[str, DataLoader[int, Any]] = {}
+        self._grouped: dict[tuple[Any, ...], DataLoader[int, Any]] = {}
 
     def by_id(self, type_name: str) -> DataLoader[int, Any]:
         """Rows shown as `type_name`, by primary key; None where absent or out of slice."""
@@ -38,7 +38,7 @@ class Loaders:
         E.g. `grouped("Member", "family_id")` gives each family's members; `grouped("Assignment", "family_id",
         ended_at__isnull=True)` each family's live assignment (a list of at most one).
         """
-        name = f"{type_name}.{column}.{order_by}.{sorted(conditions.items())}"
+        name = (type_name, column, order_by, frozenset(conditions.items()))
         loader = self._grouped.get(name)
         if loader is None:
             async def load(keys: Sequence[int]) -> list[list[Any]]:

@@ -1,0 +1,88 @@
+"""A faster execution of plain fields, safe because permissions are not per-field here.
+
+Most of a families page is plain columns (`firstName`, `birthDate`, …): a strawberry field with no resolver,
+no extension and no arguments, whose value is an attribute of the row, serialised as a scalar or enum. graphql-core
+builds a resolve-info, a path and a completion for each of them — most of a page's time (shared/NOTES.md). This
+execution context reads such fields straight off the row and serialises them, and hands everything else to the
+normal machinery. It is correct only because access is decided before execution, once per document, by
+schema/permissions.py and rows by the scope builder: no field of this schema carries a permission or an
+extension, and `plain_fields` refuses any that does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphql import GraphQLEnumType, GraphQLNonNull, GraphQLObjectType, GraphQLScalarType, GraphQLSchema, Undefined
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from schema.node import to_global_id
+
+PlainField = tuple[str, GraphQLScalarType | GraphQLEnumType | None, bool]
+GLOBAL_ID = None  # the leaf of a Node's `id`: to_global_id(type, row.id), as every Node type resolves it
+
+
+def plain_fields(schema: GraphQLSchema) -> dict[tuple[str, str], PlainField]:
+    """(type, field) → (attribute, leaf type, nullable) for every field that is a bare attribute of its row."""
+    found: dict[tuple[str, str], PlainField] = {}
+    for type_name, graphql_type in schema.type_map.items():
+        if type_name.startswith("__") or not isinstance(graphql_type, GraphQLObjectType):
+            continue
+        if any(interface.name == "Node" for interface in graphql_type.interfaces):
+            found[(type_name, "id")] = ("id", GLOBAL_ID, False)
+        for field_name, field in graphql_type.fields.items():
+            definition = field.extensions.get("strawberry-definition")
+            if (definition is None or definition.base_resolver is not None or definition.extensions
+                    or definition.permission_classes or field.args):
+                continue
+            nullable = not isinstance(field.type, GraphQLNonNull)
+            leaf = field.type if nullable else field.type.of_type
+            if isinstance(leaf, GraphQLScalarType | GraphQLEnumType):
+                found[(type_name, field_name)] = (definition.python_name, leaf, nullable)
+    return found
+
+
+class PlainFieldExecutionContext(StrawberryGraphQLCoreExecutionContext):
+    """Executes plain fields inline; set `plain` with `plain_fields(schema)` before use (schema/__init__.py)."""
+
+    plain: dict[tuple[str, str], PlainField] = {}
+
+    def execute_fields(self, parent_type: GraphQLObjectType, source_value: Any, path: Any, grouped_field_set: Any,
+                       position_context: Any) -> Any:
+        plain = self.plain
+        type_name = parent_type.name
+        inline: dict[str, Any] = {}
+        rest: dict[str, Any] = {}
+        for response_name, details in grouped_field_set.items():
+            spec = plain.get((type_name, details[0].node.name.value))
+            if spec is not None and not details[0].node.arguments:
+                attribute, leaf, nullable = spec
+                value = getattr(source_value, attribute, None)
+                if leaf is GLOBAL_ID and value is not None:
+                    inline[response_name] = to_global_id(type_name, value)
+                    continue
+                if value is None or leaf is GLOBAL_ID:
+                    if nullable:
+                        inline[response_name] = None
+                        continue
+                else:
+                    serialized = leaf.serialize(value)
+                    if serialized is not Undefined and serialized is not None:
+                        inline[response_name] = serialized
+                        continue
+            rest[response_name] = details  # the normal path, errors included
+        if not rest:
+            return inline
+        others = super().execute_fields(parent_type, source_value, path, rest, position_context)
+        if self.is_awaitable(others):
+            async def merged() -> dict[str, Any]:
+                return _in_order(grouped_field_set, inline, await others)
+
+            return merged()
+        return _in_order(grouped_field_set, inline, others)
+
+
+def _in_order(grouped_field_set: Any, inline: dict[str, Any], others: dict[str, Any]) -> dict[str, Any]:
+    """The response keeps the order of the selection (GraphQL spec, ordered results)."""
+    return {name: inline[name] if name in inline else others[name]
+            for name in grouped_field_set if name in inline or name in others}
