@@ -30,7 +30,6 @@ from models.delegation import EndReason, FileLoad, Transition
 from models.families import Family as FamilyRow
 from models.families import FileStatus
 from models.organizations import Organization
-from models.organizations import StaffMember as StaffRow
 from rules.delegation import (
     QuotaBreach,
     check_agreement,
@@ -321,12 +320,13 @@ class DelegationMutations:
     async def assign_worker(self, info: strawberry.Info, input: AssignWorkerInput) -> AssignmentPayload:
         viewer = viewer_of(info)
         file = await _one_file(info, input.family_id, input.child_id)
-        assignment = await _live_assignment(info, file)
-        if assignment is None or assignment.partner_id != viewer.organization_id:
+        assignment = await _live_assignment(info, file)  # the manager's scope: its own organisation's only
+        if assignment is None:
             raise NotFound(field=file.input_field)
-        worker = await StaffRow.get_or_none(id=expect_id(input.worker_id, "StaffMember", "workerId"))
-        # ACCESS.md rule 4: a worker of another organisation looks exactly like no worker at all.
-        if worker is None or worker.organization_id != viewer.organization_id or not worker.is_active:
+        # ACCESS.md rule 4: a worker of another organisation looks exactly like no worker at all (the scope builder
+        # shows a manager its own staff only).
+        worker = await get_visible(info, "StaffMember", input.worker_id, "workerId")
+        if not worker.is_active:
             raise NotFound(field="workerId")
         if not counts_for_caseload(StaffFacts(degree=worker.degree, years_of_experience=worker.years_of_experience,
                                               position=worker.position)):
