@@ -14,7 +14,9 @@ from __future__ import annotations
 from typing import Any
 
 from graphql import GraphQLEnumType, GraphQLNonNull, GraphQLObjectType, GraphQLScalarType, GraphQLSchema, Undefined
+from strawberry.execution.is_awaitable import optimized_is_awaitable
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from tortoise.models import Model
 
 from schema.node import to_global_id
 
@@ -42,10 +44,20 @@ def plain_fields(schema: GraphQLSchema) -> dict[tuple[str, str], PlainField]:
     return found
 
 
+def is_awaitable(value: Any) -> bool:
+    """graphql-core's test, except for ORM rows. A Tortoise model defines `__await__` (awaiting it yields itself),
+    so the standard test takes every row a resolver returns for a coroutine and spends a task on it."""
+    return not isinstance(value, Model) and optimized_is_awaitable(value)
+
+
 class PlainFieldExecutionContext(StrawberryGraphQLCoreExecutionContext):
     """Executes plain fields inline; set `plain` with `plain_fields(schema)` before use (schema/__init__.py)."""
 
     plain: dict[tuple[str, str], PlainField] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.is_awaitable = is_awaitable
 
     def execute_fields(self, parent_type: GraphQLObjectType, source_value: Any, path: Any, grouped_field_set: Any,
                        position_context: Any) -> Any:

@@ -3,7 +3,8 @@ a nested object outside the viewer's slice loads as null, exactly as a direct lo
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import inspect
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from strawberry.dataloader import DataLoader
@@ -51,14 +52,26 @@ class Loaders:
             loader = self._grouped[name] = DataLoader(load_fn=load)
         return loader
 
-    async def first_of(self, type_name: str, column: str, key: int | None, **conditions: Any) -> Any:
-        """The one row of a `grouped` load (e.g. a file's live assignment), or None."""
-        if key is None:
-            return None
-        found = await self.grouped(type_name, column, **conditions).load(key)
-        return found[0] if found else None
+    @staticmethod
+    def now_or_later(loader: DataLoader[int, Any], key: int) -> Any:
+        """The value itself when the loader already holds it, else the awaitable: a field whose data was loaded
+        in advance (`preload`) then resolves without a coroutine or a task."""
+        future = loader.cache_map.get(key)
+        if future is not None and future.done() and not future.cancelled() and future.exception() is None:
+            return future.result()
+        return loader.load(key)
 
     async def load(self, type_name: str, pk: int | None) -> Any:
         if pk is None:
             return None
         return await self.by_id(type_name).load(pk)
+
+
+def then(value: Any, fn: Callable[[Any], Any]) -> Any:
+    """`fn(value)`, now if the value is here, or once it arrives if it is still awaitable."""
+    if inspect.isawaitable(value):
+        async def chained() -> Any:
+            return fn(await value)
+
+        return chained()
+    return fn(value)

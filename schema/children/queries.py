@@ -8,6 +8,7 @@ from models.children import Placement
 from models.families import FileStatus
 from schema.children.types import Child
 from schema.common import rows
+from schema.families.loaders import preload
 from schema.families.queries import name_prefix, narrow_case_files, national_id_key
 from schema.node import from_global_id, to_global_id
 from schema.pagination import Connection, paginate
@@ -58,7 +59,9 @@ class ChildQueries:
                 found = found.filter(name_prefix("name_search", "last_name_search", filter.name))
             if filter.national_id is not None:
                 found = found.filter(national_id=national_id_key(filter.national_id))
-        return await paginate(found, first, after, last, before)
+        page = await paginate(found, first, after, last, before)
+        await preload(info, "child_id", [edge.node.id for edge in page.edges], members=False)
+        return page
 
     @strawberry.field(description="One child's full file; null when absent or outside your slice. Each read is "
                                   "written to the audit trail.")

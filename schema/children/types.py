@@ -11,8 +11,10 @@ from models.children import CustodyReason, Placement
 from schema.common import jalali
 from schema.delegation.types import Assignment
 from schema.enums import described
+from schema.families.loaders import live_assignments_of
 from schema.families.types import ExitRoute, Family, FileStatus, Sex
 from schema.history import ChangeRecord
+from schema.loaders import then
 from schema.node import Node, to_global_id
 from schema.organizations.types import County, Province
 
@@ -85,8 +87,8 @@ class Child(Node):
         return await info.context.loaders.load("Family", self.guardian_family_id)
 
     @strawberry.field(description="The live delegation of the child's follow-up; null while the office serves it.")
-    async def current_assignment(self, info: strawberry.Info) -> Assignment | None:
-        return await info.context.loaders.first_of("Assignment", "child_id", self.id, ended_at__isnull=True)
+    def current_assignment(self, info: strawberry.Info) -> Assignment | None:
+        return then(live_assignments_of(info, "child_id", self.id), lambda found: found[0] if found else None)
 
     @strawberry.field(description="Every delegation of the file, oldest first (office only).")
     async def assignments(self, info: strawberry.Info) -> list[Assignment]:

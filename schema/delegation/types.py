@@ -89,12 +89,14 @@ class Assignment(Node):
         return strawberry.ID(to_global_id("Assignment", self.id))
 
     @strawberry.field(description="The partner serving the file.")
-    async def partner(self, info: strawberry.Info) -> Partner | None:
-        return await info.context.loaders.load("Partner", self.partner_id)
+    def partner(self, info: strawberry.Info) -> Partner | None:
+        loaders = info.context.loaders
+        return loaders.now_or_later(loaders.by_id("Partner"), self.partner_id)
 
     @strawberry.field(description="The partner's worker for the file; null until the manager names one.")
-    async def worker(self, info: strawberry.Info) -> StaffMember | None:
-        return await info.context.loaders.load("StaffMember", self.worker_id)
+    def worker(self, info: strawberry.Info) -> StaffMember | None:
+        loaders = info.context.loaders
+        return None if self.worker_id is None else loaders.now_or_later(loaders.by_id("StaffMember"), self.worker_id)
 
     @strawberry.field(description="When the file was delegated.")
     def assigned_on(self) -> datetime.date:

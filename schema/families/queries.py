@@ -12,6 +12,7 @@ from tortoise.queryset import QuerySet
 from models.families import FamilyCategory, FileStatus, Rehabilitability
 from rules.persian import normalise_search, to_latin_digits
 from schema.common import rows
+from schema.families.loaders import preload
 from schema.families.types import Family
 from schema.node import expect_id, from_global_id, to_global_id
 from schema.pagination import Connection, paginate
@@ -96,7 +97,9 @@ class FamilyQueries:
             if filter.national_id is not None:
                 members = rows(info, "Member").filter(national_id=national_id_key(filter.national_id), live=True)
                 found = found.filter(id__in=await members.values_list("family_id", flat=True))
-        return await paginate(found, first, after, last, before)
+        page = await paginate(found, first, after, last, before)
+        await preload(info, "family_id", [edge.node.id for edge in page.edges], members=True)
+        return page
 
     @strawberry.field(description="One household's full file; null when absent or outside your slice. Each read "
                                   "is written to the audit trail.")

@@ -13,7 +13,9 @@ from models.families import Member as MemberRow
 from schema.common import jalali
 from schema.delegation.types import Assignment
 from schema.enums import described
+from schema.families.loaders import live_assignments_of, members_of
 from schema.history import ChangeRecord
+from schema.loaders import then
 from schema.node import Node, to_global_id
 from schema.organizations.types import County, Province
 
@@ -146,17 +148,16 @@ class Family(Node):
         return await info.context.loaders.load("County", self.county_id)
 
     @strawberry.field(description="The head of the household.")
-    async def head(self, info: strawberry.Info) -> Member | None:
-        members = await info.context.loaders.grouped("Member", "family_id").load(self.id)
-        return next((member for member in members if member.is_head), None)
+    def head(self, info: strawberry.Info) -> Member | None:
+        return then(members_of(info, self.id), lambda members: next((m for m in members if m.is_head), None))
 
     @strawberry.field(description="The members, head included, in the order they were registered.")
-    async def members(self, info: strawberry.Info) -> list[Member]:
-        return await info.context.loaders.grouped("Member", "family_id").load(self.id)
+    def members(self, info: strawberry.Info) -> list[Member]:
+        return members_of(info, self.id)
 
     @strawberry.field(description="The live delegation to a partner; null while the office serves the file itself.")
-    async def current_assignment(self, info: strawberry.Info) -> Assignment | None:
-        return await info.context.loaders.first_of("Assignment", "family_id", self.id, ended_at__isnull=True)
+    def current_assignment(self, info: strawberry.Info) -> Assignment | None:
+        return then(live_assignments_of(info, "family_id", self.id), lambda found: found[0] if found else None)
 
     @strawberry.field(description="Every delegation of the file, oldest first (office only).")
     async def assignments(self, info: strawberry.Info) -> list[Assignment]:
