@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import jwt
 import pytest
@@ -82,3 +82,43 @@ def test_the_embedded_default_generates_and_keeps_its_secret(tmp_path):
 def test_rs256_needs_a_public_key_or_jwks(tmp_path):
     with pytest.raises(RuntimeError):
         token_service_from_settings(Settings(jwt_algorithm="RS256", data_dir=tmp_path))
+
+
+def test_tokens_of_an_external_identity_provider_verify_through_its_jwks(tmp_path):
+    """JWT_JWKS_URL: an identity provider signs, this server only verifies (keys fetched from its JWKS)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    from jwt.algorithms import RSAAlgorithm
+
+    provider_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    jwk = json.loads(RSAAlgorithm.to_jwk(provider_key.public_key()))
+    body = json.dumps({"keys": [{**jwk, "kid": "idp-1", "alg": "RS256", "use": "sig"}]}).encode()
+
+    class Jwks(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the http.server hook's name
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Jwks)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        verifier = token_service_from_settings(Settings(
+            jwt_algorithm="RS256", jwt_jwks_url=f"http://127.0.0.1:{server.server_port}/jwks", data_dir=tmp_path))
+        assert not verifier.can_issue
+        private, _ = pem_pair(provider_key)
+        now = datetime.now(UTC)
+        claims = {"sub": "yazd.county", "iss": "welfare-api", "aud": "welfare-api", "iat": int(now.timestamp()),
+                  "exp": int((now + timedelta(minutes=5)).timestamp()), "jti": "x1"}
+        token = jwt.encode(claims, private, algorithm="RS256", headers={"kid": "idp-1"})
+        assert verifier.verify(token)["sub"] == "yazd.county"
+        stranger, _ = pem_pair(rsa.generate_private_key(public_exponent=65537, key_size=2048))
+        with pytest.raises(InvalidToken):
+            verifier.verify(jwt.encode(claims, stranger, algorithm="RS256", headers={"kid": "idp-1"}))
+    finally:
+        server.shutdown()
