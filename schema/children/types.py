@@ -16,7 +16,7 @@ from schema.families.types import ExitRoute, Family, FileStatus, Sex
 from schema.history import ChangeRecord
 from schema.loaders import then
 from schema.node import Node, to_global_id
-from schema.organizations.types import County, Province
+from schema.organizations.types import InArea
 
 described(CustodyReason, "Why a court gave the child's custody to the organisation (seed 002).", {
     "PARENTS_UNKNOWN": "«والدین و اجداد نامعلوم» — parents and grandparents unknown.",
@@ -35,7 +35,7 @@ described(Placement, "Where a child discharged from a child home lives (seed 002
 @strawberry.type(description="A child under 18 in family care (فرزند تحت سرپرستی) whose custody a court gave to the "
                              "organisation. Partners see it only while its follow-up is delegated to them, and never "
                              "the court papers (ACCESS.md rules 1–2).")
-class Child(Node):
+class Child(Node, InArea):
     file_number: str = strawberry.field(description="File number: `<county code>-C-<Jalali year>-<sequence>`.")
     national_id: str = strawberry.field(description="National ID (کد ملی), 10 digits.")
     first_name: str = strawberry.field(description="First name.")
@@ -73,13 +73,7 @@ class Child(Node):
     def exited_on_jalali(self) -> str | None:
         return jalali(self.exited_on)
 
-    @strawberry.field(description="The province of the file.")
-    async def province(self, info: strawberry.Info) -> Province | None:
-        return await info.context.loaders.load("Province", self.province_id)
 
-    @strawberry.field(description="The county office that holds the file.")
-    async def county(self, info: strawberry.Info) -> County | None:
-        return await info.context.loaders.load("County", self.county_id)
 
     @strawberry.field(description="The household the child lives with, where it has a file; null when none or "
                                   "outside your slice.")

@@ -17,7 +17,7 @@ from schema.families.loaders import live_assignments_of, members_of
 from schema.history import ChangeRecord
 from schema.loaders import then
 from schema.node import Node, to_global_id
-from schema.organizations.types import County, Province
+from schema.organizations.types import InArea
 
 described(FamilyCategory, "Why a household is admitted for support (seed 001).", {
     "WOMAN_HEADED": "«زن سرپرست خانوار» — woman-headed household.",
@@ -111,7 +111,7 @@ class ClassificationDecision:
 
 @strawberry.type(description="A household case file (پرونده خانوار) admitted for support. Partners see it only while "
                              "it is delegated to them, and only the case summary (ACCESS.md rules 1–2).")
-class Family(Node):
+class Family(Node, InArea):
     file_number: str = strawberry.field(description="File number: `<county code>-<Jalali year>-<sequence>`.")
     category: FamilyCategory = strawberry.field(description="Why the household is supported.")
     status: FileStatus = strawberry.field(description="In the support cycle or left it.")
@@ -139,13 +139,7 @@ class Family(Node):
     def exited_on_jalali(self) -> str | None:
         return jalali(self.exited_on)
 
-    @strawberry.field(description="The province of the file.")
-    async def province(self, info: strawberry.Info) -> Province | None:
-        return await info.context.loaders.load("Province", self.province_id)
 
-    @strawberry.field(description="The county office that holds the file.")
-    async def county(self, info: strawberry.Info) -> County | None:
-        return await info.context.loaders.load("County", self.county_id)
 
     @strawberry.field(description="The head of the household.")
     def head(self, info: strawberry.Info) -> Member | None:

@@ -7,11 +7,11 @@ import strawberry
 from models.kindergartens import Kindergarten as KindergartenRow
 from schema.enums import KindergartenKind, LicenseStatus
 from schema.node import Node, to_global_id
-from schema.organizations.types import County, KindergartenOperator, Province
+from schema.organizations.types import InArea, KindergartenOperator
 
 
 @strawberry.type(description="A kindergarten (مهد کودک) licensed by the office, of one of the eight kinds of seed 002.")
-class Kindergarten(Node):
+class Kindergarten(Node, InArea):
     name: str = strawberry.field(description="Name in Persian.")
     kind: KindergartenKind = strawberry.field(description="One of the eight kinds (seed 002).")
     license_status: LicenseStatus = strawberry.field(
@@ -31,13 +31,7 @@ class Kindergarten(Node):
     async def operator(self, info: strawberry.Info) -> KindergartenOperator | None:
         return await info.context.loaders.load("KindergartenOperator", self.operator_id)
 
-    @strawberry.field(description="The province it is in.")
-    async def province(self, info: strawberry.Info) -> Province | None:
-        return await info.context.loaders.load("Province", self.province_id)
 
-    @strawberry.field(description="The county it is in.")
-    async def county(self, info: strawberry.Info) -> County | None:
-        return await info.context.loaders.load("County", self.county_id)
 
     @classmethod
     def is_type_of(cls, obj: object, _info: object) -> bool:

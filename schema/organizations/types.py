@@ -73,6 +73,19 @@ async def _county(root: Organization, info: strawberry.Info) -> CountyRow | None
     return await info.context.loaders.load("County", root.county_id)
 
 
+@strawberry.type
+class InArea:
+    """The province and county of a row that carries them (kindergartens, families, children)."""
+
+    @strawberry.field(description="The province it is in.")
+    async def province(self, info: strawberry.Info) -> Province | None:
+        return await _province(self, info)  # type: ignore[arg-type]
+
+    @strawberry.field(description="The county it is in.")
+    async def county(self, info: strawberry.Info) -> County | None:
+        return await _county(self, info)  # type: ignore[arg-type]
+
+
 @strawberry.interface(name="Organization",
                       description="An organisation a user belongs to: an office, a partner or an operator.")
 class OrganizationInterface:
