@@ -22,5 +22,7 @@ class Context:
     token_error: bool
     loaders: Loaders
     services: Any
+    # The user a successful login proved, so that the login itself is traced (the request had no viewer).
+    authenticated: Viewer | None = None
     # (operation, object IDs) of single full-record reads, written to the audit trail with the request.
     audit_reads: list[tuple[str, list[str]]] = field(default_factory=list)

@@ -88,9 +88,12 @@ def _root_fields(document: Any, operation_name: str | None) -> list[str]:
 
 
 async def record_audit(context: Any, operation: str, object_ids: list[str]) -> None:
-    viewer = context.viewer
+    viewer = context.viewer or context.authenticated
     if viewer is None:
         return
+    if context.viewer is None:  # a login: the request began without a user; the event's author is the one it proved
+        await connections.get("default").execute_query("select set_config('app.user', $1, true)",
+                                                       [str(viewer.user_id)])
     # A plain INSERT: INSERT … RETURNING would need the row to be readable too, and most writers may not read the
     # trail (row-level security on audit_event lets each role insert only its own events).
     await connections.get("default").execute_query(
@@ -124,7 +127,7 @@ class RequestTransaction(SchemaExtension):
                 is_mutation = ctx.operation_type is OperationType.MUTATION
                 if is_mutation and (result is None or result.errors):
                     raise _RollBack
-                if is_mutation and context.viewer is not None:
+                if is_mutation and (context.viewer or context.authenticated) is not None:
                     fields = _root_fields(ctx.graphql_document, ctx.operation_name)
                     ids = (_ids_in(ctx.variables or {}, []) + _literal_ids(ctx.graphql_document)
                            + _ids_in(result.data or {}, []))

@@ -10,6 +10,7 @@ import strawberry
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
+from auth.identity import load_viewer
 from auth.passwords import hash_password, verify_password
 from auth.policy import USER_ROWS
 from auth.roles import ROLE_RANK, Viewer, role_fits_organization
@@ -114,6 +115,7 @@ class UserMutations:
         if not await asyncio.to_thread(verify_password, user.password_hash if usable else None, input.password):
             raise BadUserInput("Wrong username or password.", "نام کاربری یا گذرواژه نادرست است.", field="password")
         services.throttle.succeeded(username, address, mark)
+        info.context.authenticated = await load_viewer(user.username, demo_mode=services.demo_mode)
         issued = services.tokens.issue(user.username)
         return LoginPayload(access_token=issued.token, expires_at=issued.expires_at, user=user)
 

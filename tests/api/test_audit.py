@@ -93,3 +93,20 @@ async def test_ids_written_inline_are_traced_too(api):
     await api.ok("kindergarten.operator", inline)
     data = await api.ok("auditor", EVENTS, {"f": {"objectId": node["id"]}})
     assert data["auditEvents"]["totalCount"] == 1
+
+
+async def test_a_login_is_traced_as_its_user(api):
+    result = await api.post('mutation { login(input: {username: "clinic.manager", password: "demo"}) { accessToken } }',
+                            headers={"x-request-id": "login-req-0001"})
+    assert result["data"]["login"]["accessToken"]
+    data = await api.ok("admin", EVENTS, {"f": {"username": "clinic.manager"}})
+    events = [e["node"] for e in data["auditEvents"]["edges"] if e["node"]["requestId"] == "login-req-0001"]
+    assert [(e["operation"], e["role"]) for e in events] == [("mutation login", "PARTNER_MANAGER")]
+
+
+async def test_a_failed_login_leaves_no_event_and_no_author(api):
+    result = await api.post('mutation { login(input: {username: "clinic.manager", password: "wrong"}) '
+                            '{ accessToken } }', headers={"x-request-id": "login-req-0002"})
+    assert result["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    data = await api.ok("admin", EVENTS)
+    assert "login-req-0002" not in {e["node"]["requestId"] for e in data["auditEvents"]["edges"]}
