@@ -123,6 +123,21 @@ class Api:
     async def as_user(self, username: str, query: str, variables: dict | None = None) -> dict[str, Any]:
         return await self.post(query, variables, token=await self.token(username))
 
+    async def every_node(self, username: str, query: str, key: str,
+                         variables: dict | None = None) -> tuple[list[dict[str, Any]], int]:
+        """All nodes of the connection `key`, page by page through `$after`, and its totalCount; asserts that no
+        page repeats a node and that totalCount agrees with the pages."""
+        nodes: list[dict[str, Any]] = []
+        after = None
+        while True:
+            connection = (await self.ok(username, query, {**(variables or {}), "after": after}))[key]
+            nodes += [edge["node"] for edge in connection["edges"]]
+            if not connection["pageInfo"]["hasNextPage"]:
+                break
+            after = connection["pageInfo"]["endCursor"]
+        assert connection["totalCount"] == len(nodes), (username, key, variables)
+        return nodes, connection["totalCount"]
+
     async def ok(self, username: str, query: str, variables: dict | None = None) -> dict[str, Any]:
         """The data of a query that must succeed."""
         result = await self.as_user(username, query, variables)

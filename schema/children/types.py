@@ -73,8 +73,6 @@ class Child(Node, InArea):
     def exited_on_jalali(self) -> str | None:
         return jalali(self.exited_on)
 
-
-
     @strawberry.field(description="The household the child lives with, where it has a file; null when none or "
                                   "outside your slice.")
     async def guardian_family(self, info: strawberry.Info) -> Family | None:

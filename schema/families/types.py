@@ -139,8 +139,6 @@ class Family(Node, InArea):
     def exited_on_jalali(self) -> str | None:
         return jalali(self.exited_on)
 
-
-
     @strawberry.field(description="The head of the household.")
     def head(self, info: strawberry.Info) -> Member | None:
         return then(members_of(info, self.id), lambda members: next((m for m in members if m.is_head), None))

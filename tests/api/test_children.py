@@ -92,15 +92,9 @@ async def register_child_result(api, username: str, county_code: str, nid: str, 
 
 async def listed(api, username: str, filter: dict | None = None) -> list[str]:
     """Every file number of a user's `children` list, page by page; asserts totalCount agrees with the pages."""
-    numbers: list[str] = []
-    after = None
-    while True:
-        connection = (await api.ok(username, CHILDREN, {"filter": filter, "first": 200, "after": after}))["children"]
-        numbers += [edge["node"]["fileNumber"] for edge in connection["edges"]]
-        if not connection["pageInfo"]["hasNextPage"]:
-            break
-        after = connection["pageInfo"]["endCursor"]
-    assert connection["totalCount"] == len(numbers) == len(set(numbers)), (username, filter)
+    nodes, _ = await api.every_node(username, CHILDREN, "children", {"filter": filter, "first": 200})
+    numbers = [node["fileNumber"] for node in nodes]
+    assert len(numbers) == len(set(numbers)), (username, filter)
     return numbers
 
 

@@ -40,15 +40,10 @@ async def expected(database_url: str, table: str, where: str) -> set[str]:
 
 
 async def walk(api, username: str, query: str, key: str, variables: dict | None = None) -> tuple[set[str], int]:
-    seen: list[str] = []
-    after = None
-    while True:
-        data = (await api.ok(username, query, {**(variables or {}), "after": after}))[key]
-        seen += [e["node"]["fileNumber"] for e in data["edges"]]
-        if not data["pageInfo"]["hasNextPage"]:
-            assert len(seen) == len(set(seen)), "a page repeated a file"
-            return set(seen), data["totalCount"]
-        after = data["pageInfo"]["endCursor"]
+    nodes, total = await api.every_node(username, query, key, variables)
+    numbers = [node["fileNumber"] for node in nodes]
+    assert len(numbers) == len(set(numbers)), "a page repeated a file"
+    return set(numbers), total
 
 
 @pytest.mark.parametrize("username", sorted(SLICES))

@@ -110,15 +110,9 @@ async def register_result(api, username: str, county_code: str, members: list[di
 
 async def listed(api, username: str, filter: dict | None = None) -> list[str]:
     """Every file number of a user's `families` list, page by page; asserts totalCount agrees with the pages."""
-    numbers: list[str] = []
-    after = None
-    while True:
-        connection = (await api.ok(username, FAMILIES, {"filter": filter, "first": 200, "after": after}))["families"]
-        numbers += [edge["node"]["fileNumber"] for edge in connection["edges"]]
-        if not connection["pageInfo"]["hasNextPage"]:
-            break
-        after = connection["pageInfo"]["endCursor"]
-    assert connection["totalCount"] == len(numbers) == len(set(numbers)), (username, filter)
+    nodes, _ = await api.every_node(username, FAMILIES, "families", {"filter": filter, "first": 200})
+    numbers = [node["fileNumber"] for node in nodes]
+    assert len(numbers) == len(set(numbers)), (username, filter)
     return numbers
 
 
