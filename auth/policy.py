@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tortoise.queryset import QuerySet
+from tortoise.expressions import Q
 
 from auth.roles import ALL_ROLES, Role, Viewer
-from auth.scope import NOTHING, M, RowScope, visible_rows
+from auth.scope import EVERYTHING, NOTHING, RowScope, scope_filter
 
 PUBLIC = "PUBLIC"  # reachable without a token (login only)
 
@@ -55,13 +55,13 @@ Roles = frozenset[Role] | str
 class TypePolicy:
     """The policy of one GraphQL type.
 
-    `fields` maps each field to the roles that may select it (or PUBLIC). `rows`, for types backed by a
+    `fields` maps each field to the roles that may select it (or PUBLIC). `row_scope`, for types backed by a
     table, says which columns carry ownership; `row_roles` are the roles whose scope reaches rows at all —
     any other role reaches only its own rows (`RowScope.self_user`) or none.
     """
 
     fields: dict[str, Roles]
-    rows: RowScope | None = None
+    row_scope: RowScope | None = None
     row_roles: frozenset[Role] = field(default_factory=frozenset)
 
 
@@ -154,23 +154,23 @@ POLICY: dict[str, TypePolicy] = {
             # The staff list (names, degrees) is for the office and the partner's own manager.
             **only(PARTNER_OFFICE | {Role.PARTNER_MANAGER}, "staff", "agreements", "caseload", "caseloadMethod"),
         },
-        rows=PARTNER_ROWS,
+        row_scope=PARTNER_ROWS,
         row_roles=PARTNER_OFFICE | PARTNER_STAFF,
     ),
     "StaffMember": TypePolicy(
         fields=only(PARTNER_OFFICE | {Role.PARTNER_MANAGER}, "id", "fullName", "nationalId", "position", "degree",
                     "yearsOfExperience", "isActive", "countsForCaseload"),
-        rows=STAFF_ROWS,
+        row_scope=STAFF_ROWS,
         row_roles=PARTNER_OFFICE | {Role.PARTNER_MANAGER},
     ),
     "KindergartenOperator": TypePolicy(
         fields=only(KINDERGARTEN_READERS, "id", "name", "province", "county", "phone"),
-        rows=OPERATOR_ROWS,
+        row_scope=OPERATOR_ROWS,
         row_roles=KINDERGARTEN_READERS,
     ),
     "Kindergarten": TypePolicy(
         fields=only(KINDERGARTEN_READERS, *FIELDS_OF_KINDERGARTEN),
-        rows=KINDERGARTEN_ROWS,
+        row_scope=KINDERGARTEN_ROWS,
         row_roles=KINDERGARTEN_READERS,
     ),
     "Family": TypePolicy(
@@ -181,24 +181,24 @@ POLICY: dict[str, TypePolicy] = {
                    "abuseFlag", "version"),
             **only(CASE_OFFICE, "officeNotes", "decisions", "history", "assignments"),
         },
-        rows=CASE_ROWS,
+        row_scope=CASE_ROWS,
         row_roles=CASE_READERS,
     ),
     "Member": TypePolicy(
         fields=only(CASE_READERS, "id", "nationalId", "firstName", "lastName", "birthDate", "birthDateJalali", "sex",
                     "relation", "isHead", "education", "job", "health", "insurance", "version"),
-        rows=CASE_ROWS,
+        row_scope=CASE_ROWS,
         row_roles=CASE_READERS,
     ),
     "ClassificationDecision": TypePolicy(
         fields=only(CASE_OFFICE, "id", "committeeLevel", "decidedOn", "decidedOnJalali", "rehabilitability",
                     "minutes", "recordedAt"),
-        rows=OFFICE_CASE_ROWS,
+        row_scope=OFFICE_CASE_ROWS,
         row_roles=CASE_OFFICE,
     ),
     "ChangeRecord": TypePolicy(
         fields=only(CASE_OFFICE, "entity", "operation", "changes", "byUsername", "at"),
-        rows=OFFICE_CASE_ROWS,
+        row_scope=OFFICE_CASE_ROWS,
         row_roles=CASE_OFFICE,
     ),
     "FieldChange": TypePolicy(fields=only(CASE_OFFICE, "field", "before", "after")),
@@ -212,13 +212,13 @@ POLICY: dict[str, TypePolicy] = {
             # guardian imprisoned …) is part of them: not in the partners' case summary.
             **only(CASE_OFFICE, "courtOrderReference", "custodyReason", "officeNotes", "history", "assignments"),
         },
-        rows=CASE_ROWS,
+        row_scope=CASE_ROWS,
         row_roles=CASE_READERS,
     ),
     "Agreement": TypePolicy(
         fields=only(PARTNER_OFFICE | {Role.PARTNER_MANAGER}, "id", "partner", "jalaliYear", "quotaRehabilitable",
                     "quotaNonRehabilitable", "quotaChildren", "signedOn", "signedOnJalali", "status", "version"),
-        rows=AGREEMENT_ROWS,
+        row_scope=AGREEMENT_ROWS,
         row_roles=PARTNER_OFFICE | {Role.PARTNER_MANAGER},
     ),
     "Caseload": TypePolicy(fields=only(
@@ -231,18 +231,18 @@ POLICY: dict[str, TypePolicy] = {
                    "endedOnJalali", "endReason", "family", "child"),
             **only(CASE_OFFICE, "events"),
         },
-        rows=ASSIGNMENT_ROWS,
+        row_scope=ASSIGNMENT_ROWS,
         row_roles=CASE_READERS,
     ),
     "AssignmentEvent": TypePolicy(
         fields=only(CASE_OFFICE, "transition", "workerName", "reason", "byUsername", "at"),
-        rows=ASSIGNMENT_ROWS,
+        row_scope=ASSIGNMENT_ROWS,
         row_roles=CASE_OFFICE,
     ),
     "AuditEvent": TypePolicy(
         fields=only(AUDIT_READERS, "id", "at", "username", "role", "operation", "objectIds",
                     "requestId", "clientAddress"),
-        rows=AUDIT_ROWS,
+        row_scope=AUDIT_ROWS,
         row_roles=AUDIT_READERS,
     ),
     "User": TypePolicy(
@@ -251,7 +251,7 @@ POLICY: dict[str, TypePolicy] = {
             **only(PUBLIC, "id", "username", "fullName", "role"),
             **everyone("organization", "isActive", "version"),
         },
-        rows=USER_ROWS,
+        row_scope=USER_ROWS,
         row_roles=USER_ADMINS,
     ),
 }
@@ -289,23 +289,23 @@ def forbidden_input_fields(role: Role, input_type: str, provided: set[str]) -> l
     return sorted(name for name in provided if name in restricted and role not in restricted[name])
 
 
-def row_scope(type_name: str, role: Role) -> RowScope | None:
+def row_scope_for(type_name: str, role: Role) -> RowScope | None:
     """The row scope of `type_name` for `role`; None means the type is not row-scoped (reference data).
 
     A role outside the type's `row_roles` keeps only the `self_user` part of the scope.
     """
     type_policy = POLICY[type_name]
-    rows = type_policy.rows
-    if rows is None or role in type_policy.row_roles:
-        return rows
-    return RowScope(self_user=rows.self_user, national=False)
+    row_scope = type_policy.row_scope
+    if row_scope is None or role in type_policy.row_roles:
+        return row_scope
+    return RowScope(self_user=row_scope.self_user, national=False)
 
 
-def visible(viewer: Viewer | None, type_name: str, model: type[M]) -> QuerySet[M]:
-    """The rows of `model`, shown as GraphQL type `type_name`, that the viewer may reach (rules 1 and 3)."""
+def type_scope_filter(viewer: Viewer | None, type_name: str) -> Q:
+    """The scope filter of the rows shown as GraphQL type `type_name` that the viewer may reach (rules 1, 3)."""
     if viewer is None:
-        return model.filter(NOTHING)
-    rows = row_scope(type_name, viewer.role)
-    if rows is None:
-        return model.all()
-    return visible_rows(viewer, model, rows)
+        return NOTHING
+    row_scope = row_scope_for(type_name, viewer.role)
+    if row_scope is None:
+        return EVERYTHING
+    return scope_filter(viewer, row_scope)

@@ -1,24 +1,26 @@
 """The scope builder: the one place that turns a viewer's scope into a row filter (ACCESS.md rules 1 and 3).
 
-Every list, single lookup, `node`, count and nested load goes through `visible_rows`; no resolver writes
-its own `WHERE organization_id = …`. A table says which of its columns carry each level of ownership
-(`RowScope`); a level the table does not declare reaches no rows, so the default is deny.
+Two names, two meanings, used everywhere:
+
+- a **scope filter** is a `Q`: the condition that keeps exactly the rows of one table a viewer may reach
+  (`scope_filter` here, from the table's `RowScope`; `auth.policy.type_scope_filter` for a GraphQL type);
+- **scoped rows** are a query set already narrowed by it: `schema.sources.scoped_rows(viewer, type_name)`,
+  which every list, single lookup, `node`, count and nested load starts from.
+
+No resolver writes its own `WHERE organization_id = …`. A table says which of its columns carry each level of
+ownership (`RowScope`); a level the table does not declare reaches no rows, so the default is deny.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypeVar
 
 from tortoise.expressions import Q
-from tortoise.models import Model
-from tortoise.queryset import QuerySet
 
 from auth.roles import Scope, Viewer
 
 NOTHING = Q(pk__isnull=True)
 EVERYTHING = Q()
-M = TypeVar("M", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -40,31 +42,33 @@ class RowScope:
     national: bool = True
 
 
-def scope_filter(viewer: Viewer, rows: RowScope) -> Q:
-    """The filter that keeps exactly the rows of `rows`' table the viewer may reach."""
-    scope = viewer.scope
-    condition = _scope_condition(viewer, scope, rows)
-    if rows.self_user and condition is not EVERYTHING:
+def scope_filter(viewer: Viewer | None, row_scope: RowScope) -> Q:
+    """The filter that keeps exactly the rows of `row_scope`'s table the viewer may reach; an anonymous viewer
+    reaches none."""
+    if viewer is None:
+        return NOTHING
+    condition = _scope_condition(viewer, viewer.scope, row_scope)
+    if row_scope.self_user and condition is not EVERYTHING:
         # Tortoise drops an empty Q() inside an OR, so "everything or own" must stay "everything".
-        own = Q(**{rows.self_user: viewer.user_id})
+        own = Q(**{row_scope.self_user: viewer.user_id})
         return own if condition is NOTHING else (condition | own)
     return condition
 
 
-def _scope_condition(viewer: Viewer, scope: Scope, rows: RowScope) -> Q:
+def _scope_condition(viewer: Viewer, scope: Scope, row_scope: RowScope) -> Q:
     if scope is Scope.NATIONAL:
-        return EVERYTHING if rows.national else NOTHING
+        return EVERYTHING if row_scope.national else NOTHING
     if scope is Scope.PROVINCE:
-        return _equals(rows.province, viewer.province_id)
+        return _equals(row_scope.province, viewer.province_id)
     if scope is Scope.COUNTY:
-        return _equals(rows.county, viewer.county_id)
+        return _equals(row_scope.county, viewer.county_id)
     if scope is Scope.OWN_ORGANIZATION:
-        return _equals(rows.organization, viewer.organization_id)
+        return _equals(row_scope.organization, viewer.organization_id)
     if scope is Scope.OWN_ASSIGNMENT:
-        if rows.worker:
-            return _equals(rows.worker, viewer.staff_member_id)
-        if rows.worker_organization:
-            return _equals(rows.organization, viewer.organization_id)
+        if row_scope.worker:
+            return _equals(row_scope.worker, viewer.staff_member_id)
+        if row_scope.worker_organization:
+            return _equals(row_scope.organization, viewer.organization_id)
     return NOTHING
 
 
@@ -74,35 +78,38 @@ def _equals(column: str | None, value: int | None) -> Q:
     return Q(**{column: value})
 
 
-def visible_rows(viewer: Viewer | None, model: type[M], rows: RowScope) -> QuerySet[M]:
-    """`model`'s rows within the viewer's scope; an anonymous viewer reaches none."""
-    queryset = model.all()
-    if viewer is None:
-        return queryset.filter(NOTHING)
-    return queryset.filter(scope_filter(viewer, rows))
-
-
-def within_scope(viewer: Viewer, rows: RowScope, row: dict[str, object]) -> bool:
-    """Whether a row with these column values — one about to be written — lies in the viewer's scope.
+def within_scope(viewer: Viewer, row_scope: RowScope, row: object) -> bool:
+    """Whether `row` — a row about to be written, or the row a new one will hang under — lies in the viewer's
+    scope, read through `row_scope`'s columns (`organization__province_id` follows the relation).
 
     The same `RowScope` that filters reads decides writes, so a create or a move can never place a row
     where its author could not see it (ACCESS.md rule 4).
     """
     scope = viewer.scope
-    if rows.self_user and row.get(rows.self_user) == viewer.user_id:
+    if row_scope.self_user and _column(row, row_scope.self_user) == viewer.user_id:
         return True
     if scope is Scope.NATIONAL:
-        return rows.national
+        return row_scope.national
     expected: tuple[str | None, int | None]
     if scope is Scope.PROVINCE:
-        expected = (rows.province, viewer.province_id)
+        expected = (row_scope.province, viewer.province_id)
     elif scope is Scope.COUNTY:
-        expected = (rows.county, viewer.county_id)
-    elif scope is Scope.OWN_ORGANIZATION or (scope is Scope.OWN_ASSIGNMENT and rows.worker_organization):
-        expected = (rows.organization, viewer.organization_id)
+        expected = (row_scope.county, viewer.county_id)
+    elif scope is Scope.OWN_ORGANIZATION or (scope is Scope.OWN_ASSIGNMENT and row_scope.worker_organization):
+        expected = (row_scope.organization, viewer.organization_id)
     elif scope is Scope.OWN_ASSIGNMENT:
-        expected = (rows.worker, viewer.staff_member_id)
+        expected = (row_scope.worker, viewer.staff_member_id)
     else:
         return False
     column, value = expected
-    return column is not None and value is not None and row.get(column) == value
+    return column is not None and value is not None and _column(row, column) == value
+
+
+def _column(row: object, column: str) -> object:
+    """`row`'s value of a scope column; `a__b` reads `row.a.b` (a relation the caller has fetched)."""
+    value = row
+    for part in column.split("__"):
+        value = getattr(value, part, None)
+        if value is None:
+            return None
+    return value

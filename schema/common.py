@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import datetime
+from types import SimpleNamespace
 from typing import Any
 
 import strawberry
-from tortoise.queryset import QuerySet
 
 from auth.policy import forbidden_input_fields
 from auth.roles import Viewer
+from auth.scope import RowScope, within_scope
+from models.geography import County
 from rules.jalali import to_jalali
 from rules.persian import normalise_search, normalise_text
 from schema.errors import BadUserInput, Forbidden, NotFound, StaleVersion, Unauthenticated
 from schema.node import expect_id
-from schema.sources import source_rows
+from schema.sources import scoped_rows
 
 
 def viewer_of(info: strawberry.Info) -> Viewer:
@@ -24,18 +26,27 @@ def viewer_of(info: strawberry.Info) -> Viewer:
     return viewer
 
 
-def rows(info: strawberry.Info, type_name: str) -> QuerySet[Any]:
-    """The rows the viewer may reach as `type_name` (the scope builder, through schema/sources.py)."""
-    return source_rows(info.context.viewer, type_name)
-
-
-async def get_visible(info: strawberry.Info, type_name: str, global_id: str, field: str) -> Any:
+async def find_scoped(info: strawberry.Info, type_name: str, global_id: str, field: str) -> Any:
     """The object an input names by ID, or NOT_FOUND — alike for absent and out-of-slice (ACCESS.md rule 3, 4)."""
     pk = expect_id(global_id, type_name, field)
-    found = await rows(info, type_name).get_or_none(id=pk)
+    found = await scoped_rows(info.context.viewer, type_name).get_or_none(id=pk)
     if found is None:
         raise NotFound(field=field)
     return found
+
+
+async def county_in_scope(info: strawberry.Info, county_id: str, row_scope: RowScope) -> County:
+    """The county an input names for a new row whose table `row_scope` describes; NOT_FOUND (field countyId) when
+    a row placed there would lie outside the viewer's scope (ACCESS.md rule 4), alike for an absent county."""
+    county = await County.get_or_none(id=expect_id(county_id, "County", "countyId"))
+    if county is None or not within_scope(viewer_of(info), row_scope, _placed_in(county)):
+        raise NotFound(field="countyId")
+    return county
+
+
+def _placed_in(county: County) -> SimpleNamespace:
+    """The area columns a new row placed in `county` will carry."""
+    return SimpleNamespace(province_id=county.province_id, county_id=county.id)
 
 
 def check_version(obj: Any, version: int) -> None:

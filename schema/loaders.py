@@ -10,7 +10,7 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 
 from auth.roles import Viewer
-from schema.sources import source_rows
+from schema.sources import scoped_rows
 
 
 class Loaders:
@@ -26,7 +26,7 @@ class Loaders:
         loader = self._by_id.get(type_name)
         if loader is None:
             async def load(keys: Sequence[int]) -> list[Any]:
-                rows = await source_rows(self.viewer, type_name).filter(id__in=list(keys))
+                rows = await scoped_rows(self.viewer, type_name).filter(id__in=list(keys))
                 found = {row.pk: row for row in rows}
                 return [found.get(key) for key in keys]
 
@@ -44,7 +44,7 @@ class Loaders:
         if loader is None:
             async def load(keys: Sequence[int]) -> list[list[Any]]:
                 found: dict[int, list[Any]] = {key: [] for key in keys}
-                query = source_rows(self.viewer, type_name).filter(**{f"{column}__in": list(keys)}, **conditions)
+                query = scoped_rows(self.viewer, type_name).filter(**{f"{column}__in": list(keys)}, **conditions)
                 for row in await query.order_by(order_by):
                     found[getattr(row, column)].append(row)
                 return [found[key] for key in keys]

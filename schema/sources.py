@@ -1,7 +1,8 @@
 """Which table, and which rows of it, each GraphQL object type shows.
 
-Every look-up by type — lists, `node`, nested loads — starts here and goes through the scope builder, so a
-`Partner` ID can never fetch an office row, and no type reaches rows outside the viewer's slice.
+Every look-up by type — lists, `node`, nested loads, the rows a mutation touches — starts from `scoped_rows`,
+which applies the type's scope filter (auth/policy.py, auth/scope.py), so a `Partner` ID can never fetch an
+office row, and no type reaches rows outside the viewer's slice.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from tortoise.expressions import Q
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
-from auth.policy import visible
+from auth.policy import type_scope_filter
 from auth.roles import Viewer
 from models.audit import AuditEvent
 from models.children import Child
@@ -44,10 +45,10 @@ SOURCES: dict[str, tuple[type[Model], Q]] = {
 }
 
 
-def source_rows(viewer: Viewer | None, type_name: str) -> QuerySet[Any]:
-    """The rows the viewer may reach as `type_name`."""
+def scoped_rows(viewer: Viewer | None, type_name: str) -> QuerySet[Any]:
+    """The rows the viewer may reach as `type_name` (None: no token, no rows)."""
     model, of_type = SOURCES[type_name]
-    return visible(viewer, type_name, model).filter(of_type)
+    return model.filter(of_type).filter(type_scope_filter(viewer, type_name))
 
 
 def organization_type(kind: OrganizationKind) -> str:

@@ -7,9 +7,9 @@ import datetime
 import strawberry
 
 from schema.audit.types import AuditEvent
-from schema.common import rows
 from schema.node import from_global_id
 from schema.pagination import Connection, paginate
+from schema.sources import scoped_rows
 
 
 @strawberry.input(description="Narrows the audit trail; it never widens your area.")
@@ -32,7 +32,7 @@ class AuditQueries:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[AuditEvent]:
-        found = rows(info, "AuditEvent")
+        found = scoped_rows(info.context.viewer, "AuditEvent")
         if filter is not None:
             if filter.object_id is not None:
                 from_global_id(filter.object_id, "objectId")  # a malformed ID is the client's error

@@ -18,7 +18,7 @@ from models.families import ExitRoute, FileStatus, Sex
 from rules.national_id import validate_national_id
 from rules.persian import normalise_search
 from schema.children.types import Child
-from schema.common import clean_text, get_visible, rows, viewer_of
+from schema.common import clean_text, find_scoped, viewer_of
 from schema.delegation.ownership import end_delegation
 from schema.errors import BadUserInput
 from schema.families.mutations import (
@@ -32,6 +32,7 @@ from schema.families.mutations import (
     plain_name,
 )
 from schema.history import record_change
+from schema.sources import scoped_rows
 
 COURT_ORDER_LENGTH = 100
 # A child in family care is under 18 (DOMAIN.md, who is served; seed 002).
@@ -100,7 +101,8 @@ async def _child_conflict(info: strawberry.Info, national_id: str, error: Integr
     """The CONFLICT for a national ID a child in care already holds, naming the file only if the viewer sees it."""
     if not is_unique_violation(error, "child_live_national_id"):
         return error
-    holder = await rows(info, "Child").get_or_none(national_id=national_id, status=FileStatus.ACTIVE)
+    holder = await scoped_rows(info.context.viewer, "Child").get_or_none(national_id=national_id,
+                                                                       status=FileStatus.ACTIVE)
     return duplicate_national_id(holder.file_number if holder is not None else None)
 
 
@@ -119,7 +121,7 @@ class ChildMutations:
         notes = clean_text(input.office_notes, "officeNotes", NOTES_LENGTH)
         guardian = None
         if input.guardian_family_id is not None:
-            guardian = await get_visible(info, "Family", input.guardian_family_id, "guardianFamilyId")
+            guardian = await find_scoped(info, "Family", input.guardian_family_id, "guardianFamilyId")
         county = await county_for_new_file(info, input.county_id)
         try:
             async with in_transaction():  # a savepoint: a duplicate leaves the request usable for the look-up
@@ -143,7 +145,7 @@ class ChildMutations:
     @strawberry.mutation(description="Record that a child left care: its national ID is freed for a new file, and a "
                                      "live delegation of its follow-up ends (the partner loses access).")
     async def record_child_exit(self, info: strawberry.Info, input: RecordChildExitInput) -> ChildPayload:
-        child = await get_visible(info, "Child", input.child_id, "childId")
+        child = await find_scoped(info, "Child", input.child_id, "childId")
         if child.status is FileStatus.EXITED:
             raise BadUserInput("The child has already left care.", "این فرزند پیش‌تر از چرخه حمایت خارج شده است.",
                                field="childId")
@@ -160,4 +162,4 @@ class ChildMutations:
                             after={"status": FileStatus.EXITED, "exitRoute": input.route, "exitedOn": exited_on,
                                    "note": note or None},
                             province_id=child.province_id, county_id=child.county_id)
-        return ChildPayload(child=await rows(info, "Child").get(id=child.id))
+        return ChildPayload(child=await scoped_rows(info.context.viewer, "Child").get(id=child.id))

@@ -7,11 +7,11 @@ import strawberry
 from models.children import Placement
 from models.families import FileStatus
 from schema.children.types import Child
-from schema.common import rows
 from schema.families.loaders import preload
 from schema.families.queries import name_prefix, narrow_case_files, national_id_key
 from schema.node import from_global_id, to_global_id
 from schema.pagination import Connection, paginate
+from schema.sources import scoped_rows
 
 
 @strawberry.input(description="Narrows the children list; it never widens your slice.")
@@ -48,7 +48,7 @@ class ChildQueries:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[Child]:
-        found = rows(info, "Child")
+        found = scoped_rows(info.context.viewer, "Child")
         if filter is not None:
             found = narrow_case_files(found, filter)
             if filter.placement is not None:
@@ -67,7 +67,7 @@ class ChildQueries:
                                   "written to the audit trail.")
     async def child(self, info: strawberry.Info, id: strawberry.ID) -> Child | None:
         type_name, pk = from_global_id(id)
-        found = await rows(info, "Child").get_or_none(id=pk) if type_name == "Child" else None
+        found = await scoped_rows(info.context.viewer, "Child").get_or_none(id=pk) if type_name == "Child" else None
         if found is not None:
             info.context.audit_reads.append(("read Child", [to_global_id("Child", pk)]))
         return found

@@ -43,12 +43,13 @@ from rules.delegation import (
 )
 from rules.jalali import jalali_year, jalali_year_bounds
 from rules.staffing import StaffFacts, counts_for_caseload
-from schema.common import clean_text, get_visible, given, rows, viewer_of
+from schema.common import clean_text, find_scoped, given, viewer_of
 from schema.delegation.caseload import live_load, partner_capacity
 from schema.delegation.ownership import end_delegation, record_transition, set_file_owners
 from schema.delegation.types import Agreement, Assignment
 from schema.errors import BadUserInput, Conflict, NotFound, QuotaExceeded
 from schema.node import expect_id
+from schema.sources import scoped_rows
 
 MAX_FILES = 200
 """Files one assignFiles call may name (as many as one page of a list)."""
@@ -139,7 +140,7 @@ def _distinct(ids: list[strawberry.ID], field: str) -> list[strawberry.ID]:
 async def _visible_files(info: strawberry.Info, type_name: str, ids: list[strawberry.ID], field: str) -> list[Any]:
     """The rows the IDs name, in input order; NOT_FOUND on `field` if any is absent or outside the slice."""
     keys = [expect_id(global_id, type_name, field) for global_id in _distinct(ids, field)]
-    found = {row.id: row for row in await rows(info, type_name).filter(id__in=keys)}
+    found = {row.id: row for row in await scoped_rows(info.context.viewer, type_name).filter(id__in=keys)}
     if len(found) != len(keys):
         raise NotFound(field=field)
     return [found[key] for key in keys]
@@ -157,8 +158,8 @@ async def _one_file(info: strawberry.Info, family_id: strawberry.ID | None, chil
         raise BadUserInput("Give exactly one of familyId and childId.", "دقیقاً یکی از familyId و childId را بفرستید.",
                            field="familyId")
     if given(family_id):
-        return _File(await get_visible(info, "Family", family_id, "familyId"), "familyIds")
-    return _File(await get_visible(info, "Child", child_id, "childId"), "childIds")
+        return _File(await find_scoped(info, "Family", family_id, "familyId"), "familyIds")
+    return _File(await find_scoped(info, "Child", child_id, "childId"), "childIds")
 
 
 async def _set_owners(file: _File, partner_id: int | None, worker_id: int | None) -> None:
@@ -166,7 +167,7 @@ async def _set_owners(file: _File, partner_id: int | None, worker_id: int | None
 
 
 async def _live_assignment(info: strawberry.Info, file: _File) -> AssignmentRow | None:
-    return await rows(info, "Assignment").filter(**file.key(), ended_at__isnull=True).first()
+    return await scoped_rows(info.context.viewer, "Assignment").filter(**file.key(), ended_at__isnull=True).first()
 
 
 def _check_batch(input: AssignFilesInput) -> None:
@@ -181,7 +182,8 @@ async def _agreement_in_force(info: strawberry.Info, partner: Organization, toda
     """The partner's standing: a licence valid today (Art. 1.1) and this Jalali year's agreement (Art. 6.1)."""
     check_licence(partner.license_valid_from if partner.license_number else None, partner.license_valid_until, today)
     year = jalali_year(today)
-    agreement = await rows(info, "Agreement").filter(partner_id=partner.id, jalali_year=year).first()
+    agreements = scoped_rows(info.context.viewer, "Agreement")
+    agreement = await agreements.filter(partner_id=partner.id, jalali_year=year).first()
     check_agreement(agreement.status if agreement else None, year)
     return agreement
 
@@ -206,7 +208,7 @@ async def _moving_from_other_partners(info: strawberry.Info, partner_id: int,
     one; CONFLICT for a file this partner already serves."""
     family_ids = [file.row.id for file in files if file.is_family]
     child_ids = [file.row.id for file in files if not file.is_family]
-    live = await rows(info, "Assignment").filter(
+    live = await scoped_rows(info.context.viewer, "Assignment").filter(
         Q(family_id__in=family_ids) | Q(child_id__in=child_ids), ended_at__isnull=True)
     by_file = {(row.family_id, row.child_id): row for row in live}
     moving: dict[int, AssignmentRow] = {}
@@ -273,9 +275,9 @@ class DelegationMutations:
                                      "a clinic it also sets the caseload method (Art. 2.2).")
     async def sign_agreement(self, info: strawberry.Info, input: SignAgreementInput) -> AgreementPayload:
         viewer = viewer_of(info)
-        partner = await get_visible(info, "Partner", input.partner_id, "partnerId")
-        if not within_scope(viewer, AGREEMENT_ROWS, {"province_id": partner.province_id,
-                                                      "county_id": partner.county_id, "partner_id": partner.id}):
+        partner = await find_scoped(info, "Partner", input.partner_id, "partnerId")
+        if not within_scope(viewer, AGREEMENT_ROWS, AgreementRow(partner=partner, province_id=partner.province_id,
+                                                                 county_id=partner.county_id)):
             raise NotFound(field="partnerId")
         jalali_year_bounds(input.jalali_year)
         quotas = {name: check_quota_value(getattr(input, name), field) for name, field in (
@@ -303,7 +305,7 @@ class DelegationMutations:
         viewer = viewer_of(info)
         today = datetime.date.today()
         _check_batch(input)
-        partner = await get_visible(info, "Partner", input.partner_id, "partnerId")
+        partner = await find_scoped(info, "Partner", input.partner_id, "partnerId")
         families = await _visible_files(info, "Family", input.family_ids, "familyIds")
         children = await _visible_files(info, "Child", input.child_ids, "childIds")
         agreement = await _agreement_in_force(info, partner, today)
@@ -325,7 +327,7 @@ class DelegationMutations:
             raise NotFound(field=file.input_field)
         # ACCESS.md rule 4: a worker of another organisation looks exactly like no worker at all (the scope builder
         # shows a manager its own staff only).
-        worker = await get_visible(info, "StaffMember", input.worker_id, "workerId")
+        worker = await find_scoped(info, "StaffMember", input.worker_id, "workerId")
         if not worker.is_active:
             raise NotFound(field="workerId")
         if not counts_for_caseload(StaffFacts(degree=worker.degree, years_of_experience=worker.years_of_experience,

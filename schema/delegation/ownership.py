@@ -19,7 +19,7 @@ from models.delegation import AssignmentEvent as EventRow
 from models.delegation import EndReason, Transition
 from models.families import Family as FamilyRow
 from models.families import Member as MemberRow
-from schema.common import rows
+from schema.sources import scoped_rows
 
 
 async def set_file_owners(*, family_id: int | None = None, child_id: int | None = None, partner_id: int | None,
@@ -45,7 +45,7 @@ async def end_delegation(info: strawberry.Info, *, family_id: int | None = None,
     """End the file's live assignment, if any, and give the file back to the office: the partner's and its worker's
     access ends at that instant. Returns the ended assignment (None when the file was with the office)."""
     key = {"family_id": family_id} if family_id is not None else {"child_id": child_id}
-    assignment = await rows(info, "Assignment").filter(**key, ended_at__isnull=True).first()
+    assignment = await scoped_rows(info.context.viewer, "Assignment").filter(**key, ended_at__isnull=True).first()
     if assignment is not None:
         assignment.ended_at, assignment.end_reason, assignment.end_note = timezone.now(), reason, note
         await assignment.save(update_fields=["ended_at", "end_reason", "end_note"])

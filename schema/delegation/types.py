@@ -10,10 +10,11 @@ import strawberry
 from models.delegation import Agreement as AgreementRow
 from models.delegation import AgreementStatus, EndReason, Transition
 from models.delegation import Assignment as AssignmentRow
-from schema.common import jalali, rows
+from schema.common import jalali
 from schema.enums import described
 from schema.node import Node, to_global_id
 from schema.organizations.types import Partner, StaffMember
+from schema.sources import scoped_rows
 
 if TYPE_CHECKING:
     from schema.children.types import Child
@@ -126,7 +127,7 @@ class Assignment(Node):
 
     @strawberry.field(description="Its transitions, oldest first (office only).")
     async def events(self, info: strawberry.Info) -> list[AssignmentEvent]:
-        return await rows(info, "AssignmentEvent").filter(assignment_id=self.id).order_by("id")
+        return await scoped_rows(info.context.viewer, "AssignmentEvent").filter(assignment_id=self.id).order_by("id")
 
     @classmethod
     def is_type_of(cls, obj: object, _info: object) -> bool:

@@ -13,7 +13,6 @@ from tortoise.transactions import in_transaction
 
 from auth.policy import OFFICE_CASE_ROWS
 from auth.roles import Role
-from auth.scope import within_scope
 from models.delegation import EndReason
 from models.families import ClassificationDecision as DecisionRow
 from models.families import ExitRoute, FamilyCategory, FileStatus, Rehabilitability, Relation, Sex
@@ -23,12 +22,21 @@ from models.geography import County
 from rules.jalali import jalali_year
 from rules.national_id import validate_national_id
 from rules.persian import normalise_search
-from schema.common import ADDRESS_LENGTH, check_version, clean_name, clean_text, get_visible, given, rows, viewer_of
+from schema.common import (
+    ADDRESS_LENGTH,
+    check_version,
+    clean_name,
+    clean_text,
+    county_in_scope,
+    find_scoped,
+    given,
+    viewer_of,
+)
 from schema.delegation.ownership import end_delegation
-from schema.errors import BadUserInput, Conflict, Forbidden, NotFound, StaleVersion
+from schema.errors import BadUserInput, Conflict, Forbidden, StaleVersion
 from schema.families.types import Family, Member
 from schema.history import record_change
-from schema.node import expect_id
+from schema.sources import scoped_rows
 
 SEQUENCE_DIGITS = 6
 NAME_LENGTH = 100
@@ -117,10 +125,7 @@ class MemberPayload:
 async def county_for_new_file(info: strawberry.Info, county_id: strawberry.ID) -> County:
     """The county a new file opens in, locked until the request ends so file numbers are drawn one at a time;
     NOT_FOUND (field countyId) outside the viewer's area (ACCESS.md rule 4)."""
-    county = await County.get_or_none(id=expect_id(county_id, "County", "countyId"))
-    if county is None or not within_scope(viewer_of(info), OFFICE_CASE_ROWS,
-                                          {"province_id": county.province_id, "county_id": county.id}):
-        raise NotFound(field="countyId")
+    county = await county_in_scope(info, county_id, OFFICE_CASE_ROWS)
     return await County.filter(id=county.id).select_for_update().get()
 
 
@@ -130,7 +135,8 @@ async def next_file_number(info: strawberry.Info, type_name: str, county: County
     office sees every file of its county."""
     year = jalali_year(datetime.date.today())
     prefix = "-".join(part for part in (county.code, marker) if part) + "-"
-    last = await (rows(info, type_name).filter(county_id=county.id, file_number__startswith=prefix)
+    files = scoped_rows(info.context.viewer, type_name)
+    last = await (files.filter(county_id=county.id, file_number__startswith=prefix)
                   .annotate(sequence=RawSQL(f"right(file_number, {SEQUENCE_DIGITS})"))
                   .order_by("-sequence").first().values_list("sequence", flat=True))
     sequence = int(last) if last is not None and last.isdigit() else 0
@@ -214,8 +220,9 @@ async def _member_conflict(info: strawberry.Info, national_ids: list[str], error
     """The CONFLICT for a national ID a live member already holds, naming the file only if the viewer sees it."""
     if not is_unique_violation(error, "member_live_national_id"):
         return error
-    holder = await rows(info, "Member").filter(national_id__in=national_ids, live=True).first()
-    family = await rows(info, "Family").get_or_none(id=holder.family_id) if holder is not None else None
+    viewer = info.context.viewer
+    holder = await scoped_rows(viewer, "Member").filter(national_id__in=national_ids, live=True).first()
+    family = await scoped_rows(viewer, "Family").get_or_none(id=holder.family_id) if holder is not None else None
     return duplicate_national_id(family.file_number if family is not None else None)
 
 
@@ -290,21 +297,21 @@ class FamilyMutations:
 
     @strawberry.mutation(description="Change a member's details. Send the `version` you read.")
     async def update_member(self, info: strawberry.Info, input: UpdateMemberInput) -> MemberPayload:
-        current = await get_visible(info, "Member", input.id, "id")
+        current = await find_scoped(info, "Member", input.id, "id")
         check_version(current, input.version)
         changes = _member_changes(input, current)
         try:
             async with in_transaction():  # a savepoint, as in register_family
                 # Compare-and-set on the version: of two concurrent edits from the same version, one wins.
-                updated = await rows(info, "Member").filter(id=current.id, version=input.version).update(
-                    **changes, version=F("version") + 1)
+                updated = await scoped_rows(info.context.viewer, "Member").filter(
+                    id=current.id, version=input.version).update(**changes, version=F("version") + 1)
         except IntegrityError as error:
             raise await _member_conflict(info, [changes.get("national_id", "")], error) from None
         if updated == 0:
             raise StaleVersion()
-        member = await rows(info, "Member").get(id=current.id)
+        member = await scoped_rows(info.context.viewer, "Member").get(id=current.id)
         if member.is_head and ("first_name" in changes or "last_name" in changes):
-            await rows(info, "Family").filter(id=member.family_id).update(
+            await scoped_rows(info.context.viewer, "Family").filter(id=member.family_id).update(
                 **_head_search(member.first_name, member.last_name))
         await record_change(viewer_of(info), entity="Member", entity_id=member.id, family_id=member.family_id,
                             child_id=None, operation="update", before=_member_fields(current),
@@ -323,7 +330,7 @@ class FamilyMutations:
         decided_on = not_in_future(input.decided_on, "decidedOn")
         minutes = clean_text(input.minutes, "minutes", NOTES_LENGTH)
         viewer = viewer_of(info)
-        family = await get_visible(info, "Family", input.family_id, "familyId")
+        family = await find_scoped(info, "Family", input.family_id, "familyId")
         if input.committee_level == 3 and viewer.role not in LEVEL_3_ROLES:
             raise Forbidden("level-3 decisions are the province office's (Art. 1.10)")
         if family.status is FileStatus.EXITED:
@@ -333,18 +340,18 @@ class FamilyMutations:
                                  minutes=minutes, rehabilitability=input.rehabilitability,
                                  recorded_by_id=viewer.user_id, province_id=family.province_id,
                                  county_id=family.county_id)
-        await rows(info, "Family").filter(id=family.id).update(rehabilitability=input.rehabilitability,
-                                                               version=F("version") + 1)
+        await scoped_rows(viewer, "Family").filter(id=family.id).update(rehabilitability=input.rehabilitability,
+                                                                        version=F("version") + 1)
         await record_change(viewer, entity="Family", entity_id=family.id, family_id=family.id, child_id=None,
                             operation="classify", before={"rehabilitability": family.rehabilitability},
                             after={"rehabilitability": input.rehabilitability}, province_id=family.province_id,
                             county_id=family.county_id)
-        return FamilyPayload(family=await rows(info, "Family").get(id=family.id))
+        return FamilyPayload(family=await scoped_rows(info.context.viewer, "Family").get(id=family.id))
 
     @strawberry.mutation(description="Record that a household left the support cycle: its members' national IDs are "
                                      "freed for a new file, and a live delegation ends (the partner loses access).")
     async def record_exit(self, info: strawberry.Info, input: RecordExitInput) -> FamilyPayload:
-        family = await get_visible(info, "Family", input.family_id, "familyId")
+        family = await find_scoped(info, "Family", input.family_id, "familyId")
         if family.status is FileStatus.EXITED:
             raise BadUserInput("The file has already left the support cycle.",
                                "این پرونده پیش‌تر از چرخه حمایت خارج شده است.", field="familyId")
@@ -353,7 +360,7 @@ class FamilyMutations:
             raise BadUserInput("exitedOn is before support started.", "تاریخ خروج پیش از شروع حمایت است.",
                                field="exitedOn")
         note = clean_text(input.note or "", "note", EXIT_NOTE_LENGTH)
-        members = await rows(info, "Member").filter(family_id=family.id, live=True)
+        members = await scoped_rows(info.context.viewer, "Member").filter(family_id=family.id, live=True)
         await end_delegation(info, family_id=family.id, reason=EndReason.EXITED, note=note)
         await FamilyRow.filter(id=family.id).update(
             status=FileStatus.EXITED, exit_route=input.route, exited_on=exited_on, version=F("version") + 1)
@@ -367,4 +374,4 @@ class FamilyMutations:
         for member in members:
             await record_change(viewer, entity="Member", entity_id=member.id, family_id=family.id, child_id=None,
                                 operation="exit", before={"live": True}, after={"live": False}, **place)
-        return FamilyPayload(family=await rows(info, "Family").get(id=family.id))
+        return FamilyPayload(family=await scoped_rows(info.context.viewer, "Family").get(id=family.id))

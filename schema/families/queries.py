@@ -11,11 +11,11 @@ from tortoise.queryset import QuerySet
 
 from models.families import FamilyCategory, FileStatus, Rehabilitability
 from rules.persian import normalise_search, to_latin_digits
-from schema.common import rows
 from schema.families.loaders import preload
 from schema.families.types import Family
 from schema.node import expect_id, from_global_id, to_global_id
 from schema.pagination import Connection, paginate
+from schema.sources import scoped_rows
 
 _SEPARATORS = re.compile("[\\s\u200c\\-]+")
 
@@ -85,7 +85,7 @@ class FamilyQueries:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[Family]:
-        found = rows(info, "Family")
+        found = scoped_rows(info.context.viewer, "Family")
         if filter is not None:
             found = narrow_case_files(found, filter)
             if filter.category is not None:
@@ -95,7 +95,8 @@ class FamilyQueries:
             if filter.name:
                 found = found.filter(name_prefix("head_name_search", "head_last_name_search", filter.name))
             if filter.national_id is not None:
-                members = rows(info, "Member").filter(national_id=national_id_key(filter.national_id), live=True)
+                members = scoped_rows(info.context.viewer, "Member").filter(
+                    national_id=national_id_key(filter.national_id), live=True)
                 found = found.filter(id__in=await members.values_list("family_id", flat=True))
         page = await paginate(found, first, after, last, before)
         await preload(info, "family_id", [edge.node.id for edge in page.edges], members=True)
@@ -105,7 +106,7 @@ class FamilyQueries:
                                   "is written to the audit trail.")
     async def family(self, info: strawberry.Info, id: strawberry.ID) -> Family | None:
         type_name, pk = from_global_id(id)
-        found = await rows(info, "Family").get_or_none(id=pk) if type_name == "Family" else None
+        found = await scoped_rows(info.context.viewer, "Family").get_or_none(id=pk) if type_name == "Family" else None
         if found is not None:
             info.context.audit_reads.append(("read Family", [to_global_id("Family", pk)]))
         return found

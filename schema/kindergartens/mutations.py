@@ -7,8 +7,6 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
 from auth.policy import KINDERGARTEN_ROWS, OPERATOR_ROWS
-from auth.scope import within_scope
-from models.geography import County
 from models.kindergartens import Kindergarten as KindergartenRow
 from models.organizations import Organization, OrganizationKind
 from rules.kindergarten import check_enrolment, check_license_transition
@@ -19,14 +17,13 @@ from schema.common import (
     check_input_fields,
     clean_name,
     clean_text,
-    get_visible,
+    county_in_scope,
+    find_scoped,
     given,
-    viewer_of,
 )
 from schema.enums import KindergartenKind, LicenseStatus
-from schema.errors import BadUserInput, Conflict, NotFound, StaleVersion
+from schema.errors import BadUserInput, Conflict, StaleVersion
 from schema.kindergartens.types import Kindergarten
-from schema.node import expect_id
 from schema.organizations.types import KindergartenOperator
 
 
@@ -84,14 +81,6 @@ def _check_licence_number(status: LicenseStatus, number: str | None) -> None:
                            field="licenseNumber")
 
 
-async def _county_in_scope(info: strawberry.Info, county_id: strawberry.ID, rows_scope) -> County:
-    county = await County.get_or_none(id=expect_id(county_id, "County", "countyId"))
-    if county is None or not within_scope(viewer_of(info), rows_scope,
-                                          {"province_id": county.province_id, "county_id": county.id}):
-        raise NotFound(field="countyId")
-    return county
-
-
 def _licence_number(value: str | None) -> str | None:
     return clean_text(value or "", "licenseNumber", LICENSE_NUMBER_LENGTH) or None
 
@@ -117,7 +106,7 @@ class KindergartenMutations:
     ) -> KindergartenOperatorPayload:
         name, name_search = clean_name(input.name, "name")
         phone, address = _phone(input.phone), _address(input.address)
-        county = await _county_in_scope(info, input.county_id, OPERATOR_ROWS)
+        county = await county_in_scope(info, input.county_id, OPERATOR_ROWS)
         operator = await Organization.create(
             kind=OrganizationKind.KINDERGARTEN_OPERATOR, name=name, name_search=name_search,
             province_id=county.province_id, county_id=county.id, phone=phone, address=address,
@@ -131,8 +120,8 @@ class KindergartenMutations:
         name, name_search = clean_name(input.name, "name")
         license_number = _licence_number(input.license_number)
         address, phone = _address(input.address), _phone(input.phone)
-        operator = await get_visible(info, "KindergartenOperator", input.operator_id, "operatorId")
-        county = await _county_in_scope(info, input.county_id, KINDERGARTEN_ROWS)
+        operator = await find_scoped(info, "KindergartenOperator", input.operator_id, "operatorId")
+        county = await county_in_scope(info, input.county_id, KINDERGARTEN_ROWS)
         check_enrolment(input.capacity, input.enrolment)
         if input.license_status is LicenseStatus.DISSOLVED:
             raise BadUserInput("A new kindergarten cannot be dissolved.", "مهد جدید نمی‌تواند منحل باشد.",
@@ -153,7 +142,7 @@ class KindergartenMutations:
                                      "the office also its licence, kind, name and capacity.")
     async def update_kindergarten(self, info: strawberry.Info, input: UpdateKindergartenInput) -> KindergartenPayload:
         check_input_fields(info, "UpdateKindergartenInput", input)
-        current = await get_visible(info, "Kindergarten", input.id, "id")
+        current = await find_scoped(info, "Kindergarten", input.id, "id")
         if current.version != input.version:
             raise StaleVersion()
         changes: dict = {}

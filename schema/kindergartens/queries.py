@@ -5,12 +5,12 @@ from __future__ import annotations
 import strawberry
 
 from rules.persian import normalise_search
-from schema.common import rows
 from schema.enums import KindergartenKind, LicenseStatus
 from schema.kindergartens.types import Kindergarten
 from schema.node import expect_id
 from schema.organizations.types import KindergartenOperator
 from schema.pagination import Connection, paginate
+from schema.sources import scoped_rows
 
 
 @strawberry.input(description="Narrows the kindergartens list; it never widens your slice.")
@@ -40,7 +40,7 @@ class KindergartenQueries:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[Kindergarten]:
-        found = rows(info, "Kindergarten")
+        found = scoped_rows(info.context.viewer, "Kindergarten")
         if filter is not None:
             if filter.kind is not None:
                 found = found.filter(kind=filter.kind)
@@ -64,7 +64,7 @@ class KindergartenQueries:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[KindergartenOperator]:
-        found = rows(info, "KindergartenOperator")
+        found = scoped_rows(info.context.viewer, "KindergartenOperator")
         if filter is not None:
             if filter.county_id is not None:
                 found = found.filter(county_id=expect_id(filter.county_id, "County", "countyId"))

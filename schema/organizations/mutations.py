@@ -10,7 +10,6 @@ from tortoise.transactions import in_transaction
 
 from auth.policy import PARTNER_ROWS, STAFF_ROWS
 from auth.scope import within_scope
-from models.geography import County
 from models.organizations import ClinicGrade as GradeRow
 from models.organizations import Organization, OrganizationKind
 from models.organizations import StaffMember as StaffRow
@@ -23,12 +22,12 @@ from schema.common import (
     check_input_fields,
     clean_name,
     clean_text,
-    get_visible,
+    county_in_scope,
+    find_scoped,
     viewer_of,
 )
 from schema.enums import ClinicGrade, Degree, PartnerKind, StaffPosition
 from schema.errors import BadUserInput, Conflict, NotFound
-from schema.node import expect_id
 from schema.organizations.types import Partner, StaffMember
 
 
@@ -103,18 +102,13 @@ def _grade_fields(kind: PartnerKind, grade: ClinicGrade | None, first_graded_on:
 class OrganizationMutations:
     @strawberry.mutation(description="Register a licensed partner with its initial staff (Art. 1, Art. 2 note 1).")
     async def register_partner(self, info: strawberry.Info, input: RegisterPartnerInput) -> PartnerPayload:
-        viewer = viewer_of(info)
         check_input_fields(info, "RegisterPartnerInput", input)
         name, name_search = clean_name(input.name, "name")
         # Normalised, so that a licence number typed with Persian digits still meets the unique constraint.
         license_number = clean_text(input.license_number, "licenseNumber", LICENSE_NUMBER_LENGTH, required=True)
         address = clean_text(input.address, "address", ADDRESS_LENGTH)
         phone = clean_text(input.phone, "phone", PHONE_LENGTH)
-        county = await County.get_or_none(id=expect_id(input.county_id, "County", "countyId"))
-        if county is None:
-            raise NotFound(field="countyId")
-        if not within_scope(viewer, PARTNER_ROWS, {"province_id": county.province_id, "county_id": county.id}):
-            raise NotFound(field="countyId")
+        county = await county_in_scope(info, input.county_id, PARTNER_ROWS)
         if input.license_valid_until < input.license_valid_from:
             raise BadUserInput("The licence ends before it starts.", "پایان اعتبار پروانه پیش از آغاز آن است.",
                                field="licenseValidUntil")
@@ -144,10 +138,8 @@ class OrganizationMutations:
                                      "worker at most, with at least two years' experience).")
     async def add_staff_member(self, info: strawberry.Info, input: AddStaffMemberInput) -> StaffMemberPayload:
         viewer = viewer_of(info)
-        partner = await get_visible(info, "Partner", input.partner_id, "partnerId")
-        if not within_scope(viewer, STAFF_ROWS, {"organization__province_id": partner.province_id,
-                                                  "organization__county_id": partner.county_id,
-                                                  "organization_id": partner.id}):
+        partner = await find_scoped(info, "Partner", input.partner_id, "partnerId")
+        if not within_scope(viewer, STAFF_ROWS, StaffRow(organization=partner)):
             raise NotFound(field="partnerId")
         new = _facts([input])[0]
         async with in_transaction():

@@ -5,11 +5,11 @@ from __future__ import annotations
 import strawberry
 
 from rules.persian import normalise_search
-from schema.common import rows
 from schema.enums import PartnerKind
 from schema.node import expect_id
 from schema.organizations.types import Partner, Province
 from schema.pagination import Connection, paginate
+from schema.sources import scoped_rows
 
 
 @strawberry.input(description="Narrows the partners list; it never widens your slice.")
@@ -24,7 +24,7 @@ class PartnerFilter:
 class OrganizationQueries:
     @strawberry.field(description="All provinces and their counties (reference data).")
     async def provinces(self, info: strawberry.Info) -> list[Province]:
-        return await rows(info, "Province").order_by("name")
+        return await scoped_rows(info.context.viewer, "Province").order_by("name")
 
     @strawberry.field(description="Licensed partners in your slice.")
     async def partners(
@@ -36,7 +36,7 @@ class OrganizationQueries:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[Partner]:
-        found = rows(info, "Partner")
+        found = scoped_rows(info.context.viewer, "Partner")
         if filter is not None:
             if filter.kind is not None:
                 found = found.filter(kind=filter.kind.value)

@@ -14,10 +14,11 @@ from models.organizations import StaffMember as StaffRow
 from rules.jalali import jalali_year as jalali_year_of
 from rules.jalali import jalali_year_bounds
 from rules.staffing import StaffFacts, counts_for_caseload
-from schema.common import jalali, rows
+from schema.common import jalali
 from schema.delegation.caseload import Caseload, partner_caseload
 from schema.enums import ClinicGrade, Degree, OfficeTier, OrganizationKind, PartnerKind, StaffPosition
 from schema.node import Node, to_global_id
+from schema.sources import scoped_rows
 
 if TYPE_CHECKING:
     from schema.delegation.types import Agreement
@@ -40,7 +41,7 @@ class Province(Node):
 
     @strawberry.field(description="The province's counties, by name.")
     async def counties(self, info: strawberry.Info) -> list[County]:
-        return await rows(info, "County").filter(province_id=self.id).order_by("name")
+        return await scoped_rows(info.context.viewer, "County").filter(province_id=self.id).order_by("name")
 
     @classmethod
     def is_type_of(cls, obj: object, _info: object) -> bool:
@@ -187,7 +188,8 @@ class Partner(Node, OrganizationInterface):
 
     @strawberry.field(description="Staff members, active first.")
     async def staff(self, info: strawberry.Info) -> list[StaffMember]:
-        return await rows(info, "StaffMember").filter(organization_id=self.id).order_by("-is_active", "id")
+        staff = scoped_rows(info.context.viewer, "StaffMember")
+        return await staff.filter(organization_id=self.id).order_by("-is_active", "id")
 
     @strawberry.field(description="A clinic's caseload method (Art. 2.2: 1, 2 or 3), set by its agreement; null for "
                                   "other partners.")
@@ -206,7 +208,7 @@ class Partner(Node, OrganizationInterface):
         today = datetime.date.today()
         year = jalali_year_of(today) if jalali_year is None else jalali_year
         jalali_year_bounds(year)  # BAD_USER_INPUT (jalaliYear) outside 1200–1499
-        return await partner_caseload(self, rows(info, "Agreement"), year, today)
+        return await partner_caseload(self, scoped_rows(info.context.viewer, "Agreement"), year, today)
 
     @classmethod
     def is_type_of(cls, obj: object, _info: object) -> bool:

@@ -18,11 +18,11 @@ from auth.roles import Role as RoleEnum
 from auth.scope import within_scope
 from models.organizations import Organization
 from models.users import User as UserRow
-from schema.common import clean_name, get_visible, given, viewer_of
+from schema.common import clean_name, find_scoped, given, viewer_of
 from schema.enums import Role
 from schema.errors import BadUserInput, Conflict, Forbidden, NotFound, RateLimited, StaleVersion
 from schema.node import from_global_id
-from schema.sources import source_rows
+from schema.sources import scoped_rows
 from schema.users.types import LoginPayload, User
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
@@ -80,8 +80,7 @@ def _check_grant(viewer: Viewer, role: RoleEnum) -> None:
 
 def _check_area(viewer: Viewer, organization: Organization, field: str) -> None:
     """The organisation must lie in the viewer's area (the users' row scope applied to the would-be row)."""
-    if not within_scope(viewer, USER_ROWS, {"organization__province_id": organization.province_id,
-                                             "organization__county_id": organization.county_id}):
+    if not within_scope(viewer, USER_ROWS, UserRow(organization=organization)):
         raise NotFound(field=field)
 
 
@@ -89,7 +88,7 @@ async def _organization(info: strawberry.Info, global_id: str) -> Organization:
     type_name, pk = from_global_id(global_id, "organizationId")
     if type_name not in ("Office", "Partner", "KindergartenOperator"):
         raise NotFound(field="organizationId")
-    organization = await source_rows(info.context.viewer, type_name).get_or_none(id=pk)
+    organization = await scoped_rows(info.context.viewer, type_name).get_or_none(id=pk)
     if organization is None:
         raise NotFound(field="organizationId")
     _check_area(viewer_of(info), organization, "organizationId")
@@ -136,7 +135,7 @@ class UserMutations:
                                "این نقش با نوع سازمان سازگار نیست.", field="role")
         staff_member_id = None
         if input.staff_member_id is not None:
-            staff = await get_visible(info, "StaffMember", input.staff_member_id, "staffMemberId")
+            staff = await find_scoped(info, "StaffMember", input.staff_member_id, "staffMemberId")
             if role is not RoleEnum.PARTNER_WORKER or staff.organization_id != organization.id:
                 raise BadUserInput("The staff record must be of a partner worker at the same partner.",
                                    "پرونده کارکنان باید از همان مؤسسه باشد.", field="staffMemberId")
@@ -154,7 +153,7 @@ class UserMutations:
     @strawberry.mutation(description="Change, demote or deactivate a user of your area; it takes effect at once.")
     async def update_user(self, info: strawberry.Info, input: UpdateUserInput) -> UserPayload:
         viewer = viewer_of(info)
-        target = await get_visible(info, "User", input.id, "id")
+        target = await find_scoped(info, "User", input.id, "id")
         if target.id == viewer.user_id:
             raise Forbidden("changing your own account")
         _check_grant(viewer, target.role)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import strawberry
 
-from schema.common import rows, viewer_of
+from schema.common import viewer_of
 from schema.enums import Role
 from schema.node import from_global_id
 from schema.pagination import Connection, paginate
+from schema.sources import scoped_rows
 from schema.users.types import User, Viewer
 
 
@@ -37,7 +38,7 @@ class UserQueries:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[User]:
-        found = rows(info, "User")
+        found = scoped_rows(info.context.viewer, "User")
         if filter is not None:
             if filter.role is not None:
                 found = found.filter(role=filter.role)

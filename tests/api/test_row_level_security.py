@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import asyncpg
 import pytest
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-import schema.common
-import schema.loaders
+import schema.sources
 from api import db
 from auth.rls import database_settings
 from auth.roles import Role, Viewer
 from models.families import Family
 from models.organizations import OrganizationKind
-from schema.sources import SOURCES
 
 
 async def make_files(database_url: str) -> dict[str, int]:
@@ -82,13 +81,9 @@ async def test_an_unfiltered_query_sees_only_the_scope_of_the_transaction(app, d
 
 @pytest.fixture
 def without_the_first_wall(monkeypatch):
-    """Remove the application's scope filter everywhere: every type's rows, unfiltered."""
-    def unfiltered(_viewer, type_name):
-        model, of_type = SOURCES[type_name]
-        return model.filter(of_type)
-
-    monkeypatch.setattr(schema.common, "source_rows", unfiltered)
-    monkeypatch.setattr(schema.loaders, "source_rows", unfiltered)
+    """Remove the application's scope filter everywhere: every type's rows, unfiltered. `scoped_rows` is the one
+    door to rows by type (lists, look-ups, loaders, mutations), so one patch removes the first wall whole."""
+    monkeypatch.setattr(schema.sources, "type_scope_filter", lambda _viewer, _type_name: Q())
 
 
 async def test_a_request_that_forgot_its_filter_still_returns_nothing_foreign(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace as Row
+
 import pytest
 
-from auth.policy import KINDERGARTEN_ROWS, PARTNER_ROWS, USER_ROWS, row_scope
+from auth.policy import KINDERGARTEN_ROWS, PARTNER_ROWS, USER_ROWS, row_scope_for
 from auth.roles import Role, Scope, Viewer, viewer_scope
 from auth.scope import NOTHING, scope_filter, within_scope
 from models.organizations import OrganizationKind as K
@@ -32,14 +34,14 @@ def test_viewer_scope(role, kind, scope):
 
 
 @pytest.mark.parametrize(("who", "row", "expected"), [
-    (viewer(Role.COUNTY_OFFICER, K.COUNTY_OFFICE), {"province_id": 1, "county_id": 10}, True),
-    (viewer(Role.COUNTY_OFFICER, K.COUNTY_OFFICE), {"province_id": 1, "county_id": 11}, False),
-    (viewer(Role.PROVINCE_OFFICER, K.PROVINCE_OFFICE), {"province_id": 1, "county_id": 11}, True),
-    (viewer(Role.PROVINCE_OFFICER, K.PROVINCE_OFFICE), {"province_id": 2, "county_id": 20}, False),
-    (viewer(Role.PARTNER_MANAGER, K.CLINIC), {"id": 100, "province_id": 1, "county_id": 10}, True),
-    (viewer(Role.PARTNER_MANAGER, K.CLINIC), {"id": 101, "province_id": 1, "county_id": 10}, False),
-    (viewer(Role.PARTNER_WORKER, K.CLINIC), {"id": 100}, True),
-    (viewer(Role.PARTNER_WORKER, K.CLINIC), {"id": 101}, False),
+    (viewer(Role.COUNTY_OFFICER, K.COUNTY_OFFICE), Row(province_id=1, county_id=10), True),
+    (viewer(Role.COUNTY_OFFICER, K.COUNTY_OFFICE), Row(province_id=1, county_id=11), False),
+    (viewer(Role.PROVINCE_OFFICER, K.PROVINCE_OFFICE), Row(province_id=1, county_id=11), True),
+    (viewer(Role.PROVINCE_OFFICER, K.PROVINCE_OFFICE), Row(province_id=2, county_id=20), False),
+    (viewer(Role.PARTNER_MANAGER, K.CLINIC), Row(id=100, province_id=1, county_id=10), True),
+    (viewer(Role.PARTNER_MANAGER, K.CLINIC), Row(id=101, province_id=1, county_id=10), False),
+    (viewer(Role.PARTNER_WORKER, K.CLINIC), Row(id=100), True),
+    (viewer(Role.PARTNER_WORKER, K.CLINIC), Row(id=101), False),
 ])
 def test_within_scope_matches_the_partner_rows(who, row, expected):
     assert within_scope(who, PARTNER_ROWS, row) is expected
@@ -48,17 +50,17 @@ def test_within_scope_matches_the_partner_rows(who, row, expected):
 def test_an_office_with_no_county_reaches_no_county_rows():
     lost = viewer(Role.COUNTY_OFFICER, K.COUNTY_OFFICE, county=None)
     assert scope_filter(lost, KINDERGARTEN_ROWS) is NOTHING
-    assert not within_scope(lost, KINDERGARTEN_ROWS, {"county_id": None})
+    assert not within_scope(lost, KINDERGARTEN_ROWS, Row(county_id=None))
 
 
 def test_roles_outside_the_row_roles_reach_only_themselves():
     worker = viewer(Role.PARTNER_WORKER, K.CLINIC)
-    assert row_scope("Kindergarten", Role.PARTNER_WORKER).county is None
-    users = row_scope("User", Role.PARTNER_WORKER)
-    assert within_scope(worker, users, {"id": 7})
-    assert not within_scope(worker, users, {"id": 8, "organization__county_id": 10})
+    assert row_scope_for("Kindergarten", Role.PARTNER_WORKER).county is None
+    users = row_scope_for("User", Role.PARTNER_WORKER)
+    assert within_scope(worker, users, Row(id=7))
+    assert not within_scope(worker, users, Row(id=8, organization=Row(county_id=10)))
     assert within_scope(viewer(Role.COUNTY_OFFICER, K.COUNTY_OFFICE), USER_ROWS,
-                        {"id": 8, "organization__county_id": 10})
+                        Row(id=8, organization=Row(county_id=10)))
 
 
 def test_national_scope_with_a_self_clause_stays_everything():
