@@ -17,7 +17,7 @@ from strawberry.asgi import GraphQL
 from api import db
 from api.middleware import RequestIdMiddleware
 from api.settings import Settings, get_settings
-from auth.identity import ViewerCache, viewer_for
+from auth.identity import ViewerCache, bearer_token, viewer_from_token
 from auth.throttle import LoginThrottle
 from auth.tokens import InvalidToken, token_service_from_settings
 from schema import build_schema
@@ -34,24 +34,20 @@ class WelfareGraphQL(GraphQL):
 
     async def get_context(self, request: Request, response: Any) -> Context:  # type: ignore[override]
         services: Services = request.app.state.services
+        request_id = request.scope.get("state", {}).get("request_id", "-")
         viewer, token_error = None, False
         header = request.headers.get("authorization", "")
         if header:
-            scheme, _, token = header.partition(" ")
             try:
-                if scheme.lower() != "bearer" or not token:
-                    raise InvalidToken("not a bearer token")
-                claims = services.tokens.verify(token.strip())
-                viewer = await viewer_for(str(claims["sub"]), services.viewers, demo_mode=services.demo_mode)
-                if viewer is not None and int(claims["iat"]) < viewer.tokens_valid_since:
-                    viewer = None  # issued before the password last changed
-            except InvalidToken:
-                log.info("rejected token: %s", "invalid")
-            token_error = viewer is None
+                viewer = await viewer_from_token(bearer_token(header), services.tokens, services.viewers,
+                                                 demo_mode=services.demo_mode)
+            except InvalidToken as refused:
+                token_error = True
+                log.info("token refused (%s) in request %s", refused.reason, request_id)  # never the token
         return Context(
             request=request,
             response=response,
-            request_id=request.scope.get("state", {}).get("request_id", "-"),
+            request_id=request_id,
             client_address=request.client.host if request.client else "-",
             viewer=viewer,
             token_error=token_error,

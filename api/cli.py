@@ -7,6 +7,7 @@ import asyncio
 import getpass
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from api import db
@@ -15,7 +16,7 @@ from api.settings import Settings, get_settings
 
 def _settings(args: argparse.Namespace) -> Settings:
     settings = get_settings()
-    updates: dict = {}
+    updates: dict[str, Path | bool] = {}
     if getattr(args, "data_dir", None):
         updates["data_dir"] = Path(args.data_dir).expanduser()
     if getattr(args, "demo", False):
@@ -79,23 +80,28 @@ def cmd_schema(_: argparse.Namespace) -> int:
     return 0
 
 
+class _Refused(Exception):
+    """Leaves the transaction of `create-user` by rolling it back."""
+
+
 def cmd_create_user(args: argparse.Namespace) -> int:
-    from auth.passwords import hash_password
-    from auth.roles import Role, role_fits_organization
+    """A user made by the same account rules as the createUser mutation (auth/accounts.py). Only the question of
+    who may grant the role is skipped: this is how the first administrator comes to exist."""
+    from tortoise.transactions import in_transaction
+
+    from auth.accounts import AccountTaken, create_account
+    from auth.roles import Role
     from models.organizations import Organization, OrganizationKind
-    from models.users import User
+    from rules.errors import RuleInputError
     from rules.persian import normalise_search
 
     settings = _settings(args)
     password = sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else getpass.getpass("Password: ")
-    if len(password) < 10:
-        print("the password needs at least 10 characters", file=sys.stderr)
-        return 2
     role = Role(args.role)
 
     async def create() -> int:
         url = await _prepared_database(settings)
-        async with db.connected(url):
+        async with db.connected(url), in_transaction():  # a refused account leaves no national office behind
             if args.organization is None and role is Role.NATIONAL_ADMIN:
                 # The first administrator of a fresh installation: the national office is made on demand.
                 organization = await Organization.filter(kind=OrganizationKind.NATIONAL_OFFICE).first()
@@ -108,18 +114,22 @@ def cmd_create_user(args: argparse.Namespace) -> int:
             if organization is None:
                 print(f"no organisation {args.organization}", file=sys.stderr)
                 return 2
-            if not role_fits_organization(role, organization.kind):
-                print(f"{role.value} does not fit a {organization.kind.value}", file=sys.stderr)
-                return 2
-            if await User.exists(username=args.username.lower()):
+            try:
+                user = await create_account(username=args.username, password=password,
+                                            full_name=args.full_name or "", role=role, organization=organization)
+            except RuleInputError as refused:
+                print(f"{refused.field}: {refused.message_en}", file=sys.stderr)
+                raise _Refused from None
+            except AccountTaken:
                 print(f"user {args.username} exists", file=sys.stderr)
-                return 2
-            await User.create(username=args.username.lower(), password_hash=hash_password(password),
-                              full_name=args.full_name or "", role=role, organization=organization)
-        print(f"created {args.username.lower()} ({role.value}) in {organization.name}")
+                raise _Refused from None
+        print(f"created {user.username} ({role.value}) in {organization.name}")
         return 0
 
-    return asyncio.run(create())
+    try:
+        return asyncio.run(create())
+    except _Refused:
+        return 2
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -148,7 +158,8 @@ def main(argv: list[str] | None = None) -> int:
     create_user.set_defaults(func=cmd_create_user)
 
     args = parser.parse_args(argv)
-    return args.func(args)
+    command: Callable[[argparse.Namespace], int] = args.func  # set by each subcommand's set_defaults
+    return command(args)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,9 @@
-"""From a verified token to the viewer: the user is read from the database per request (cached a few seconds
-at most), so deactivating, demoting or moving a user takes effect at once (issue #2, auth)."""
+"""From a bearer token to the viewer, in one place for every request and for the login itself.
+
+The token is verified (auth/tokens.py) and its user read from the database per request (cached a few seconds
+at most), so deactivating, demoting or moving a user takes effect at once, and a password change retires the
+tokens issued before it (issue #2, auth). A refused token raises InvalidToken saying why, for the log.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,13 @@ import time
 from collections.abc import Callable
 
 from auth.roles import Viewer
+from auth.tokens import InvalidToken, TokenService
 from models.users import User
+
+# Why a token was refused, besides what auth/tokens.py says of the token itself.
+NOT_BEARER = "not a bearer token"
+UNKNOWN_USER = "unknown or inactive user"
+PASSWORD_CHANGED = "issued before password change"
 
 
 class ViewerCache:
@@ -57,4 +67,26 @@ async def viewer_for(username: str, cache: ViewerCache, *, demo_mode: bool) -> V
     if not hit:
         viewer = await load_viewer(username, demo_mode=demo_mode)
         cache.put(username, viewer)
+    return viewer
+
+
+def bearer_token(authorization: str) -> str:
+    """The token of an `Authorization: Bearer <token>` header; InvalidToken for any other header."""
+    scheme, _, token = authorization.partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        raise InvalidToken(NOT_BEARER)
+    return token
+
+
+async def viewer_from_token(token: str, tokens: TokenService, viewers: ViewerCache, *, demo_mode: bool) -> Viewer:
+    """The viewer `token` names, or InvalidToken with the reason: the token is refused by its signature or claims,
+    its user is unknown, inactive or a demo account outside demo mode, or it was issued before the user's
+    password last changed (to the second: `iat` is whole seconds)."""
+    claims = tokens.verify(token)
+    viewer = await viewer_for(str(claims["sub"]), viewers, demo_mode=demo_mode)
+    if viewer is None:
+        raise InvalidToken(UNKNOWN_USER)
+    if int(claims["iat"]) < viewer.tokens_valid_since:
+        raise InvalidToken(PASSWORD_CHANGED)
     return viewer

@@ -7,13 +7,14 @@ only the auditor and the office roles get an audit scope.
 
 from __future__ import annotations
 
-from auth.roles import OFFICE_ROLES, Role, Scope, Viewer
+from auth.policy import AUDIT_READERS, CASE_READERS
+from auth.roles import Scope, Viewer
 
-# Who may reach case files at all (families, members, children, assignments): ACCESS.md, roles table.
-CASE_ROLES = frozenset({Role.NATIONAL_ADMIN, Role.PROVINCE_OFFICER, Role.COUNTY_OFFICER, Role.SUPERVISOR,
-                        Role.PARTNER_MANAGER, Role.PARTNER_WORKER})
-# Who may read the audit trail of their area (issue #3: AUDITOR and office roles).
-AUDIT_ROLES = OFFICE_ROLES
+# The roles come from the policy table (ACCESS.md rule 5), so that the second wall never drifts from the first:
+# who may reach case files at all (families, members, children, assignments), and who reads the audit trail
+# of their area.
+CASE_ROLES = CASE_READERS
+AUDIT_ROLES = AUDIT_READERS
 
 NONE = "NONE"
 

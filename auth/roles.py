@@ -8,8 +8,8 @@ from enum import StrEnum
 from models.organizations import OFFICE_KINDS, PARTNER_KINDS, OrganizationKind
 from models.users import Role
 
-__all__ = ["Role", "Viewer", "Scope", "viewer_scope", "role_fits_organization", "ROLE_RANK",
-           "OFFICE_ROLES", "PARTNER_ROLES", "ALL_ROLES"]
+__all__ = ["Role", "Viewer", "Scope", "viewer_scope", "role_fits_organization", "OFFICE_ROLES", "PARTNER_ROLES",
+           "ALL_ROLES"]
 
 ALL_ROLES = frozenset(Role)
 OFFICE_ROLES = frozenset({Role.NATIONAL_ADMIN, Role.PROVINCE_OFFICER, Role.COUNTY_OFFICER, Role.SUPERVISOR,
@@ -82,17 +82,3 @@ _ROLE_ORGANIZATIONS: dict[Role, frozenset[OrganizationKind]] = {
 
 def role_fits_organization(role: Role, kind: OrganizationKind) -> bool:
     return kind in _ROLE_ORGANIZATIONS[role]
-
-
-# Office roles that manage users may grant only roles ranked below their own (a county officer cannot
-# make a province officer). Lower number = higher rank.
-ROLE_RANK: dict[Role, int] = {
-    Role.NATIONAL_ADMIN: 0,
-    Role.PROVINCE_OFFICER: 1,
-    Role.COUNTY_OFFICER: 2,
-    Role.SUPERVISOR: 3,
-    Role.AUDITOR: 3,
-    Role.PARTNER_MANAGER: 4,
-    Role.KINDERGARTEN_OPERATOR: 4,
-    Role.PARTNER_WORKER: 5,
-}

@@ -16,10 +16,41 @@ from pathlib import Path
 from typing import Any
 
 import jwt
+from jwt import exceptions as jwt_errors
 
 
 class InvalidToken(Exception):
-    """Missing, expired, forged or otherwise unusable token."""
+    """Missing, expired, forged or otherwise unusable token. `reason` says why in a few words, for the log; it
+    never holds the token itself."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+# Why PyJWT refused a token, in the log's words. Subclasses come before their bases (a bad signature is a
+# DecodeError too); the first match wins.
+_REFUSALS: tuple[tuple[type[jwt_errors.PyJWTError], str], ...] = (
+    (jwt_errors.ExpiredSignatureError, "expired"),
+    (jwt_errors.ImmatureSignatureError, "not yet valid"),
+    (jwt_errors.InvalidSignatureError, "bad signature"),
+    (jwt_errors.InvalidAlgorithmError, "algorithm not allowed"),
+    (jwt_errors.InvalidAudienceError, "wrong audience"),
+    (jwt_errors.InvalidIssuerError, "wrong issuer"),
+    (jwt_errors.InvalidIssuedAtError, "bad iat claim"),
+    (jwt_errors.InvalidSubjectError, "bad sub claim"),
+    (jwt_errors.InvalidJTIError, "bad jti claim"),
+    (jwt_errors.PyJWKClientConnectionError, "signing keys unreachable"),
+    (jwt_errors.PyJWKClientError, "unknown signing key"),
+    (jwt_errors.DecodeError, "malformed"),
+)
+
+
+def refusal_reason(error: jwt_errors.PyJWTError) -> str:
+    """The log's words for why PyJWT refused a token (`missing claim jti`, `expired`, `bad signature` …)."""
+    if isinstance(error, jwt_errors.MissingRequiredClaimError):
+        return f"missing claim {error.claim}"
+    return next((reason for kind, reason in _REFUSALS if isinstance(error, kind)), "invalid")
 
 
 @dataclass(frozen=True)
@@ -71,7 +102,7 @@ class TokenService:
         return IssuedToken(token=token, expires_at=expires_at.replace(microsecond=0))
 
     def verify(self, token: str) -> dict[str, Any]:
-        """The token's claims, or InvalidToken."""
+        """The token's claims, or InvalidToken with the reason."""
         try:
             key = self._jwks.get_signing_key_from_jwt(token).key if self._jwks else self._verifying_key
             return jwt.decode(
@@ -82,8 +113,8 @@ class TokenService:
                 issuer=self.issuer,
                 options={"require": ["sub", "iss", "aud", "iat", "exp", "jti"]},
             )
-        except jwt.PyJWTError as exc:
-            raise InvalidToken(str(exc)) from exc
+        except jwt_errors.PyJWTError as exc:
+            raise InvalidToken(refusal_reason(exc)) from exc
 
 
 def local_hs256_secret(data_dir: Path) -> str:

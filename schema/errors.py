@@ -6,7 +6,6 @@ Anything else that escapes a resolver is masked as INTERNAL with the request ID;
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 from graphql import GraphQLError
@@ -88,10 +87,12 @@ class RateLimited(ApiError):
 
 
 class QueryTooComplex(ApiError):
+    """A document over one of the complexity limits (schema/limits.py); `detail` says which and by how much."""
+
     code = "QUERY_TOO_COMPLEX"
 
-
-_COMPLEXITY = re.compile(r"exceeds maximum operation depth|aliases found|Document contains more than \d+ tokens")
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"The query is too complex: {detail}.", "پرس‌وجو بیش از حد پیچیده است.")
 
 
 def _formatted(error: GraphQLError, code: str, message_en: str, message_fa: str, **ext: Any) -> GraphQLError:
@@ -104,19 +105,18 @@ def present_error(error: GraphQLError, request_id: str) -> GraphQLError:
     """Turn any error of a result into one the contract allows, masking the unexpected."""
     original = error.original_error
     # graphql-core wraps a failed variable coercion in GraphQLErrors; the cause is at the bottom.
-    while isinstance(original, GraphQLError) and original.original_error is not None:
-        original = original.original_error
+    coerced = False
+    while isinstance(original, GraphQLError):
+        original, coerced = original.original_error, True
     if isinstance(original, ApiError):
         return _formatted(error, original.code, original.message_en, original.message_fa, **original.extensions)
     if isinstance(original, RuleInputError):
         return _formatted(error, "BAD_USER_INPUT", original.message_en, original.message_fa, field=original.field)
     if isinstance(original, RuleViolation):
         return _formatted(error, "RULE_VIOLATION", original.message_en, original.message_fa, rule=original.rule)
-    if original is None:
-        if _COMPLEXITY.search(error.message):
-            return _formatted(error, "QUERY_TOO_COMPLEX", f"The query is too complex: {error.message}",
-                              "پرس‌وجو بیش از حد پیچیده است.")
-        # Syntax and validation errors: the client's document is at fault; its text is safe to show.
+    if original is None or (coerced and error.path is None):
+        # Syntax and validation errors, and variables that did not coerce (an unknown enum value fails with a
+        # KeyError beneath): the client's document is at fault; its text is safe to show.
         return _formatted(error, "BAD_USER_INPUT", error.message, "درخواست نامعتبر است.")
     log.error("unexpected error in request %s at %s", request_id, error.path, exc_info=original)
     return _formatted(error, "INTERNAL", f"Internal error; quote request {request_id}.",

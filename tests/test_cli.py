@@ -53,3 +53,39 @@ async def test_migrate_seed_and_create_the_first_admin(empty_database):
     await conn.close()
     assert row["password_hash"].startswith("$argon2") and row["kind"] == "NATIONAL_OFFICE"
     assert offices == 1
+
+
+async def test_create_user_refuses_what_the_create_user_mutation_refuses(api, database_url):
+    """`create-user` and createUser share the account rules (auth/accounts.py): same refusal, same words."""
+    from schema.node import from_global_id
+
+    office = (await api.ok("admin", "{ me { organization { id } } }"))["me"]["organization"]["id"]
+    refused = [
+        ({"username": "new.admin", "password": "short", "role": "NATIONAL_ADMIN"}, "password"),
+        ({"username": "x!", "password": "a-long-enough-password", "role": "NATIONAL_ADMIN"}, "username"),
+        ({"username": "new.supervisor", "password": "a-long-enough-password", "role": "SUPERVISOR"}, "role"),
+    ]
+    for account, field in refused:
+        result = await api.as_user("admin", "mutation($input: CreateUserInput!) { createUser(input: $input) "
+                                            "{ user { id } } }",
+                                   {"input": {**account, "fullName": "مدیر", "organizationId": office}})
+        assert result["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", account
+        assert result["errors"][0]["extensions"]["field"] == field, account
+        made = run(database_url, "create-user", "--username", account["username"], "--role", account["role"],
+                   "--organization", str(from_global_id(office)[1]), stdin=account["password"] + "\n")
+        assert made.returncode == 2, (account, made.stdout)
+        assert f"{field}: {result['errors'][0]['message']}" in made.stderr, (account, made.stderr)
+    conn = await asyncpg.connect(db.asyncpg_dsn(database_url))
+    created = await conn.fetchval("select count(*) from app_user where username in ('new.admin', 'x!', "
+                                  "'new.supervisor')")
+    await conn.close()
+    assert created == 0
+
+
+async def test_a_refused_first_admin_leaves_no_national_office_behind(empty_database):
+    refused = run(empty_database, "create-user", "--username", "boss", "--role", "NATIONAL_ADMIN", stdin="short\n")
+    assert refused.returncode == 2 and "password:" in refused.stderr
+    conn = await asyncpg.connect(db.asyncpg_dsn(empty_database))
+    offices = await conn.fetchval("select count(*) from organization")
+    await conn.close()
+    assert offices == 0

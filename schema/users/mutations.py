@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import datetime
-import re
 
 import strawberry
-from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
-from auth.identity import load_viewer
+from auth.accounts import (
+    MAX_PASSWORD,
+    MIN_PASSWORD,
+    AccountTaken,
+    check_password,
+    check_role_fits,
+    create_account,
+    normalise_username,
+)
+from auth.identity import viewer_from_token
 from auth.passwords import hash_password, verify_password
-from auth.policy import USER_ROWS
-from auth.roles import ROLE_RANK, Viewer, role_fits_organization
+from auth.policy import USER_ROWS, may_edit_own_account, may_grant
 from auth.roles import Role as RoleEnum
+from auth.roles import Viewer
 from auth.scope import within_scope
 from models.organizations import Organization
 from models.users import User as UserRow
@@ -24,10 +31,6 @@ from schema.errors import BadUserInput, Conflict, Forbidden, NotFound, RateLimit
 from schema.node import from_global_id
 from schema.sources import scoped_rows
 from schema.users.types import LoginPayload, User
-
-USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
-MIN_PASSWORD = 10
-MAX_PASSWORD = 256  # bounds the cost of hashing what a caller sends
 
 
 @strawberry.input(description="Credentials.")
@@ -63,18 +66,9 @@ class UserPayload:
     user: User = strawberry.field(description="The user.")
 
 
-def _check_password(password: str) -> None:
-    if len(password) > MAX_PASSWORD:
-        raise BadUserInput(f"The password may have at most {MAX_PASSWORD} characters.",
-                           f"گذرواژه حداکثر {MAX_PASSWORD} نویسه است.", field="password")
-    if len(password) < MIN_PASSWORD:
-        raise BadUserInput(f"The password needs at least {MIN_PASSWORD} characters.",
-                           f"گذرواژه باید دست‌کم {MIN_PASSWORD} نویسه باشد.", field="password")
-
-
 def _check_grant(viewer: Viewer, role: RoleEnum) -> None:
-    """Offices grant only roles below their own; the national admin grants any."""
-    if viewer.role is not RoleEnum.NATIONAL_ADMIN and ROLE_RANK[role] <= ROLE_RANK[viewer.role]:
+    """Which roles an office may grant, or manage users of, is the policy's (auth/policy.py, `may_grant`)."""
+    if not may_grant(viewer.role, role):
         raise Forbidden(f"granting {role.value}")
 
 
@@ -101,7 +95,7 @@ class UserMutations:
                                      "slow down (RATE_LIMITED with extensions.retryAfter).")
     async def login(self, info: strawberry.Info, input: LoginInput) -> LoginPayload:
         services = info.context.services
-        username = input.username.strip().lower()
+        username = normalise_username(input.username)
         address = info.context.client_address
         # The attempt counts as a failure from here on (concurrent guesses see it) until the password proves right.
         if len(input.password) > MAX_PASSWORD:
@@ -114,38 +108,31 @@ class UserMutations:
         if not await asyncio.to_thread(verify_password, user.password_hash if usable else None, input.password):
             raise BadUserInput("Wrong username or password.", "نام کاربری یا گذرواژه نادرست است.", field="password")
         services.throttle.succeeded(username, address, mark)
-        info.context.authenticated = await load_viewer(user.username, demo_mode=services.demo_mode)
         issued = services.tokens.issue(user.username)
+        # The login's own audit event names the user its token names, read afresh the way every later request
+        # reads it (auth/identity.py). A refusal here is the server's fault (its keys verify no token it issues),
+        # or a deactivation just now: INTERNAL, with the reason in the log.
+        services.viewers.forget(user.username)
+        info.context.authenticated = await viewer_from_token(issued.token, services.tokens, services.viewers,
+                                                             demo_mode=services.demo_mode)
         return LoginPayload(access_token=issued.token, expires_at=issued.expires_at, user=user)
 
     @strawberry.mutation(description="Create a user of an organisation in your area.")
     async def create_user(self, info: strawberry.Info, input: CreateUserInput) -> UserPayload:
         viewer = viewer_of(info)
-        username = input.username.strip().lower()
-        if not USERNAME.match(username):
-            raise BadUserInput("The username may hold 3–64 of a-z 0-9 . _ -", "نام کاربری نامعتبر است.",
-                               field="username")
-        _check_password(input.password)
-        full_name, _ = clean_name(input.full_name, "fullName")
         role = RoleEnum(input.role.value)
         _check_grant(viewer, role)
+        # Every object the input names must lie in the viewer's slice (ACCESS.md rule 4); the account's own rules
+        # are auth/accounts.py's, shared with `welfare-api create-user`.
         organization = await _organization(info, input.organization_id)
-        if not role_fits_organization(role, organization.kind):
-            raise BadUserInput(f"{role.value} does not fit a {organization.kind.value}.",
-                               "این نقش با نوع سازمان سازگار نیست.", field="role")
-        staff_member_id = None
+        staff = None
         if input.staff_member_id is not None:
             staff = await find_scoped(info, "StaffMember", input.staff_member_id, "staffMemberId")
-            if role is not RoleEnum.PARTNER_WORKER or staff.organization_id != organization.id:
-                raise BadUserInput("The staff record must be of a partner worker at the same partner.",
-                                   "پرونده کارکنان باید از همان مؤسسه باشد.", field="staffMemberId")
-            staff_member_id = staff.id
+        full_name, _ = clean_name(input.full_name, "fullName")
         try:
-            password_hash = await asyncio.to_thread(hash_password, input.password)
-            user = await UserRow.create(username=username, password_hash=password_hash,
-                                        full_name=full_name, role=role, organization_id=organization.id,
-                                        staff_member_id=staff_member_id)
-        except IntegrityError:
+            user = await create_account(username=input.username, password=input.password, full_name=full_name,
+                                        role=role, organization=organization, staff_member=staff)
+        except AccountTaken:
             raise Conflict("This username or staff record is taken.", "این نام کاربری یا پرونده قبلاً ثبت شده است.",
                            field="username") from None
         return UserPayload(user=user)
@@ -154,7 +141,7 @@ class UserMutations:
     async def update_user(self, info: strawberry.Info, input: UpdateUserInput) -> UserPayload:
         viewer = viewer_of(info)
         target = await find_scoped(info, "User", input.id, "id")
-        if target.id == viewer.user_id:
+        if target.id == viewer.user_id and not may_edit_own_account(viewer.role):
             raise Forbidden("changing your own account")
         _check_grant(viewer, target.role)
         if target.version != input.version:
@@ -166,14 +153,12 @@ class UserMutations:
             role = RoleEnum(input.role.value)
             _check_grant(viewer, role)
             organization = await Organization.get(id=target.organization_id)
-            if not role_fits_organization(role, organization.kind):
-                raise BadUserInput(f"{role.value} does not fit a {organization.kind.value}.",
-                                   "این نقش با نوع سازمان سازگار نیست.", field="role")
+            check_role_fits(role, organization.kind)
             changes["role"] = role
         if given(input.is_active):
             changes["is_active"] = input.is_active
         if given(input.password):
-            _check_password(input.password)
+            check_password(input.password)
             changes["password_hash"] = await asyncio.to_thread(hash_password, input.password)
             # Tokens issued before the change stop working (to the second: a token's iat is whole seconds).
             changes["password_changed_at"] = datetime.datetime.now(datetime.UTC)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import datetime
 import json
+import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -13,6 +15,7 @@ import httpx
 import jwt
 
 from api.app import create_app
+from auth.tokens import token_service_from_settings
 from tests.conftest import Api, error_code
 
 LOGIN = """mutation($u: String!, $p: String!) {
@@ -194,6 +197,34 @@ async def test_forged_token_is_unauthenticated(api, settings):
         result = await api.post("{ me { role } }", token=token)
         assert error_code(result) == "UNAUTHENTICATED", name
         assert result.get("data") is None, name
+
+
+async def test_a_refused_token_is_logged_with_its_reason_and_never_itself(api, settings, caplog):
+    """The operator learns why a request was refused; the log never holds a usable credential."""
+    now = int(time.time())
+    stale = token_service_from_settings(settings).issue(
+        "clinic.worker2", now=datetime.datetime.now(datetime.UTC) - datetime.timedelta(seconds=30)).token
+    target = await find_user(api, "clinic.worker2")
+    await api.ok("yazd.county", UPDATE_USER, {"input": {"id": target["id"], "version": target["version"],
+                                                         "password": "a-brand-new-password"}})
+    refused = {
+        "expired": jwt.encode(claims(settings, iat=now - 7200, exp=now - 3600), settings.jwt_secret,
+                              algorithm="HS256"),
+        "bad signature": jwt.encode(claims(settings), "another-secret-" + "y" * 40, algorithm="HS256"),
+        "malformed": "not.a.token",
+        "unknown or inactive user": jwt.encode(claims(settings, sub="ghost"), settings.jwt_secret, algorithm="HS256"),
+        "issued before password change": stale,
+    }
+    caplog.set_level(logging.INFO, logger="welfare_api")
+    for reason, token in refused.items():
+        caplog.clear()
+        assert error_code(await api.post(ME, token=token)) == "UNAUTHENTICATED", reason
+        assert f"token refused ({reason})" in caplog.text, reason
+        assert token not in caplog.text, reason
+    caplog.clear()
+    await api.post(ME, headers={"authorization": f"Basic {stale}"})
+    assert "token refused (not a bearer token)" in caplog.text
+    assert stale not in caplog.text
 
 
 async def test_non_bearer_authorization_is_unauthenticated(api):

@@ -24,6 +24,61 @@ async def test_token_count_is_limited(api):
     assert error_code(await api.as_user("admin", huge)) == "QUERY_TOO_COMPLEX"
 
 
+async def test_comments_count_toward_the_token_limit(api):
+    padded = "{ me " + "# padding\n" * 2500 + "{ role } }"
+    assert error_code(await api.as_user("admin", padded)) == "QUERY_TOO_COMPLEX"
+
+
+async def test_a_document_nested_too_deeply_to_parse_is_too_complex(api):
+    nested = "{ provinces " + "{ counties " * 400 + "{ name }" + " }" * 400 + " }"
+    assert error_code(await api.as_user("admin", nested)) == "QUERY_TOO_COMPLEX"
+
+
+async def test_the_code_comes_from_the_refusal_not_from_the_words_of_a_message(api):
+    """A client's value echoed in an error message is never mistaken for a complexity refusal."""
+    result = await api.as_user("admin", '{ users(first: "exceeds maximum operation depth") { totalCount } }')
+    assert error_code(result) == "BAD_USER_INPUT"
+
+
+async def test_variables_that_do_not_coerce_are_bad_user_input(api):
+    """The client's variables are at fault, not the server: no INTERNAL, and the message says what was wrong."""
+    for query, variables in (("query($f: Int) { users(first: $f) { totalCount } }", {"f": "ten"}),
+                             ("query($r: Role) { users(filter: {role: $r}) { totalCount } }", {"r": "KING"}),
+                             ("query($id: ID!) { node(id: $id) { id } }", {"id": None})):
+        result = await api.as_user("admin", query, variables)
+        assert error_code(result) == "BAD_USER_INPUT", variables
+        assert "$" in result["errors"][0]["message"], result
+
+
+async def test_fragments_are_measured_once_however_often_they_are_spread(api):
+    """Each fragment spreads the next twice: measuring every spread again would walk 2^40 of them."""
+    fragments = " ".join(f"fragment F{i} on Query {{ ...F{i + 1} ...F{i + 1} }}" for i in range(40))
+    document = "{ ...F0 } " + fragments + " fragment F40 on Query { a: me { role } }"
+    assert error_code(await api.as_user("admin", document)) == "QUERY_TOO_COMPLEX"
+
+
+async def test_an_unknown_fragment_is_bad_user_input(api):
+    assert error_code(await api.as_user("admin", "{ me { ...Missing } }")) == "BAD_USER_INPUT"
+
+
+async def test_a_repeated_document_is_parsed_and_validated_once(api, monkeypatch):
+    """The validation cache keys on the limits' rule classes: they are made once per schema, not per request."""
+    import strawberry.schema.schema as strawberry_schema
+
+    validations = []
+    validate = strawberry_schema.validate
+
+    def counted(*args, **kwargs):
+        validations.append(args)
+        return validate(*args, **kwargs)
+
+    monkeypatch.setattr(strawberry_schema, "validate", counted)
+    query = "{ me { role } validatedOnce: me { scope } }"
+    for _ in range(3):
+        assert "errors" not in await api.as_user("admin", query)
+    assert len(validations) == 1
+
+
 async def test_syntax_error_is_bad_user_input_with_persian_message(api):
     result = await api.as_user("admin", "{ me { role ")
     assert error_code(result) == "BAD_USER_INPUT"
@@ -31,12 +86,12 @@ async def test_syntax_error_is_bad_user_input_with_persian_message(api):
 
 
 async def test_unexpected_errors_are_masked_with_the_request_id(api, monkeypatch):
-    import schema.users.queries as user_queries
+    import schema.pagination as pagination
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("connection string postgres://secret@db")
 
-    monkeypatch.setattr(user_queries, "rows", broken)
+    monkeypatch.setattr(pagination, "scoped_rows", broken)
     response = await api.client.post("/graphql", json={"query": "{ users { totalCount } }"},
                                      headers={"authorization": f"Bearer {await api.token('admin')}",
                                               "x-request-id": "req-12345678"})

@@ -122,3 +122,36 @@ def test_tokens_of_an_external_identity_provider_verify_through_its_jwks(tmp_pat
             verifier.verify(jwt.encode(claims, stranger, algorithm="RS256", headers={"kid": "idp-1"}))
     finally:
         server.shutdown()
+
+
+def test_a_refused_token_says_why_and_never_echoes_itself():
+    """The reason goes to the log (auth/identity.py): it names what was wrong, not the token."""
+    secret = "s" * 40
+    tokens = service("HS256", secret, secret)
+    now = int(datetime.now(UTC).timestamp())
+
+    def signed(key: str = secret, **changes) -> str:
+        claims = {"sub": "admin", "iss": "welfare-api", "aud": "welfare-api", "iat": now, "exp": now + 60,
+                  "jti": "j1", **changes}
+        return jwt.encode({k: v for k, v in claims.items() if v is not None}, key, algorithm="HS256")
+
+    def unsigned(**header) -> str:
+        return ".".join(base64.urlsafe_b64encode(json.dumps(part).encode()).rstrip(b"=").decode()
+                        for part in (header, {"sub": "admin"})) + "."
+
+    refused = {
+        "expired": signed(iat=now - 120, exp=now - 60),
+        "bad signature": signed("another-secret-" + "y" * 40),
+        "malformed": "not.a.token",
+        "algorithm not allowed": unsigned(alg="none", typ="JWT"),
+        "wrong audience": signed(aud="someone-else"),
+        "wrong issuer": signed(iss="evil-issuer"),
+        "missing claim jti": signed(jti=None),
+        "not yet valid": signed(iat=now + 3600, exp=now + 7200),
+        "bad sub claim": signed(sub=7),
+    }
+    for reason, token in refused.items():
+        with pytest.raises(InvalidToken) as caught:
+            tokens.verify(token)
+        assert caught.value.reason == reason
+        assert token not in str(caught.value)
