@@ -6,8 +6,10 @@ test can say so. :func:`write_cases` writes that data set with bulk inserts, ins
 transaction, once the organisations, staff and users exist.
 
 The delegation respects the directive: a child's follow-up goes to a partner only a year after discharge
-(seed 003), and no partner holds more files of a load than its agreement's quota or its staff's capacity
-(Art. 2.2, Art. 3.1; :func:`check_delegation` proves it before anything is written).
+(seed 003), no partner holds more files of a load than its agreement's quota (Art. 4.2), and files are named to
+workers who carry a caseload (:func:`check_delegation` proves it before anything is written). The caseload norms'
+own checks — a charity's cap (Art. 3.1), a clinic's minimum (Art. 2.2) — read the policy table, so the demo seed
+makes them once the database holds it (demo/seed.py).
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from models.children import Child, CustodyReason, Placement
 from models.delegation import Agreement, Assignment, AssignmentEvent, FileLoad, Transition
 from models.families import ClassificationDecision, Family, FamilyCategory, Member, Rehabilitability, Relation, Sex
-from rules.caseload import CHARITY_NORMS, caseload_norm
 from rules.jalali import jalali_year, jalali_year_bounds
 from rules.national_id import make_national_id
 from rules.persian import normalise_search, normalise_text
@@ -39,6 +40,7 @@ __all__ = [
     "PartnerStaff",
     "build_cases",
     "check_delegation",
+    "family_load",
     "write_cases",
 ]
 
@@ -99,31 +101,11 @@ CHILD_FOLLOW_UP_WAIT = datetime.timedelta(days=365)
 
 @dataclass(frozen=True)
 class PartnerStaff:
-    """What the delegation plan needs to know of a partner: kind, Art. 2.2 method, whether its county has a
-    clinic, and the staff keys of the workers who carry a caseload (rules.staffing.counts_for_caseload)."""
+    """What the delegation plan needs to know of a partner: its kind and the staff keys of the workers who carry a
+    caseload there (rules.staffing.counts_for_caseload)."""
 
     kind: str
-    method: int | None
-    county_has_clinic: bool
     workers: tuple[str, ...]
-
-    def per_worker(self, load: FileLoad) -> int | None:
-        """Files of `load` one worker may carry; None where no norm applies (children: the quota alone)."""
-        if load is FileLoad.CHILD:
-            return None
-        if self.kind in ("CHARITY", "SERVICE_COMPLEX"):
-            # Art. 3.1 (150 non-rehabilitable per expert) holds everywhere; note 3 *also* allows 100
-            # rehabilitable per expert where the county has no clinic («… نیز … بلامانع است»).
-            if load is FileLoad.NON_REHABILITABLE:
-                return CHARITY_NORMS[True].non_rehabilitable
-            return 0 if self.county_has_clinic else CHARITY_NORMS[False].rehabilitable
-        norm = caseload_norm(self.kind, self.method, self.county_has_clinic)
-        return norm.rehabilitable if load is FileLoad.REHABILITABLE else norm.non_rehabilitable
-
-    def capacity(self, load: FileLoad) -> int | None:
-        """The partner's capacity for `load`: the per-worker norm times its eligible workers (DOMAIN)."""
-        per_worker = self.per_worker(load)
-        return None if per_worker is None else per_worker * len(self.workers)
 
 
 @dataclass(frozen=True)
@@ -438,31 +420,19 @@ def _load(rehabilitability: Rehabilitability) -> FileLoad | None:
 
 
 class _Desk:
-    """The county office's delegation desk: sends a file to a partner only while the partner's agreement quota
-    and staff capacity have room, and names a worker only while that worker is under the norm."""
+    """The county office's delegation desk: sends a file to a partner only while the partner's agreement quota has
+    room (Art. 4.2), and lets the manager name one of its eligible workers."""
 
-    def __init__(self, rng: random.Random, agreements: Sequence[AgreementPlan],
-                 partners: dict[str, PartnerStaff]) -> None:
+    def __init__(self, rng: random.Random, agreements: Sequence[AgreementPlan]) -> None:
         self.rng = rng
         self.agreements = {a.partner: a for a in agreements}
-        self.partners = partners
         self.partner_load: Counter[tuple[str, FileLoad]] = Counter()
-        self.worker_load: Counter[tuple[str, str, FileLoad]] = Counter()
 
     def _room(self, partner: str, load: FileLoad) -> bool:
-        held = self.partner_load[(partner, load)]
-        capacity = self.partners[partner].capacity(load)
-        return held < self.agreements[partner].quota(load) and (capacity is None or held < capacity)
+        return self.partner_load[(partner, load)] < self.agreements[partner].quota(load)
 
-    def _worker(self, partner: str, load: FileLoad) -> str | None:
-        worker = _pick(self.rng, WORKER_WEIGHTS[partner])
-        if worker is None:
-            return None
-        norm = self.partners[partner].per_worker(load)
-        if norm is not None and self.worker_load[(partner, worker, load)] >= norm:
-            return None  # that worker is full: the manager has yet to name another
-        self.worker_load[(partner, worker, load)] += 1
-        return worker
+    def _worker(self, partner: str) -> str | None:
+        return _pick(self.rng, WORKER_WEIGHTS[partner])
 
     def delegate(self, routes: Sequence[tuple[str | None, int]], load: FileLoad,
                  assigned_on: datetime.date) -> Delegation | None:
@@ -470,7 +440,7 @@ class _Desk:
         if partner is None or not self._room(partner, load):
             return None
         self.partner_load[(partner, load)] += 1
-        return Delegation(partner, self._worker(partner, load), load, assigned_on)
+        return Delegation(partner, self._worker(partner), load, assigned_on)
 
 
 def _delegate(rng: random.Random, today: datetime.date, desk: _Desk, families: list[FamilyPlan],
@@ -499,38 +469,41 @@ def _delegate(rng: random.Random, today: datetime.date, desk: _Desk, families: l
 def build_cases(today: datetime.date, partners: dict[str, PartnerStaff]) -> DemoCases:
     """The demo case files as of `today`, from ``random.Random(1404)``: the same data for the same day.
 
-    `partners` (by the demo seed's partner keys) bounds the delegation by staff capacity."""
+    `partners` (by the demo seed's partner keys) says which workers may be named (checked)."""
     rng = random.Random(SEED)
     families = _families(rng, today)
     children = _children(rng, today)
     agreements = _agreements(today)
-    families, children = _delegate(rng, today, _Desk(rng, agreements, partners), families, children)
+    families, children = _delegate(rng, today, _Desk(rng, agreements), families, children)
     cases = DemoCases(families=tuple(families), children=tuple(children), agreements=tuple(agreements))
     check_delegation(cases, partners)
     return cases
 
 
 def _delegations(cases: DemoCases) -> Iterator[Delegation]:
-    for plan in (*cases.families, *cases.children):
+    plans: tuple[FamilyPlan | ChildPlan, ...] = (*cases.families, *cases.children)
+    for plan in plans:
         if plan.delegation is not None:
             yield plan.delegation
 
 
 def check_delegation(cases: DemoCases, partners: dict[str, PartnerStaff]) -> None:
-    """Refuse a plan that puts more files with a partner than its agreement's quota or its staff's capacity
-    (Art. 2.2, Art. 3.1: the per-worker norm times the eligible workers; children count only against the
-    children's quota, seed 003), or that names a worker who carries no caseload or is over the norm."""
+    """Refuse a plan that puts more files with a partner than its agreement's quota (Art. 4.2; children count only
+    against the children's quota, seed 003), or that names a worker who carries no caseload (Art. 2 note 1,
+    Art. 3.1)."""
     agreements = {a.partner: a for a in cases.agreements}
-    per_partner = Counter((d.partner, d.load) for d in _delegations(cases))
-    per_worker = Counter((d.partner, d.worker, d.load) for d in _delegations(cases) if d.worker)
-    for (partner, load), files in per_partner.items():
-        capacity = partners[partner].capacity(load)
-        if files > agreements[partner].quota(load) or (capacity is not None and files > capacity):
-            raise ValueError(f"{partner} would hold {files} {load} files, over its quota or capacity")
-    for (partner, worker, load), files in per_worker.items():
-        norm = partners[partner].per_worker(load)
-        if worker not in partners[partner].workers or (norm is not None and files > norm):
-            raise ValueError(f"{partner}'s {worker} cannot carry {files} {load} files")
+    for (partner, load), files in Counter((d.partner, d.load) for d in _delegations(cases)).items():
+        if files > agreements[partner].quota(load):
+            raise ValueError(f"{partner} would hold {files} {load} files, over its quota")
+    for d in _delegations(cases):
+        if d.worker is not None and d.worker not in partners[d.partner].workers:
+            raise ValueError(f"{d.partner}'s {d.worker} carries no caseload")
+
+
+def family_load(cases: DemoCases, partner: str) -> tuple[int, int]:
+    """The (rehabilitable, non-rehabilitable) family files the plan delegates to `partner`."""
+    loads = Counter(d.load for d in _delegations(cases) if d.partner == partner)
+    return loads[FileLoad.REHABILITABLE], loads[FileLoad.NON_REHABILITABLE]
 
 
 @dataclass(frozen=True)
@@ -585,7 +558,7 @@ async def write_cases(conn: BaseDBAsyncClient, cases: DemoCases, refs: CaseRefs)
         )
         for f in cases.families
     ], using_db=conn)
-    family_ids = dict(await Family.all().using_db(conn).values_list("file_number", "id"))
+    family_ids: dict[str, int] = dict(await Family.all().using_db(conn).values_list("file_number", "id"))
 
     await Member.bulk_create([
         Member(
@@ -617,11 +590,12 @@ async def write_cases(conn: BaseDBAsyncClient, cases: DemoCases, refs: CaseRefs)
         )
         for c in cases.children
     ], using_db=conn)
-    child_ids = dict(await Child.all().using_db(conn).values_list("file_number", "id"))
+    child_ids: dict[str, int] = dict(await Child.all().using_db(conn).values_list("file_number", "id"))
 
     delegated: list[tuple[str, Delegation, int | None, int | None]] = [
         (f.county, f.delegation, family_ids[f.file_number], None) for f in cases.families if f.delegation
-    ] + [(c.county, c.delegation, None, child_ids[c.file_number]) for c in cases.children if c.delegation]
+    ]
+    delegated += [(c.county, c.delegation, None, child_ids[c.file_number]) for c in cases.children if c.delegation]
     await Assignment.bulk_create([
         Assignment(
             family_id=family_id, child_id=child_id, partner_id=refs.partners[d.partner],

@@ -17,11 +17,13 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from auth.passwords import hash_password
-from demo.cases import CaseRefs, PartnerStaff, build_cases, write_cases
+from demo.cases import CaseRefs, DemoCases, PartnerStaff, build_cases, family_load, write_cases
+from models.delegation import CaseloadNormRow
 from models.geography import County, Province
 from models.kindergartens import Kindergarten
-from models.organizations import ClinicGrade, Organization, OrganizationKind, StaffMember
+from models.organizations import ClinicGrade, Organization, OrganizationKind, PartnerGrade, StaffMember
 from models.users import Role, User
+from rules.caseload import FileCounts, check_family_caseload
 from rules.kindergarten import KindergartenKind, LicenseStatus, check_enrolment
 from rules.persian import normalise_search, normalise_text
 from rules.staffing import Degree, StaffFacts, StaffPosition, check_partner_staff, counts_for_caseload
@@ -110,7 +112,9 @@ PARTNERS: list[_Partner] = [
     ),
     _Partner(
         "clinic2", OrganizationKind.CLINIC, "کلینیک مددکاری اجتماعی نوید زندگی", "YZD-YAZD", "YZD-CL-1403-027",
-        "یزد، خیابان امام خمینی، نبش کوچه سعادت، طبقه دوم", "035-36251873", ClinicGrade.UNGRADED, None,
+        # Licensed 1404/01/01 and graded at the end of its first year (Art. 6.4, note 4): 1404/12/23.
+        "یزد، خیابان امام خمینی، نبش کوچه سعادت، طبقه دوم", "035-36251873", ClinicGrade.GRADE_3,
+        datetime.date(2026, 3, 14),
         (
             ("manager", "حسین مروتی", _TM, Degree.MASTER, 8),
             ("worker1", "نرگس اکرمی", _SW, Degree.BACHELOR, 1),
@@ -205,16 +209,30 @@ def _check_data() -> None:
 
 
 def partner_staff() -> dict[str, PartnerStaff]:
-    """Each demo partner's kind, caseload method and workers who carry a caseload (Art. 2.2, note 1), by key."""
-    clinic_counties = {p.county for p in PARTNERS if p.kind is OrganizationKind.CLINIC}
+    """Each demo partner's kind and the workers who carry a caseload there (Art. 2.2 note 1, Art. 3.1), by key."""
     return {
         p.key: PartnerStaff(
-            kind=p.kind.value, method=p.caseload_method, county_has_clinic=p.county in clinic_counties,
+            kind=p.kind.value,
             workers=tuple(key for key, _, position, degree, years in p.staff
-                          if counts_for_caseload(StaffFacts(degree, years, position))),
+                          if counts_for_caseload(StaffFacts(degree, years, position), p.kind.value)),
         )
         for p in PARTNERS
     }
+
+
+async def _check_caseload_norms(conn: BaseDBAsyncClient, cases: DemoCases) -> None:
+    """The caseload norms, read from the policy table the migrations seeded, applied to the plan (rules.caseload):
+    no charity's experts carry more than their cap (Art. 3.1). No demo agreement records note 3's statement, so no
+    charity takes rehabilitable files; a clinic's norm is a minimum and refuses nothing."""
+    staff = partner_staff()
+    for p in PARTNERS:
+        norms = CaseloadNormRow.filter(partner_kind=p.kind.value).using_db(conn)
+        if p.caseload_method is not None:
+            norms = norms.filter(method=p.caseload_method)
+        row = await norms.order_by("id").first()
+        norm = None if row is None else FileCounts(row.rehabilitable, row.non_rehabilitable)
+        check_family_caseload(p.kind.value, norm, len(staff[p.key].workers), FileCounts(0, 0),
+                              FileCounts(*family_load(cases, p.key)), note_3=False)
 
 
 async def seed_demo(today: datetime.date | None = None) -> SeedReport:
@@ -227,6 +245,7 @@ async def seed_demo(today: datetime.date | None = None) -> SeedReport:
         if await Province.filter(code=PROVINCE_CODE).using_db(conn).exists():
             return SeedReport(created=False, counts={})
         password_hash = hash_password(DEMO_PASSWORD)
+        await _check_caseload_norms(conn, cases)
         counts, refs = await _seed(conn, password_hash)
         counts.update(await write_cases(conn, cases, refs))
     return SeedReport(created=True, counts=counts)
@@ -294,6 +313,14 @@ async def _seed(conn: BaseDBAsyncClient, password_hash: str) -> tuple[dict[str, 
             role=Role(role), organization=orgs[org_key],
             staff_member=staff[(org_key, staff_key)] if staff_key else None, is_demo=True,
         )
+
+    # The grades the demo clinics hold, as the province office recorded them (Art. 6.4).
+    for p in PARTNERS:
+        if p.first_graded_on is not None:
+            await PartnerGrade.create(
+                using_db=conn, partner=orgs[p.key], grade=p.grade, graded_on=p.first_graded_on,
+                graded_by_id=users["yazd.province"].id, by_username="yazd.province", province_id=province.id,
+                county_id=counties[p.county].id)
 
     refs = CaseRefs(
         province_id=province.id,

@@ -8,11 +8,15 @@ scope filters are plain column comparisons.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
 
 from rules.staffing import Degree, StaffPosition
+
+if TYPE_CHECKING:
+    from models.geography import County, Province
 
 
 class OrganizationKind(StrEnum):
@@ -46,11 +50,11 @@ class Organization(Model):
     kind = fields.CharEnumField(OrganizationKind, max_length=32, db_index=True)
     name = fields.CharField(max_length=200)
     name_search = fields.CharField(max_length=200, db_index=True)
-    province: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+    province: fields.ForeignKeyNullableRelation[Province] = fields.ForeignKeyField(
         "models.Province", related_name="organizations", null=True, on_delete=fields.RESTRICT
     )
     province_id: int | None
-    county: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+    county: fields.ForeignKeyNullableRelation[County] = fields.ForeignKeyField(
         "models.County", related_name="organizations", null=True, on_delete=fields.RESTRICT
     )
     county_id: int | None
@@ -72,6 +76,29 @@ class Organization(Model):
     class Meta:
         table = "organization"
         indexes = (("province_id", "kind", "id"), ("county_id", "kind", "id"))
+
+
+class PartnerGrade(Model):
+    """One grading decision of the province office on a clinic (Art. 6.4), kept as a history: the latest is the grade
+    in force, and the organisation row carries it (`grade`, `first_graded_on`)."""
+
+    id = fields.IntField(primary_key=True)
+    partner: fields.ForeignKeyRelation[Organization] = fields.ForeignKeyField(
+        "models.Organization", related_name="grades", on_delete=fields.RESTRICT
+    )
+    partner_id: int
+    grade = fields.CharEnumField(ClinicGrade, max_length=16)
+    graded_on = fields.DateField()
+    # Who recorded it; null for a grade recorded before the history existed (migration 0007).
+    graded_by_id = fields.IntField(null=True)
+    by_username = fields.CharField(max_length=100, default="")
+    province_id = fields.IntField()
+    county_id = fields.IntField()
+    recorded_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "partner_grade"
+        indexes = (("partner_id", "id"),)
 
 
 class StaffMember(Model):

@@ -1,70 +1,82 @@
-"""Caseload norms per worker and a partner's capacity, as policy data.
+"""Caseload norms per worker (Art. 2.2, Art. 3) as the directive reads them; their numbers are policy data.
 
-Source: the 2014 delegation directive (seed ``004_…``), summarised in spec/DOMAIN.md "Caseload norms":
+The numbers live in one place, the ``caseload_norm`` table the national admin keeps; these functions take them as
+arguments and decide what they mean. Source: the 2014 delegation directive (seed ``004_…``), summarised in
+spec/DOMAIN.md "Caseload norms":
 
-- Art. 2.2 — files delegable to each social worker of a clinic, by one of three methods:
-  (1) «حداقل ۱۰۰ پرونده خدمت گیرنده قابل بازتوان», (2) the same «به اضافه حداقل ۶۰ پرونده … غیرقابل بازتوان»,
-  (3) «حداقل ۲۰۰ پرونده خدمت گیرنده غیرقابل بازتوان» per worker;
-- Art. 3.1 — charities and service complexes: «به ازای هر کارشناس مرتبط ۱۵۰ پرونده غیرقابل بازتوان»;
-- Art. 3, note 3 — where the county has no clinic (nor anyone applying to found one), rehabilitable files may
-  go to a charity or complex that has a social-work expert, «به ازای هر کارشناس تعداد ۱۰۰ پرونده قابل بازتوان».
-
-The directive says "at least"; these are the standard loads the office assigns by (DOMAIN). It sets no norm
-for NGO child homes (seed ``003_…`` only lets them take child follow-up), so their norm is 0/0: the office
-must set one in the agreement, and until it does, assignments are refused.
+- Art. 2.2 — a clinic's norm is a **minimum** load per social worker, by one of three methods: (1) «حداقل ۱۰۰ پرونده
+  خدمت گیرنده قابل بازتوان», (2) the same «به اضافه حداقل ۶۰ پرونده … غیرقابل بازتوان», (3) «حداقل ۲۰۰ پرونده خدمت
+  گیرنده غیرقابل بازتوان». It tells the office how many files each eligible worker should carry, so that a clinic is
+  not paid for idle staff; it never refuses an assignment — a clinic's cap is the quota level 3 sets (Art. 4.2) in its
+  yearly agreement. Note 1: the clinic's one associate-degree worker is given files too.
+- Art. 3.1 — a charity's or service complex's norm is a **cap**: «قابل واگذاری … به ازای هر کارشناس مرتبط ۱۵۰ پرونده
+  غیرقابل بازتوان».
+- Art. 3 note 3 — «در صورت عدم وجود کلینیک و یا متقاضی تأسیس کلینیک در شهرستان، واگذاری پرونده مددجویان قابل بازتوان
+  … به ازای هر کارشناس تعداد ۱۰۰ پرونده قابل بازتوان بلامانع است». The note has no «نیز» (also): it **replaces**. An
+  expert carries 150 non-rehabilitable files or 100 rehabilitable ones, a mix pro rata:
+  ``rehabilitable/100 + nonRehabilitable/150 ≤ experts``. Rehabilitable files go to a charity only where the county
+  has no licensed clinic *and* the agreement records the office's statement that no one applied to found one.
+- Only bachelor-level experts («کارشناس») count at a charity or complex (``rules.staffing.counts_for_caseload``).
+- NGO child homes: the directive sets no family caseload (seed ``003_…`` lets them follow up children only), so no
+  family file goes to one (deny when unclear).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
-from rules.errors import RuleInputError
+from rules.errors import RuleInputError, RuleViolation
 
 __all__ = [
-    "CHARITY_NORMS",
-    "CHILD_HOME_NORM",
-    "CLINIC_METHODS",
-    "CaseloadNorm",
+    "CASELOAD_RULE",
+    "NOTE_3_RULE",
     "PARTNER_KINDS",
-    "caseload_norm",
+    "FileCounts",
+    "check_family_caseload",
     "check_partner_kind",
-    "partner_capacity",
+    "clinic_minimum",
+    "experts_in_use",
+    "note_3_applies",
+    "under_loaded",
 ]
 
 PARTNER_KINDS: tuple[str, ...] = ("CLINIC", "CHARITY", "SERVICE_COMPLEX", "CHILD_HOME")
 """The partner kinds of CONTRACT ``enum PartnerKind``."""
+CHARITY_KINDS = ("CHARITY", "SERVICE_COMPLEX")
+"""Art. 3: charities and welfare service complexes («مؤسسات و مجتمع ها»), under the same norm."""
+
+CASELOAD_RULE = "ART_2_CASELOAD"
+"""The caseload cap broken (the contract's name for the norms' rule; here the cap of Art. 3.1 and note 3)."""
+NOTE_3_RULE = "ART_3_NOTE_3"
+"""Rehabilitable files offered to a charity or complex where Art. 3 note 3 does not allow them."""
 
 
 @dataclass(frozen=True)
-class CaseloadNorm:
-    """Files per worker (or, from :func:`partner_capacity`, per partner) and the article that sets them."""
+class FileCounts:
+    """Family files of the two loads of Art. 4.1 — per worker (a norm) or per partner (a load, a minimum)."""
 
     rehabilitable: int
     non_rehabilitable: int
-    article: str
+
+    def __post_init__(self) -> None:
+        for name, value in (("rehabilitable", self.rehabilitable), ("nonRehabilitable", self.non_rehabilitable)):
+            _whole(value, name, "A number of files", "تعداد پرونده")
+
+    def __add__(self, other: FileCounts) -> FileCounts:
+        return FileCounts(self.rehabilitable + other.rehabilitable, self.non_rehabilitable + other.non_rehabilitable)
 
     @property
     def total(self) -> int:
-        """Both kinds of file together."""
+        """Both loads together."""
         return self.rehabilitable + self.non_rehabilitable
 
 
-CLINIC_METHODS: dict[int, CaseloadNorm] = {
-    1: CaseloadNorm(rehabilitable=100, non_rehabilitable=0, article="ART_2_2_1"),
-    2: CaseloadNorm(rehabilitable=100, non_rehabilitable=60, article="ART_2_2_2"),
-    3: CaseloadNorm(rehabilitable=0, non_rehabilitable=200, article="ART_2_2_3"),
-}
-"""Art. 2.2: a clinic's per-worker norm by the method chosen in its agreement."""
-
-CHARITY_NORMS: dict[bool, CaseloadNorm] = {
-    True: CaseloadNorm(rehabilitable=0, non_rehabilitable=150, article="ART_3_1"),
-    False: CaseloadNorm(rehabilitable=100, non_rehabilitable=150, article="ART_3_NOTE_3"),
-}
-"""Art. 3.1 and note 3: a charity's or service complex's per-expert norm, keyed by "the county has a clinic". Note 3
-allows rehabilitable files where the county has no clinic; it adds to Art. 3.1, it does not take its 150 away."""
-
-CHILD_HOME_NORM = CaseloadNorm(rehabilitable=0, non_rehabilitable=0, article="NONE")
-"""The directive sets no norm for NGO child homes; the office sets it in the agreement (deny when unclear)."""
+def _whole(value: object, field: str, what_en: str, what_fa: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise RuleInputError(f"{what_en} must be a whole number, zero or more.",
+                             f"{what_fa} باید عددی صحیح و نامنفی باشد.", field)
+    return value
 
 
 def check_partner_kind(kind: str) -> str:
@@ -81,60 +93,83 @@ def check_partner_kind(kind: str) -> str:
     )
 
 
-def caseload_norm(kind: str, method: int | None, county_has_clinic: bool) -> CaseloadNorm:
-    """Return the per-worker caseload norm for a partner (Art. 2.2, Art. 3.1 and Art. 3 note 3).
+def clinic_minimum(norm: FileCounts, eligible_workers: int) -> FileCounts:
+    """The files a clinic's eligible workers should carry at least (Art. 2.2, «حداقل»): its method's per-worker norm
+    times its eligible workers (note 1's associate-degree worker included). A minimum, never a cap."""
+    workers = _whole(eligible_workers, "eligibleWorkers", "The number of eligible workers", "تعداد نیروهای واجد شرایط")
+    return FileCounts(norm.rehabilitable * workers, norm.non_rehabilitable * workers)
 
-    - ``CLINIC``: ``method`` must be 1, 2 or 3 (Art. 2.2, methods 1–3); ``county_has_clinic`` is ignored.
-    - ``CHARITY`` / ``SERVICE_COMPLEX``: 150 non-rehabilitable per expert (Art. 3.1), or 100 rehabilitable
-      per expert when the county has no clinic (Art. 3 note 3). The note is read as a per-expert norm on its
-      own, not added to Art. 3.1's 150, so no expert carries more than the directive names.
-    - ``CHILD_HOME``: 0/0 — the directive sets none; the office must set one in the agreement.
 
-    The Art. 2.2 methods are for clinics only, so ``method`` must be ``None`` for the other kinds, and a
-    charity's ``county_has_clinic`` must be a real bool (no guessing). Raises :class:`RuleInputError`
-    (field ``kind``, ``method`` or ``countyHasClinic``).
+def under_loaded(minimum: FileCounts, live: FileCounts) -> bool:
+    """Whether a clinic holds fewer files of either load than its minimum (Art. 2.2): the office should send it more
+    files, or it is paid for idle staff. Never a refusal."""
+    return live.rehabilitable < minimum.rehabilitable or live.non_rehabilitable < minimum.non_rehabilitable
+
+
+def note_3_applies(county_has_licensed_clinic: bool, no_clinic_applicant: bool) -> bool:
+    """Whether a charity or complex may take rehabilitable files (Art. 3 note 3): «در صورت عدم وجود کلینیک و یا متقاضی
+    تأسیس کلینیک در شهرستان» — no clinic holds a valid licence in its county, and its agreement records the office's
+    statement that no one applied to found one. Both must hold (deny when unclear)."""
+    return county_has_licensed_clinic is False and no_clinic_applicant is True
+
+
+def experts_in_use(files: FileCounts, per_expert: FileCounts) -> Fraction | None:
+    """How many experts the files take, pro rata (Art. 3.1, note 3): ``rehabilitable/100 + nonRehabilitable/150``
+    with the norm's figures per expert. None when files of a load whose norm is 0 are held: no number of experts
+    covers them."""
+    used = Fraction(0)
+    for held, norm in ((files.rehabilitable, per_expert.rehabilitable),
+                       (files.non_rehabilitable, per_expert.non_rehabilitable)):
+        if held and not norm:
+            return None
+        if held:
+            used += Fraction(held, norm)
+    return used
+
+
+def check_family_caseload(kind: str, norm: FileCounts | None, eligible_workers: int, live: FileCounts,
+                          adding: FileCounts, *, note_3: bool) -> None:
+    """Raise RuleViolation unless ``adding`` family files may go to a partner that holds ``live`` ones, under the
+    caseload norms (Art. 2.2, Art. 3.1, Art. 3 note 3). ``norm`` is the partner's per-worker row of the policy table
+    (None: there is none); ``note_3`` is :func:`note_3_applies`. Adding nothing never breaches.
+
+    - ``CLINIC``: never refused here — Art. 2.2 sets a minimum; the quota (Art. 4.2) is the cap.
+    - ``CHARITY`` / ``SERVICE_COMPLEX``: rehabilitable files only under note 3 (rule ``ART_3_NOTE_3``); then the cap,
+      pro rata over the files held after adding: ``rehabilitable/100 + nonRehabilitable/150 ≤ experts`` (rule
+      ``ART_2_CASELOAD``).
+    - ``CHILD_HOME``, or no norm: no family files at all (rule ``ART_2_CASELOAD``).
     """
     kind = check_partner_kind(kind)
-    if kind == "CLINIC":
-        if isinstance(method, bool) or not isinstance(method, int) or method not in CLINIC_METHODS:
-            raise RuleInputError(
-                "A clinic needs a caseload method of 1, 2 or 3 (directive Art. 2.2).",
-                "برای کلینیک باید یکی از روش‌های ۱، ۲ یا ۳ واگذاری پرونده (بند ۲-۲ دستورالعمل) تعیین شود.",
-                "method",
-            )
-        return CLINIC_METHODS[method]
-    if method is not None:
-        raise RuleInputError(
-            "Only clinics choose a caseload method (directive Art. 2.2); leave it empty for other partners.",
-            "روش واگذاری پرونده (بند ۲-۲ دستورالعمل) فقط برای کلینیک است؛ برای سایر همکاران خالی بگذارید.",
-            "method",
+    workers = _whole(eligible_workers, "eligibleWorkers", "The number of eligible workers", "تعداد نیروهای واجد شرایط")
+    if adding.total == 0 or kind == "CLINIC":
+        return
+    if kind not in CHARITY_KINDS or norm is None:
+        raise RuleViolation(
+            CASELOAD_RULE,
+            "The directive sets no family caseload for this partner (Art. 2, Art. 3): NGO child homes follow up "
+            "children only (seed 003).",
+            "دستورالعمل برای این همکار سرانه پرونده خانوار تعیین نکرده است (مواد ۲ و ۳)؛ خانه کودکان فقط پیگیری "
+            "فرزندان را بر عهده می‌گیرد.",
         )
-    if kind == "CHILD_HOME":
-        return CHILD_HOME_NORM
-    if not isinstance(county_has_clinic, bool):
-        raise RuleInputError(
-            "Say whether the county has a clinic: it decides the charity norm (directive Art. 3 note 3).",
-            "مشخص کنید شهرستان کلینیک دارد یا نه؛ سهم هر کارشناس مؤسسه به آن بستگی دارد (تبصره ۳ ماده ۳).",
-            "countyHasClinic",
+    if adding.rehabilitable and not note_3:
+        raise RuleViolation(
+            NOTE_3_RULE,
+            "A charity or service complex takes rehabilitable files only where the county has no licensed clinic and "
+            "the agreement records that no one applied to found one (directive Art. 3 note 3).",
+            "پرونده قابل بازتوان تنها در صورت عدم وجود کلینیک و متقاضی تأسیس کلینیک در شهرستان (با ثبت در "
+            "تفاهم‌نامه) به مؤسسه یا مجتمع واگذار می‌شود (تبصره ۳ ماده ۳).",
         )
-    return CHARITY_NORMS[county_has_clinic]
-
-
-def partner_capacity(kind: str, method: int | None, county_has_clinic: bool, eligible_workers: int) -> CaseloadNorm:
-    """Return a partner's capacity: the per-worker norm times its eligible workers (DOMAIN "Caseload norms").
-
-    "A partner's capacity is the sum over its eligible workers" — norms from Art. 2.2 / Art. 3 via
-    :func:`caseload_norm`. ``eligible_workers`` must be a whole number ≥ 0 (field ``eligibleWorkers``).
-    """
-    if isinstance(eligible_workers, bool) or not isinstance(eligible_workers, int) or eligible_workers < 0:
-        raise RuleInputError(
-            "The number of eligible workers must be a whole number, zero or more.",
-            "تعداد نیروهای واجد شرایط باید عددی صحیح و نامنفی باشد.",
-            "eligibleWorkers",
+    after = live + adding
+    used = experts_in_use(after, norm)
+    if used is None or used > workers:
+        raise RuleViolation(
+            CASELOAD_RULE,
+            f"With these files the partner would hold {after.rehabilitable} rehabilitable and "
+            f"{after.non_rehabilitable} non-rehabilitable files: more than its {workers} eligible experts may carry at "
+            f"{norm.rehabilitable} rehabilitable or {norm.non_rehabilitable} non-rehabilitable files each, pro rata "
+            "(directive Art. 3.1, note 3).",
+            f"با این پرونده‌ها همکار {after.rehabilitable} پرونده قابل بازتوان و {after.non_rehabilitable} پرونده "
+            f"غیرقابل بازتوان خواهد داشت؛ بیش از سهم {workers} کارشناس واجد شرایط آن (هر کارشناس "
+            f"{norm.non_rehabilitable} پرونده غیرقابل بازتوان یا {norm.rehabilitable} پرونده قابل بازتوان، به نسبت؛ "
+            "بند ۱ و تبصره ۳ ماده ۳).",
         )
-    norm = caseload_norm(kind, method, county_has_clinic)
-    return CaseloadNorm(
-        rehabilitable=norm.rehabilitable * eligible_workers,
-        non_rehabilitable=norm.non_rehabilitable * eligible_workers,
-        article=norm.article,
-    )

@@ -9,8 +9,9 @@ Source: seed ``004_…`` (summarised in spec/DOMAIN.md, "The delegation workflow
   cannot be delegated, since which norm and which quota it counts against depends on it.
 - Art. 4.2–4.3, Art. 6.1 — level 3 sets each partner's quota, and office and partner sign a yearly agreement;
   no agreement in force for the year, no delegation.
-- Art. 2.2, Art. 3 — the caseload norms per worker; a partner's capacity is the norm times its eligible
-  workers (DOMAIN: "an assignment past the partner's quota or capacity is refused with a clear error").
+- Art. 3 note 3 — a charity or complex takes rehabilitable files only where, among other things, the agreement
+  records the office's statement that no one applied to found a clinic in the county; only they may record it.
+  (The caseload norms themselves are in ``rules.caseload``; a clinic's grade in ``rules.grading``.)
 - Seed ``003_…``, step 5 — a child's follow-up may go to a partner only when «حداقل یک سال … از تاریخ ترخیص
   فرزند گذشته باشد». (Its second clause, files with problems first, orders the office's choice; it is not a
   refusal, so it is not a rule here.)
@@ -19,26 +20,22 @@ Source: seed ``004_…`` (summarised in spec/DOMAIN.md, "The delegation workflow
 from __future__ import annotations
 
 import datetime
-from typing import NamedTuple
 
 import jdatetime
 
 from rules.errors import RuleInputError, RuleViolation
 
 __all__ = [
-    "CAPACITY_RULE",
     "CHILD",
     "CLINIC_METHODS",
     "NON_REHABILITABLE",
     "QUOTA_RULE",
     "REHABILITABLE",
-    "Capacity",
     "QuotaBreach",
-    "capacity",
     "check_agreement",
-    "check_capacity",
     "check_caseload_method",
     "check_licence",
+    "check_no_clinic_applicant",
     "check_quota",
     "check_quota_value",
     "child_delegable",
@@ -56,7 +53,6 @@ CLINIC_METHODS = (1, 2, 3)
 """Art. 2.2: the three methods a clinic's caseload may follow."""
 
 QUOTA_RULE = "ART_4_2_QUOTA"
-CAPACITY_RULE = "ART_2_CASELOAD"
 
 SEED_003_RULE = "SEED_003_ONE_YEAR_AFTER_DISCHARGE"
 LICENCE_RULE = "ART_1_LICENCE"
@@ -67,33 +63,24 @@ _LOAD_LABELS_FA = {REHABILITABLE: "قابل بازتوان", NON_REHABILITABLE: 
 
 
 class QuotaBreach(Exception):
-    """Adding files would take a partner past a limit: its agreed quota (Art. 4.2) or its staff's capacity
-    (Art. 2.2, Art. 3; ``rule`` ``ART_2_CASELOAD``). Maps to ``QUOTA_EXCEEDED``."""
+    """Adding files would take a partner past the quota of its agreement (Art. 4.2; ``rule`` ``ART_4_2_QUOTA``) —
+    the one cap on a clinic. Maps to ``QUOTA_EXCEEDED``."""
 
-    def __init__(self, kind: str, quota: int, live: int, adding: int, rule: str = QUOTA_RULE) -> None:
+    def __init__(self, kind: str, quota: int, live: int, adding: int) -> None:
         self.kind = kind
         self.quota = quota
         self.live = live
         self.adding = adding
-        self.rule = rule
-        limit = "capacity of its eligible workers" if rule == CAPACITY_RULE else "quota of its agreement"
-        limit_fa = "ظرفیت نیروهای واجد شرایط" if rule == CAPACITY_RULE else "سهمیه تفاهم‌نامه"
-        self.message_en = (f"The partner holds {live} live {kind} files; adding {adding} would pass the {limit} "
-                           f"({quota}).")
+        self.rule = QUOTA_RULE
+        self.message_en = (f"The partner holds {live} live {kind} files; adding {adding} would pass the quota of its "
+                           f"agreement ({quota}).")
         self.message_fa = (f"همکار {live} پرونده {_LOAD_LABELS_FA.get(kind, kind)} در جریان دارد؛ افزودن {adding} "
-                           f"پرونده از {limit_fa} ({quota}) فراتر می‌رود.")
+                           f"پرونده از سهمیه تفاهم‌نامه ({quota}) فراتر می‌رود.")
         super().__init__(self.message_en)
 
     def __repr__(self) -> str:
         return (f"QuotaBreach(kind={self.kind!r}, quota={self.quota}, live={self.live}, adding={self.adding}, "
                 f"rule={self.rule!r})")
-
-
-class Capacity(NamedTuple):
-    """A partner's capacity: the files its eligible workers may carry (Art. 2.2, Art. 3)."""
-
-    rehabilitable: int
-    non_rehabilitable: int
 
 
 def _whole(value: object, field: str, what_en: str, what_fa: str) -> int:
@@ -220,17 +207,20 @@ def check_caseload_method(kind: str, method: int | None) -> int | None:
     return None
 
 
-def capacity(norm_rehabilitable: int, norm_non_rehabilitable: int, eligible_workers: int) -> Capacity:
-    """A partner's capacity: the per-worker norm (Art. 2.2, Art. 3 — policy data) times its eligible workers.
-
-    DOMAIN "Caseload norms": «a partner's capacity is the sum over its eligible workers».
-    """
-    return Capacity(
-        rehabilitable=_whole(norm_rehabilitable, "normRehabilitable", "A norm", "سرانه")
-        * _whole(eligible_workers, "eligibleWorkers", "The number of eligible workers", "تعداد نیروهای واجد شرایط"),
-        non_rehabilitable=_whole(norm_non_rehabilitable, "normNonRehabilitable", "A norm", "سرانه")
-        * eligible_workers,
-    )
+def check_no_clinic_applicant(kind: str, stated: bool) -> bool:
+    """Return whether an agreement records the office's statement that no one applied to found a clinic in the
+    partner's county (Art. 3 note 3: «در صورت عدم وجود کلینیک و یا متقاضی تأسیس کلینیک در شهرستان»). Only a charity
+    or service complex may take rehabilitable files on it, so only their agreements may carry it: RuleInputError on
+    ``noClinicApplicant`` for a clinic or a child home that sends true."""
+    kind = str(getattr(kind, "value", kind))
+    if stated and kind not in ("CHARITY", "SERVICE_COMPLEX"):
+        raise RuleInputError(
+            "Only a charity's or service complex's agreement records that no one applied to found a clinic "
+            "(directive Art. 3 note 3).",
+            "اعلام عدم وجود متقاضی تأسیس کلینیک (تبصره ۳ ماده ۳) فقط در تفاهم‌نامه مؤسسه خیریه یا مجتمع ثبت می‌شود.",
+            "noClinicApplicant",
+        )
+    return bool(stated)
 
 
 def check_quota(quota: int, live: int, adding: int, *, kind: str) -> None:
@@ -239,10 +229,3 @@ def check_quota(quota: int, live: int, adding: int, *, kind: str) -> None:
     quota lowered below the live load blocks new files, it does not fail unrelated ones."""
     if adding > 0 and live + adding > quota:
         raise QuotaBreach(kind, quota, live, adding)
-
-
-def check_capacity(limit: int, live: int, adding: int, *, kind: str) -> None:
-    """Raise QuotaBreach (rule ``ART_2_CASELOAD``) when ``live + adding`` files of load ``kind`` would pass the
-    capacity of the partner's eligible workers (Art. 2.2, Art. 3; :func:`capacity`). Adding nothing never breaches."""
-    if adding > 0 and live + adding > limit:
-        raise QuotaBreach(kind, limit, live, adding, rule=CAPACITY_RULE)

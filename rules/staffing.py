@@ -139,15 +139,20 @@ def check_partner_staff(kind: str, staff: Sequence[StaffFacts]) -> None:
         check_years_of_experience(s.years_of_experience)
 
 
-def counts_for_caseload(s: StaffFacts) -> bool:
-    """Tell whether a staff member may be assigned files, i.e. counts towards capacity (Art. 2.2, note 1).
+def counts_for_caseload(s: StaffFacts, kind: str) -> bool:
+    """Tell whether a staff member of a partner of ``kind`` may be assigned files, i.e. counts as an eligible worker
+    under the caseload norms (Art. 2.2, note 1; Art. 3.1, note 3).
 
-    Art. 2.2 counts files «به ازای هر نیروی مددکار اجتماعی»; note 1 adds the associate-degree worker with at
-    least two years. So: a SOCIAL_WORKER with a bachelor's degree or higher, or an ASSOCIATE-degree
-    SOCIAL_WORKER with ≥ 2 years. Technical managers and psychologists carry no caseload.
+    At a clinic, Art. 2.2 counts files «به ازای هر نیروی مددکار اجتماعی» and note 1 adds the one associate-degree
+    worker with at least two years: a SOCIAL_WORKER with a bachelor's degree or higher, or an ASSOCIATE-degree
+    SOCIAL_WORKER with ≥ 2 years. At a charity or service complex, Art. 3.1 counts «هر کارشناس مرتبط» and note 3
+    «کارشناس مددکار اجتماعی»: a bachelor-level (کارشناس) SOCIAL_WORKER or higher only — note 1 is a clinic's allowance.
+    The directive names no staff norm for child homes; the narrower, charity reading is taken. Technical managers and
+    psychologists carry no caseload. ``kind`` must be a partner kind (field ``kind``).
     """
+    is_clinic = check_partner_kind(kind) == "CLINIC"
     if s.position is not StaffPosition.SOCIAL_WORKER:
         return False
     if s.degree in _AT_LEAST_BACHELOR:
         return True
-    return s.degree is Degree.ASSOCIATE and s.years_of_experience >= ASSOCIATE_MIN_YEARS
+    return is_clinic and s.degree is Degree.ASSOCIATE and s.years_of_experience >= ASSOCIATE_MIN_YEARS

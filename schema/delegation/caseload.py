@@ -1,13 +1,15 @@
-"""A partner's caseload: its agreed quotas, its staff's capacity under the norms, and the files it holds live.
+"""A partner's caseload: its agreed quotas, what the caseload norms say of its staff, and the files it holds live.
 
-The norms are policy data (the `caseload_norm` table, Art. 2.2 and Art. 3), the capacity rule is
-`rules.delegation.capacity`, and the live load comes from `partner_live_load` — a database function that counts
-every live assignment of the partner whatever the caller may see, since a quota covers all of them.
+The norms' numbers are policy data (the `caseload_norm` table) and what they mean is `rules.caseload`: a clinic's norm
+is a minimum load per worker (Art. 2.2), a charity's or complex's a cap per expert shared pro rata between the two
+loads (Art. 3.1, note 3). The live load comes from `partner_live_load` — a database function that counts every live
+assignment of the partner whatever the caller may see, since a quota and a cap cover all of them.
 """
 
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 import strawberry
 from tortoise import connections
@@ -17,8 +19,10 @@ from models.delegation import Agreement as AgreementRow
 from models.delegation import CaseloadNormRow, FileLoad
 from models.organizations import Organization, OrganizationKind
 from models.organizations import StaffMember as StaffRow
-from rules.delegation import Capacity, capacity
+from rules.caseload import FileCounts, clinic_minimum, experts_in_use, note_3_applies, under_loaded
 from rules.staffing import StaffFacts, counts_for_caseload
+
+CHARITY_KINDS = (OrganizationKind.CHARITY, OrganizationKind.SERVICE_COMPLEX)
 
 
 async def live_load(partner_id: int) -> dict[FileLoad, int]:
@@ -31,11 +35,17 @@ async def live_load(partner_id: int) -> dict[FileLoad, int]:
     return counts
 
 
-async def eligible_workers(partner_id: int) -> int:
-    """Active staff who carry a caseload (Art. 2.2, note 1: rules.staffing.counts_for_caseload)."""
-    staff = await StaffRow.filter(organization_id=partner_id, is_active=True)
+def family_files(load: dict[FileLoad, int]) -> FileCounts:
+    """The family files of a load count (children count against their own quota only, seed 003)."""
+    return FileCounts(load[FileLoad.REHABILITABLE], load[FileLoad.NON_REHABILITABLE])
+
+
+async def eligible_workers(partner: Organization) -> int:
+    """Active staff who carry a caseload at this kind of partner (rules.staffing.counts_for_caseload: at a clinic
+    Art. 2.2 and note 1; at a charity or complex bachelor-level experts only, Art. 3.1)."""
+    staff = await StaffRow.filter(organization_id=partner.id, is_active=True)
     return sum(counts_for_caseload(StaffFacts(degree=s.degree, years_of_experience=s.years_of_experience,
-                                              position=s.position)) for s in staff)
+                                              position=s.position), partner.kind.value) for s in staff)
 
 
 async def county_has_licensed_clinic(county_id: int | None, on: datetime.date) -> bool:
@@ -46,46 +56,92 @@ async def county_has_licensed_clinic(county_id: int | None, on: datetime.date) -
                                      license_valid_from__lte=on, license_valid_until__gte=on).exists()
 
 
-async def caseload_norm(partner: Organization, on: datetime.date) -> CaseloadNormRow | None:
-    """The norm row that applies to the partner: by kind, by the clinic's method (Art. 2.2), and for charities and
-    complexes by whether the county has a licensed clinic (Art. 3.1, note 3). None: no norm (no capacity)."""
+async def caseload_norm(partner: Organization) -> FileCounts | None:
+    """The partner's per-worker norm from the policy table: a clinic's by the method of its agreement (Art. 2.2), a
+    charity's or complex's (Art. 3.1, note 3). None: no norm (a child home, a clinic with no method yet)."""
     norms = CaseloadNormRow.filter(partner_kind=partner.kind.value)
     if partner.kind is OrganizationKind.CLINIC:
         if partner.caseload_method is None:
             return None
         norms = norms.filter(method=partner.caseload_method)
-    elif partner.kind in (OrganizationKind.CHARITY, OrganizationKind.SERVICE_COMPLEX):
-        norms = norms.filter(county_has_clinic=await county_has_licensed_clinic(partner.county_id, on))
-    return await norms.order_by("id").first()
+    row = await norms.order_by("id").first()
+    return None if row is None else FileCounts(row.rehabilitable, row.non_rehabilitable)
 
 
-async def partner_capacity(partner: Organization, on: datetime.date) -> tuple[Capacity, int]:
-    """(capacity, eligible workers) of the partner on `on`: the norm times its eligible workers."""
-    workers = await eligible_workers(partner.id)
-    norm = await caseload_norm(partner, on)
-    if norm is None:
-        return Capacity(0, 0), workers
-    return capacity(norm.rehabilitable, norm.non_rehabilitable, workers), workers
+@dataclass(frozen=True)
+class PartnerNorms:
+    """What the caseload norms say of a partner on a day."""
+
+    norm: FileCounts | None
+    eligible_workers: int
+    note_3: bool
+    """Art. 3 note 3 applies (charities and complexes; always False for others)."""
 
 
-@strawberry.type(description="A partner's caseload for a Jalali year: the quotas of its agreement (Art. 4.2), the "
-                             "capacity of its eligible workers under the norms (Art. 2.2, Art. 3), and the files it "
-                             "holds now. Capacity and live counts are as of today.")
+async def partner_norms(partner: Organization, agreement: AgreementRow | None, on: datetime.date) -> PartnerNorms:
+    """The partner's norm, its eligible workers, and — for a charity or complex — whether note 3 lets it take
+    rehabilitable files on `on`: no licensed clinic in its county and `agreement` records no applicant."""
+    note_3 = False
+    if partner.kind in CHARITY_KINDS:
+        note_3 = note_3_applies(await county_has_licensed_clinic(partner.county_id, on),
+                                bool(agreement and agreement.no_clinic_applicant))
+    return PartnerNorms(await caseload_norm(partner), await eligible_workers(partner), note_3)
+
+
+@strawberry.type(description="A partner's caseload for a Jalali year: the quotas of its agreement (Art. 4.2) — the cap "
+                             "on every partner —, what the caseload norms say of its eligible workers (a clinic's "
+                             "minimum load, Art. 2.2; a charity's or complex's cap, Art. 3.1 and note 3), and the "
+                             "files it holds now. Norms and live counts are as of today.")
 class Caseload:
     jalali_year: int = strawberry.field(description="The Jalali year of the agreement the quotas come from.")
     method: int | None = strawberry.field(description="A clinic's caseload method (Art. 2.2: 1, 2 or 3); null for "
                                                       "other partners and for a clinic with none set yet.")
-    eligible_workers: int = strawberry.field(description="Active staff who carry a caseload (Art. 2, note 1).")
+    eligible_workers: int = strawberry.field(
+        description="Active staff who carry a caseload: at a clinic its social workers, the associate-degree one "
+                    "with two years included (Art. 2, note 1); at a charity or complex its bachelor-level experts "
+                    "(Art. 3.1).")
     quota_rehabilitable: int | None = strawberry.field(
         description="Rehabilitable family files the agreement allows; null without an agreement for the year.")
     quota_non_rehabilitable: int | None = strawberry.field(
         description="Non-rehabilitable family files the agreement allows; null without an agreement.")
     quota_children: int | None = strawberry.field(
         description="Children's follow-up files the agreement allows (seed 003); null without an agreement.")
+    norm_rehabilitable: int | None = strawberry.field(
+        description="Rehabilitable files per eligible worker in the policy table: a clinic's minimum by its method "
+                    "(Art. 2.2); a charity's or complex's cap per expert when it carries rehabilitable files only "
+                    "(Art. 3 note 3, where note 3 applies). Null where no norm applies (child homes).")
+    norm_non_rehabilitable: int | None = strawberry.field(
+        description="Non-rehabilitable files per eligible worker: a clinic's minimum by its method (Art. 2.2); a "
+                    "charity's or complex's cap per expert when it carries non-rehabilitable files only (Art. 3.1). "
+                    "Null where no norm applies.")
+    minimum_rehabilitable: int | None = strawberry.field(
+        description="Clinics: the rehabilitable files its eligible workers should carry at least — the norm times the "
+                    "workers (Art. 2.2, «حداقل»). A minimum, never a cap. Null for other partners.")
+    minimum_non_rehabilitable: int | None = strawberry.field(
+        description="Clinics: the non-rehabilitable files its eligible workers should carry at least (Art. 2.2). Null "
+                    "for other partners.")
+    under_loaded: bool | None = strawberry.field(
+        description="Clinics: whether it holds fewer live files of either kind than its minimum (Art. 2.2), so its "
+                    "staff are not fully used. Null for other partners.")
+    note3_applies: bool | None = strawberry.field(
+        name="note3Applies",
+        description="Charities and complexes: whether they may take rehabilitable files today (Art. 3 note 3): no "
+                    "clinic holds a valid licence in the county and the year's agreement records that no one applied "
+                    "to found one. Null for other partners.")
+    experts_in_use: float | None = strawberry.field(
+        description="Charities and complexes: the experts the live files take, pro rata — rehabilitable / norm + "
+                    "non-rehabilitable / norm (e.g. 50/100 + 75/150 = 1.0). New files are refused past "
+                    "`eligibleWorkers` (RULE_VIOLATION `ART_2_CASELOAD`). Null for other partners, and when files of "
+                    "a kind the norm gives none are held.")
     capacity_rehabilitable: int = strawberry.field(
-        description="Rehabilitable files its eligible workers may carry: the norm times the workers.")
+        description="The norm times the eligible workers, rehabilitable files (for a charity 0 unless note 3 "
+                    "applies).",
+        deprecation_reason="Art. 2.2's norms are minimum loads, not a capacity: read minimumRehabilitable for a "
+                           "clinic, and expertsInUse against eligibleWorkers for a charity or complex.")
     capacity_non_rehabilitable: int = strawberry.field(
-        description="Non-rehabilitable files its eligible workers may carry.")
+        description="The norm times the eligible workers, non-rehabilitable files.",
+        deprecation_reason="Art. 2.2's norms are minimum loads, not a capacity: read minimumNonRehabilitable for a "
+                           "clinic, and expertsInUse against eligibleWorkers for a charity or complex.")
     live_rehabilitable: int = strawberry.field(description="Rehabilitable family files delegated to it now.")
     live_non_rehabilitable: int = strawberry.field(description="Non-rehabilitable family files delegated to it now.")
     live_children: int = strawberry.field(description="Children's files delegated to it now.")
@@ -96,8 +152,17 @@ async def partner_caseload(partner: Organization, agreements: QuerySet[Agreement
     """The caseload of a partner the caller may see: the quotas of `jalali_year`'s agreement (from `agreements`, the
     caller's scoped rows), the rest as of `on`."""
     agreement = await agreements.filter(partner_id=partner.id, jalali_year=jalali_year).first()
-    limits, workers = await partner_capacity(partner, on)
+    norms = await partner_norms(partner, agreement, on)
     live = await live_load(partner.id)
+    held = family_files(live)
+    norm, workers = norms.norm, norms.eligible_workers
+    is_clinic = partner.kind is OrganizationKind.CLINIC
+    is_charity = partner.kind in CHARITY_KINDS
+    minimum = clinic_minimum(norm, workers) if is_clinic and norm is not None else None
+    in_use = experts_in_use(held, norm) if is_charity and norm is not None else None
+    # The deprecated capacity: the norm times the workers, a charity's rehabilitable share only under note 3.
+    capped = None if norm is None else FileCounts(
+        norm.rehabilitable if not is_charity or norms.note_3 else 0, norm.non_rehabilitable)
     return Caseload(
         jalali_year=jalali_year,
         method=partner.caseload_method,
@@ -105,8 +170,15 @@ async def partner_caseload(partner: Organization, agreements: QuerySet[Agreement
         quota_rehabilitable=agreement.quota_rehabilitable if agreement else None,
         quota_non_rehabilitable=agreement.quota_non_rehabilitable if agreement else None,
         quota_children=agreement.quota_children if agreement else None,
-        capacity_rehabilitable=limits.rehabilitable,
-        capacity_non_rehabilitable=limits.non_rehabilitable,
+        norm_rehabilitable=None if norm is None else norm.rehabilitable,
+        norm_non_rehabilitable=None if norm is None else norm.non_rehabilitable,
+        minimum_rehabilitable=None if minimum is None else minimum.rehabilitable,
+        minimum_non_rehabilitable=None if minimum is None else minimum.non_rehabilitable,
+        under_loaded=None if minimum is None else under_loaded(minimum, held),
+        note3_applies=norms.note_3 if is_charity else None,
+        experts_in_use=None if in_use is None else float(in_use),
+        capacity_rehabilitable=0 if capped is None else capped.rehabilitable * workers,
+        capacity_non_rehabilitable=0 if capped is None else capped.non_rehabilitable * workers,
         live_rehabilitable=live[FileLoad.REHABILITABLE],
         live_non_rehabilitable=live[FileLoad.NON_REHABILITABLE],
         live_children=live[FileLoad.CHILD],

@@ -29,22 +29,24 @@ from models.delegation import Assignment as AssignmentRow
 from models.delegation import EndReason, FileLoad, Transition
 from models.families import Family as FamilyRow
 from models.families import FileStatus
-from models.organizations import Organization
+from models.organizations import Organization, OrganizationKind
+from rules.caseload import check_family_caseload
 from rules.delegation import (
     QuotaBreach,
     check_agreement,
-    check_capacity,
     check_caseload_method,
     check_licence,
+    check_no_clinic_applicant,
     check_quota,
     check_quota_value,
     child_delegable,
     file_load,
 )
+from rules.grading import check_clinic_graded
 from rules.jalali import jalali_year, jalali_year_bounds
 from rules.staffing import StaffFacts, counts_for_caseload
 from schema.common import clean_text, find_scoped, given, viewer_of
-from schema.delegation.caseload import live_load, partner_capacity
+from schema.delegation.caseload import family_files, live_load, partner_norms
 from schema.delegation.ownership import end_delegation, record_transition, set_file_owners
 from schema.delegation.types import Agreement, Assignment
 from schema.errors import BadUserInput, Conflict, NotFound, QuotaExceeded
@@ -57,7 +59,7 @@ NOTE_LENGTH = 2000
 
 
 @strawberry.input(description="A yearly agreement (تفاهم‌نامه) with a partner and its quotas (Art. 4.2–4.3, Art. 6.1). "
-                              "Province office or national admin.")
+                              "The province or the county office (Art. 6.1), or the national admin.")
 class SignAgreementInput:
     partner_id: strawberry.ID = strawberry.field(description="The partner.")
     jalali_year: int = strawberry.field(description="The Jalali year it covers; one agreement per partner and year.")
@@ -68,6 +70,10 @@ class SignAgreementInput:
     caseload_method: int | None = strawberry.field(
         default=None, description="Clinics: the caseload method of Art. 2.2 (1, 2 or 3), required. Other partners: "
                                   "leave out.")
+    no_clinic_applicant: bool = strawberry.field(
+        default=False, description="Charities and complexes: the office states that no one has applied to found a "
+                                   "clinic in the county. With no licensed clinic there, this lets the partner take "
+                                   "rehabilitable files (Art. 3 note 3). Other partners: leave out or false.")
 
 
 @strawberry.input(description="Delegate files to a partner, all or none (county office). A file live with another "
@@ -222,25 +228,40 @@ async def _moving_from_other_partners(info: strawberry.Info, partner_id: int,
     return moving
 
 
+async def _check_graded(info: strawberry.Info, partner: Organization, today: datetime.date) -> None:
+    """A clinic receives files only once graded, or in its first year (Art. 6.4.4, note 4; rules.grading). Its first
+    year runs from its licence or its first agreement, whichever came first: every agreement counts, whoever may see
+    it, as the quota counts every file."""
+    if partner.kind is not OrganizationKind.CLINIC:
+        return
+    first_agreement = await AgreementRow.filter(partner_id=partner.id).order_by("signed_on").first()
+    ever_graded = partner.first_graded_on is not None or await scoped_rows(
+        info.context.viewer, "PartnerGrade").filter(partner_id=partner.id).exists()
+    check_clinic_graded(partner.grade, licensed_from=partner.license_valid_from,
+                        first_agreement_on=first_agreement.signed_on if first_agreement else None,
+                        ever_graded=ever_graded, on=today)
+
+
 async def _check_room(partner: Organization, agreement: AgreementRow, files: list[_File],
                       today: datetime.date) -> None:
-    """QUOTA_EXCEEDED unless the files fit the agreement's quotas (Art. 4.2) and, for families, the capacity of the
-    partner's eligible workers (Art. 2.2, Art. 3) — counting every file the partner holds live, in any county."""
+    """QUOTA_EXCEEDED unless the files fit the agreement's quotas (Art. 4.2), the one cap on a clinic; then, for
+    families, RULE_VIOLATION unless a charity's or complex's experts may carry them (Art. 3.1 and note 3, pro rata) —
+    a clinic's norm is a minimum and refuses nothing (Art. 2.2). Every file the partner holds live counts, in any
+    county."""
     adding = Counter(file.load for file in files)
     live = await live_load(partner.id)
-    limits, _ = await partner_capacity(partner, today)
     quotas = {FileLoad.REHABILITABLE: agreement.quota_rehabilitable,
               FileLoad.NON_REHABILITABLE: agreement.quota_non_rehabilitable,
               FileLoad.CHILD: agreement.quota_children}
-    capacities = {FileLoad.REHABILITABLE: limits.rehabilitable, FileLoad.NON_REHABILITABLE: limits.non_rehabilitable}
     try:
         for load, quota in quotas.items():
             check_quota(quota, live[load], adding[load], kind=load.value)
-        for load, limit in capacities.items():
-            check_capacity(limit, live[load], adding[load], kind=load.value)
     except QuotaBreach as breach:
         raise QuotaExceeded(breach.message_en, breach.message_fa, kind=breach.kind, quota=breach.quota,
                             live=breach.live, adding=breach.adding, rule=breach.rule) from None
+    norms = await partner_norms(partner, agreement, today)
+    check_family_caseload(partner.kind.value, norms.norm, norms.eligible_workers, family_files(live),
+                          family_files(adding), note_3=norms.note_3)
 
 
 async def _delegate(viewer: Viewer, partner_id: int, files: list[_File], moving: dict[int, AssignmentRow],
@@ -284,6 +305,7 @@ class DelegationMutations:
             ("quota_rehabilitable", "quotaRehabilitable"), ("quota_non_rehabilitable", "quotaNonRehabilitable"),
             ("quota_children", "quotaChildren"))}
         method = check_caseload_method(partner.kind.value, input.caseload_method)
+        no_clinic_applicant = check_no_clinic_applicant(partner.kind.value, input.no_clinic_applicant)
         if await AgreementRow.filter(partner_id=partner.id, jalali_year=input.jalali_year).exists():
             raise _duplicate_agreement(input.jalali_year)
         try:
@@ -291,16 +313,18 @@ class DelegationMutations:
                 agreement = await AgreementRow.create(
                     partner_id=partner.id, jalali_year=input.jalali_year, signed_on=input.signed_on,
                     province_id=partner.province_id, county_id=partner.county_id, signed_by_id=viewer.user_id,
-                    **quotas)
+                    no_clinic_applicant=no_clinic_applicant, **quotas)
         except IntegrityError:  # signed by someone else between the check and the insert
             raise _duplicate_agreement(input.jalali_year) from None
         await Organization.filter(id=partner.id).update(caseload_method=method)
         return AgreementPayload(agreement=agreement)
 
     @strawberry.mutation(description="Delegate families and children's files to a partner, all or none (Art. 4): the "
-                                     "partner needs a valid licence, an agreement for this year, and room in its "
-                                     "quotas and its workers' capacity; families must be classified, children "
-                                     "discharged at least a year ago (seed 003).")
+                                     "partner needs a valid licence, an agreement for this year and room in its quotas "
+                                     "(QUOTA_EXCEEDED); a clinic must be graded or in its first year (Art. 6.4.4, "
+                                     "note 4), a charity's or complex's experts must have room (Art. 3.1, note 3, "
+                                     "RULE_VIOLATION); families must be classified, children discharged at least a "
+                                     "year ago (seed 003).")
     async def assign_files(self, info: strawberry.Info, input: AssignFilesInput) -> AssignFilesPayload:
         viewer = viewer_of(info)
         today = datetime.date.today()
@@ -309,6 +333,7 @@ class DelegationMutations:
         families = await _visible_files(info, "Family", input.family_ids, "familyIds")
         children = await _visible_files(info, "Child", input.child_ids, "childIds")
         agreement = await _agreement_in_force(info, partner, today)
+        await _check_graded(info, partner, today)
         files = _delegable(families, children, today)
         # Two officers delegating to one partner at once must not both fit under its quota: the partner's row stays
         # locked until this request commits, and its live load is counted only once the lock is held.
@@ -331,7 +356,7 @@ class DelegationMutations:
         if not worker.is_active:
             raise NotFound(field="workerId")
         if not counts_for_caseload(StaffFacts(degree=worker.degree, years_of_experience=worker.years_of_experience,
-                                              position=worker.position)):
+                                              position=worker.position), viewer.organization_kind.value):
             raise BadUserInput("This staff member carries no caseload (Art. 2.2, note 1): name a social worker.",
                                "این نیرو پرونده نمی‌گیرد (بند ۲-۲ و تبصره ۱)؛ یک مددکار اجتماعی را تعیین کنید.",
                                field="workerId")

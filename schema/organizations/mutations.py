@@ -12,6 +12,7 @@ from auth.policy import PARTNER_ROWS, STAFF_ROWS
 from auth.scope import within_scope
 from models.organizations import ClinicGrade as GradeRow
 from models.organizations import Organization, OrganizationKind
+from models.organizations import PartnerGrade as PartnerGradeRow
 from models.organizations import StaffMember as StaffRow
 from rules.national_id import validate_national_id
 from rules.staffing import StaffFacts, check_partner_staff, check_years_of_experience
@@ -19,7 +20,6 @@ from schema.common import (
     ADDRESS_LENGTH,
     LICENSE_NUMBER_LENGTH,
     PHONE_LENGTH,
-    check_input_fields,
     clean_name,
     clean_text,
     county_in_scope,
@@ -60,7 +60,7 @@ class AddStaffMemberInput(StaffMemberInput):
     partner_id: strawberry.ID = strawberry.field(description="The partner.")
 
 
-@strawberry.type(description="The partner registered.")
+@strawberry.type(description="The partner registered or graded.")
 class PartnerPayload:
     partner: Partner = strawberry.field(description="The partner.")
 
@@ -102,7 +102,6 @@ def _grade_fields(kind: PartnerKind, grade: ClinicGrade | None, first_graded_on:
 class OrganizationMutations:
     @strawberry.mutation(description="Register a licensed partner with its initial staff (Art. 1, Art. 2 note 1).")
     async def register_partner(self, info: strawberry.Info, input: RegisterPartnerInput) -> PartnerPayload:
-        check_input_fields(info, "RegisterPartnerInput", input)
         name, name_search = clean_name(input.name, "name")
         # Normalised, so that a licence number typed with Persian digits still meets the unique constraint.
         license_number = clean_text(input.license_number, "licenseNumber", LICENSE_NUMBER_LENGTH, required=True)
@@ -124,6 +123,12 @@ class OrganizationMutations:
                     license_valid_from=input.license_valid_from, license_valid_until=input.license_valid_until,
                     **grade,
                 )
+                if partner.first_graded_on is not None:  # registered graded: its first grading decision (Art. 6.4)
+                    viewer = viewer_of(info)
+                    await PartnerGradeRow.create(
+                        partner=partner, grade=partner.grade, graded_on=partner.first_graded_on,
+                        graded_by_id=viewer.user_id, by_username=viewer.username,
+                        province_id=partner.province_id, county_id=partner.county_id)
                 for member, fact in zip(input.staff, facts, strict=True):
                     await StaffRow.create(organization=partner, full_name=clean_name(member.full_name, "fullName")[0],
                                           national_id=_national_id(member),

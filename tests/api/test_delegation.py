@@ -1,6 +1,7 @@
-"""Delegation through /graphql (issue #3): yearly agreements, assigning files to partners within their quotas and
-their workers' capacity (Art. 2–4, 6.1; seed 003), naming the worker, returning files — and a partner's access
-beginning and ending with the assignment (ACCESS.md rules 1, 3, 4)."""
+"""Delegation through /graphql (issue #3, corrected in issue #7): yearly agreements signed by the province or county
+office, assigning files to partners within their quotas — a clinic's caseload norm is a minimum, a charity's a cap
+shared pro rata (Art. 2–4, 6.1; seed 003), an ungraded clinic none past its first year (Art. 6.4.4) —, naming the
+worker, returning files, and a partner's access beginning and ending with the assignment (ACCESS.md rules 1, 3, 4)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ from models.children import Child, CustodyReason, Placement
 from models.delegation import Agreement, Assignment, FileLoad
 from models.families import Family, FamilyCategory, Member, Rehabilitability, Relation, Sex
 from models.geography import County, Province
-from models.organizations import Organization, OrganizationKind, StaffMember
+from models.organizations import ClinicGrade, Organization, OrganizationKind, PartnerGrade, StaffMember
+from rules.grading import first_year_ends
 from rules.jalali import jalali_year
 from rules.national_id import make_national_id
 from schema.node import from_global_id, to_global_id
@@ -31,7 +33,7 @@ R, N = Rehabilitability.REHABILITABLE, Rehabilitability.NON_REHABILITABLE
 
 CLINIC1 = "YZD-CL-1390-014"  # Yazd; four eligible social workers
 CLINIC2 = "YZD-CL-1403-027"  # Yazd; one eligible social worker
-CHARITY = "YZD-CH-1395-006"  # Meybod; two eligible experts
+CHARITY = "YZD-CH-1395-006"  # Meybod (no clinic there); two eligible experts
 CHILD_HOME = "YZD-CHH-1398-011"  # Yazd
 
 _serial = itertools.count(1)
@@ -56,6 +58,9 @@ mutation($input: AssignWorkerInput!) {
   assignWorker(input: $input) { assignment { id worker { fullName } family { id } child { id } } }
 }"""
 
+GRADE = """
+mutation($input: GradePartnerInput!) { gradePartner(input: $input) { partner { grade firstGradedOn version } } }"""
+
 RETURN = """
 mutation($input: ReturnFileInput!) {
   returnFile(input: $input) { assignment { id endedOn endReason partner { name } } }
@@ -70,7 +75,8 @@ NODE = "query($id: ID!) { node(id: $id) { id } }"
 CASELOAD_FIELDS = """
 fragment numbers on Caseload {
   jalaliYear method eligibleWorkers quotaRehabilitable quotaNonRehabilitable quotaChildren
-  capacityRehabilitable capacityNonRehabilitable liveRehabilitable liveNonRehabilitable liveChildren
+  normRehabilitable normNonRehabilitable minimumRehabilitable minimumNonRehabilitable underLoaded note3Applies
+  expertsInUse capacityRehabilitable capacityNonRehabilitable liveRehabilitable liveNonRehabilitable liveChildren
 }"""
 CASELOAD = ("query($id: ID!, $year: Int) { node(id: $id) { ... on Partner { caseload(jalaliYear: $year) { ...numbers } "
             "} } }" + CASELOAD_FIELDS)
@@ -145,25 +151,30 @@ def plus(load: dict[str, int], **added: int) -> dict[str, int]:
 
 
 async def sign(api, license_number: str, *, rehabilitable: int = 10, non_rehabilitable: int = 10, children: int = 0,
-               method: int | None = 1, year: int = YEAR + 1, username: str = "yazd.province") -> dict:
+               method: int | None = 1, year: int = YEAR + 1, username: str = "yazd.province",
+               no_clinic_applicant: bool | None = None, signed_on: str = "1404-01-15") -> dict:
     agreement = {"partnerId": await partner_id(license_number), "jalaliYear": year,
                  "quotaRehabilitable": rehabilitable, "quotaNonRehabilitable": non_rehabilitable,
-                 "quotaChildren": children, "signedOn": "1404-01-15"}
+                 "quotaChildren": children, "signedOn": signed_on}
     if method is not None:
         agreement["caseloadMethod"] = method
+    if no_clinic_applicant is not None:
+        agreement["noClinicApplicant"] = no_clinic_applicant
     return await api.as_user(username, SIGN, {"input": agreement})
 
 
 async def fresh_agreement(api, license_number: str, *, rehabilitable: int = 0, non_rehabilitable: int = 0,
-                          children: int = 0, method: int | None = 1) -> None:
+                          children: int = 0, method: int | None = 1, no_clinic_applicant: bool | None = None,
+                          username: str = "yazd.province") -> None:
     """This year's agreement with the given quotas *on top of* what the partner already holds: the demo's own
     agreement is dropped (ORM) and a new one signed through the API."""
     live = await live_load(license_number)
     await Agreement.filter(partner_id=(await partner(license_number)).id, jalali_year=YEAR).delete()
-    result = await sign(api, license_number, year=YEAR, method=method,
+    result = await sign(api, license_number, year=YEAR, method=method, no_clinic_applicant=no_clinic_applicant,
                         rehabilitable=live["REHABILITABLE"] + rehabilitable,
                         non_rehabilitable=live["NON_REHABILITABLE"] + non_rehabilitable,
-                        children=live["CHILD"] + children)
+                        children=live["CHILD"] + children, username=username,
+                        signed_on=(TODAY - datetime.timedelta(days=1)).isoformat())
     assert "errors" not in result, result
 
 
@@ -245,6 +256,8 @@ async def test_one_agreement_per_partner_and_year(api):
     (CLINIC1, {"non_rehabilitable": -5}, "quotaNonRehabilitable"),
     (CLINIC1, {"children": -1}, "quotaChildren"),
     (CLINIC1, {"year": 2025}, "jalaliYear"),
+    (CLINIC1, {"no_clinic_applicant": True}, "noClinicApplicant"),  # Art. 3 note 3 is for charities and complexes
+    (CHILD_HOME, {"method": None, "no_clinic_applicant": True}, "noClinicApplicant"),
 ])
 async def test_sign_agreement_refuses_bad_input(api, license_number, overrides, field):
     result = await sign(api, license_number, **overrides)
@@ -261,9 +274,22 @@ async def test_charity_agreement_has_no_method(api):
     assert result["data"]["signAgreement"]["agreement"]["partner"]["caseloadMethod"] is None
 
 
-@pytest.mark.parametrize("username", ["yazd.county", "meybod.supervisor", "clinic.manager", "auditor"])
-async def test_only_the_province_office_signs(api, username):
+@pytest.mark.parametrize("username", ["meybod.supervisor", "clinic.manager", "clinic.worker1", "auditor"])
+async def test_only_the_offices_sign(api, username):
     assert error_code(await sign(api, CLINIC1, username=username)) == "FORBIDDEN"
+
+
+async def test_the_county_office_signs_in_its_county(api):
+    # Art. 6.1: «اداره کل بهزیستی استان و یا اداره بهزیستی شهرستان».
+    result = await sign(api, CLINIC2, username="yazd.county", method=2)
+    assert "errors" not in result, result
+    assert result["data"]["signAgreement"]["agreement"]["partner"]["caseloadMethod"] == 2
+    result = await sign(api, CHARITY, username="meybod.county", method=None, no_clinic_applicant=True)
+    assert "errors" not in result, result
+    # The Meybod charity is outside the Yazd county office's area: like a partner that does not exist.
+    result = await sign(api, CHARITY, username="yazd.county", method=None, year=YEAR + 2)
+    assert extensions(result) == {"code": "NOT_FOUND", "messageFa": "چنین موردی یافت نشد.", "field": "partnerId"}
+    assert await Agreement.filter(partner_id=(await partner(CHARITY)).id, jalali_year=YEAR + 2).count() == 0
 
 
 async def test_province_office_cannot_sign_for_another_province(api):
@@ -396,26 +422,41 @@ async def test_a_batch_with_one_bad_file_assigns_none(api, bad):
     assert await live_load(CLINIC1) == before
 
 
-async def test_staff_capacity_limits_families(api):
-    # Clinic 2 has one eligible social worker and method 1: 100 rehabilitable files and no non-rehabilitable ones.
+async def test_a_clinic_norm_is_a_minimum_and_never_refuses(api):
+    # Issue #7 (Art. 2.2 «حداقل»): this test used to expect QUOTA_EXCEEDED/ART_2_CASELOAD past "capacity". Clinic 2
+    # has one eligible social worker and method 1 (at least 100 rehabilitable files, no non-rehabilitable minimum);
+    # only its quota caps it.
     await fresh_agreement(api, CLINIC2, rehabilitable=500, non_rehabilitable=500, method=1)
     before = await live_load(CLINIC2)
-    data = await api.ok("clinic2.manager", OWN_CASELOAD)
-    caseload = data["partners"]["edges"][0]["node"]["caseload"]
-    assert (caseload["eligibleWorkers"], caseload["capacityRehabilitable"], caseload["capacityNonRehabilitable"]) == (
-        1, 100, 0)
-    result = await assign(api, CLINIC2, [await make_family(N)])
-    assert {k: v for k, v in extensions(result).items() if k != "messageFa"} == {
-        "code": "QUOTA_EXCEEDED", "rule": "ART_2_CASELOAD", "kind": "NON_REHABILITABLE", "quota": 0,
-        "live": before["NON_REHABILITABLE"], "adding": 1}
+    caseload = (await api.ok("clinic2.manager", OWN_CASELOAD))["partners"]["edges"][0]["node"]["caseload"]
+    assert {k: caseload[k] for k in ("eligibleWorkers", "minimumRehabilitable", "minimumNonRehabilitable",
+                                     "underLoaded", "note3Applies", "expertsInUse")} == {
+        "eligibleWorkers": 1, "minimumRehabilitable": 100, "minimumNonRehabilitable": 0,
+        "underLoaded": before["REHABILITABLE"] < 100, "note3Applies": None, "expertsInUse": None}
+    assert "errors" not in await assign(api, CLINIC2, [await make_family(N)])  # no non-rehabilitable minimum: fine
 
-    # Without its social worker the clinic has no capacity at all.
+    # Without its social worker the clinic has no minimum, and still takes files up to its quota.
     await StaffMember.filter(full_name="نرگس اکرمی").update(is_active=False)
-    result = await assign(api, CLINIC2, [await make_family(R)])
-    assert {k: v for k, v in extensions(result).items() if k != "messageFa"} == {
-        "code": "QUOTA_EXCEEDED", "rule": "ART_2_CASELOAD", "kind": "REHABILITABLE", "quota": 0,
-        "live": before["REHABILITABLE"], "adding": 1}
-    assert await live_load(CLINIC2) == before
+    assert "errors" not in await assign(api, CLINIC2, [await make_family(R)])
+    assert await live_load(CLINIC2) == plus(before, REHABILITABLE=1, NON_REHABILITABLE=1)
+    caseload = (await api.ok("clinic2.manager", OWN_CASELOAD))["partners"]["edges"][0]["node"]["caseload"]
+    assert (caseload["eligibleWorkers"], caseload["minimumRehabilitable"], caseload["underLoaded"]) == (0, 0, False)
+
+
+async def test_a_clinic_under_its_minimum_is_reported_under_loaded(api):
+    # Method 1 with one worker: at least 100 rehabilitable files (Art. 2.2.1). 99 is under, 100 and 101 are not.
+    clinic = await partner(CLINIC2)
+    await fresh_agreement(api, CLINIC2, rehabilitable=200, method=1)
+    held = (await live_load(CLINIC2))["REHABILITABLE"]
+    assert held < 99, "the demo clinic 2 holds fewer files than this test adds"
+    files = [await make_family(members=1) for _ in range(101 - held)]
+    query = "query($id: ID!) { node(id: $id) { ... on Partner { caseload { liveRehabilitable underLoaded } } } }"
+    for target, under in ((99, True), (100, False), (101, False)):
+        live = (await live_load(CLINIC2))["REHABILITABLE"]
+        assert "errors" not in await assign(api, CLINIC2, files[:target - live])
+        files = files[target - live:]
+        caseload = (await api.ok("yazd.county", query, {"id": to_global_id("Partner", clinic.id)}))["node"]["caseload"]
+        assert caseload == {"liveRehabilitable": target, "underLoaded": under}
 
 
 # --- assignFiles: the partner's standing and the files' eligibility ----------------------------------------------
@@ -661,9 +702,14 @@ async def test_caseload_of_a_clinic(api):
     expected = {"jalaliYear": YEAR, "method": 2, "eligibleWorkers": 4,
                 "quotaRehabilitable": quotas.quota_rehabilitable,
                 "quotaNonRehabilitable": quotas.quota_non_rehabilitable, "quotaChildren": quotas.quota_children,
-                "capacityRehabilitable": 400, "capacityNonRehabilitable": 240,  # Art. 2.2.2: (100 + 60) × 4 workers
+                # Art. 2.2.2: at least 100 rehabilitable and 60 non-rehabilitable files for each of its 4 workers.
+                "normRehabilitable": 100, "normNonRehabilitable": 60,
+                "minimumRehabilitable": 400, "minimumNonRehabilitable": 240, "underLoaded": True,
+                "note3Applies": None, "expertsInUse": None,  # charities only
+                "capacityRehabilitable": 400, "capacityNonRehabilitable": 240,  # deprecated: the same norm × workers
                 "liveRehabilitable": live["REHABILITABLE"], "liveNonRehabilitable": live["NON_REHABILITABLE"],
                 "liveChildren": live["CHILD"]}
+    assert live["REHABILITABLE"] < 400  # the quota (Art. 4.2) keeps it under its minimum: reported, not refused
     data = await api.ok("clinic.manager", OWN_CASELOAD)
     assert data["partners"]["edges"] == [{"node": {"caseloadMethod": 2, "caseload": expected}}]
     clinic = await partner_id(CLINIC1)
@@ -673,33 +719,182 @@ async def test_caseload_of_a_clinic(api):
     other_year = (await api.ok("clinic.manager", CASELOAD, {"id": clinic, "year": YEAR + 1}))["node"]["caseload"]
     assert other_year == expected | {"jalaliYear": YEAR + 1, "quotaRehabilitable": None,
                                      "quotaNonRehabilitable": None, "quotaChildren": None}
-    # One worker fewer, 160 files fewer.
+    # One worker fewer, a minimum of 160 files fewer.
     await StaffMember.filter(full_name="مریم شریفی").update(is_active=False)
     data = await api.ok("clinic.manager", OWN_CASELOAD)
     assert data["partners"]["edges"][0]["node"]["caseload"] == expected | {
-        "eligibleWorkers": 3, "capacityRehabilitable": 300, "capacityNonRehabilitable": 180}
+        "eligibleWorkers": 3, "minimumRehabilitable": 300, "minimumNonRehabilitable": 180,
+        "capacityRehabilitable": 300, "capacityNonRehabilitable": 180}
+
+
+CHARITY_CASELOAD = ("query($id: ID!) { node(id: $id) { ... on Partner { caseload { eligibleWorkers normRehabilitable "
+                    "normNonRehabilitable minimumRehabilitable underLoaded note3Applies expertsInUse "
+                    "capacityRehabilitable capacityNonRehabilitable liveNonRehabilitable method } } } }")
 
 
 async def test_caseload_of_a_charity_follows_the_norm_table(api):
+    # Issue #7: Meybod has no clinic, but without the office's statement that no one applied to found one, Art. 3
+    # note 3 does not apply (this test used to expect 200 rehabilitable files on top of 300 non-rehabilitable ones).
     charity = await partner_id(CHARITY)
-    query = ("query($id: ID!) { node(id: $id) { ... on Partner { caseload { eligibleWorkers capacityRehabilitable "
-             "capacityNonRehabilitable method } } } }")
-    # Meybod has no clinic: Art. 3 note 3 adds 100 rehabilitable files per expert to Art. 3.1's 150.
-    data = await api.ok("meybod.county", query, {"id": charity})
-    assert data["node"]["caseload"] == {"eligibleWorkers": 2, "capacityRehabilitable": 200,
-                                        "capacityNonRehabilitable": 300, "method": None}
+    live = await live_load(CHARITY)
+    data = await api.ok("meybod.county", CHARITY_CASELOAD, {"id": charity})
+    assert data["node"]["caseload"] == {
+        "eligibleWorkers": 2, "normRehabilitable": 100, "normNonRehabilitable": 150, "minimumRehabilitable": None,
+        "underLoaded": None, "note3Applies": False, "expertsInUse": pytest.approx(live["NON_REHABILITABLE"] / 150),
+        "capacityRehabilitable": 0, "capacityNonRehabilitable": 300, "liveNonRehabilitable": live["NON_REHABILITABLE"],
+        "method": None}
+    # The county office records in this year's agreement that no one applied to found a clinic: note 3 applies.
+    await fresh_agreement(api, CHARITY, method=None, no_clinic_applicant=True, username="meybod.county")
+    data = await api.ok("meybod.county", CHARITY_CASELOAD, {"id": charity})
+    assert (data["node"]["caseload"]["note3Applies"], data["node"]["caseload"]["capacityRehabilitable"]) == (True, 200)
     meybod = await county("YZD-MEYBOD")
     await Organization.create(kind=OrganizationKind.CLINIC, name="کلینیک میبد", name_search="کلینیک میبد",
                               province_id=meybod.province_id, county_id=meybod.id, license_number="YZD-CL-T-1",
                               license_valid_from=TODAY - datetime.timedelta(days=30),
                               license_valid_until=TODAY - datetime.timedelta(days=1))
-    data = await api.ok("meybod.county", query, {"id": charity})  # an expired clinic's licence does not count
-    assert data["node"]["caseload"]["capacityRehabilitable"] == 200
+    # An expired clinic's licence does not count.
+    data = await api.ok("meybod.county", CHARITY_CASELOAD, {"id": charity})
+    assert data["node"]["caseload"]["note3Applies"] is True
     await Organization.filter(license_number="YZD-CL-T-1").update(license_valid_until=TODAY)
-    # With a licensed clinic in the county: Art. 3.1, 150 non-rehabilitable files per expert.
-    data = await api.ok("meybod.county", query, {"id": charity})
-    assert data["node"]["caseload"] == {"eligibleWorkers": 2, "capacityRehabilitable": 0,
-                                        "capacityNonRehabilitable": 300, "method": None}
+    # With a licensed clinic in the county: Art. 3.1 alone, 150 non-rehabilitable files per expert.
+    data = await api.ok("meybod.county", CHARITY_CASELOAD, {"id": charity})
+    assert (data["node"]["caseload"]["note3Applies"], data["node"]["caseload"]["capacityRehabilitable"],
+            data["node"]["caseload"]["capacityNonRehabilitable"]) == (False, 0, 300)
+
+
+async def test_an_associate_worker_does_not_count_at_a_charity(api):
+    # Art. 3.1 counts «هر کارشناس مرتبط»: a bachelor-level expert; note 1's associate is a clinic's allowance.
+    charity = await partner(CHARITY)
+    associate = await StaffMember.create(organization_id=charity.id, full_name="کاردان آزمون", position="SOCIAL_WORKER",
+                                         degree="ASSOCIATE", years_of_experience=5)
+    data = await api.ok("meybod.county", CHARITY_CASELOAD, {"id": to_global_id("Partner", charity.id)})
+    assert data["node"]["caseload"]["eligibleWorkers"] == 2
+    staff = await api.ok("charity.manager", "{ partners { edges { node { staff { fullName countsForCaseload } } } } }")
+    counts = {m["fullName"]: m["countsForCaseload"] for m in staff["partners"]["edges"][0]["node"]["staff"]}
+    assert counts[associate.full_name] is False and counts["سمیه ابوترابی"] is True
+    # … and cannot be named the worker of a file (BAD_USER_INPUT, as any staff member who carries no caseload).
+    family = await make_family(N, county_code="YZD-MEYBOD")
+    assert "errors" not in await assign(api, CHARITY, [family], username="meybod.county")
+    result = await api.as_user("charity.manager", ASSIGN_WORKER, {"input": {
+        "familyId": family, "workerId": to_global_id("StaffMember", associate.id)}})
+    assert extensions(result)["code"] == "BAD_USER_INPUT" and extensions(result)["field"] == "workerId"
+
+
+async def end_live_files(license_number: str) -> None:
+    """End every live assignment of the partner (ORM), so that its cap is tested from zero."""
+    async with national_scope():
+        await Assignment.filter(partner_id=(await partner(license_number)).id, ended_at__isnull=True).update(
+            ended_at=datetime.datetime.now(datetime.UTC), end_reason="RETURNED")
+
+
+async def test_charity_cap_is_pro_rata_under_note_3(api):
+    # One expert, note 3 applying: 40 rehabilitable + 90 non-rehabilitable = 40/100 + 90/150 = one expert, exactly.
+    await end_live_files(CHARITY)
+    await StaffMember.filter(full_name="رضا حاتمی").update(is_active=False)
+    await fresh_agreement(api, CHARITY, rehabilitable=500, non_rehabilitable=500, method=None,
+                          no_clinic_applicant=True)
+    files = ([await make_family(R, "YZD-MEYBOD", members=1) for _ in range(40)]
+             + [await make_family(N, "YZD-MEYBOD", members=1) for _ in range(90)])
+    assert "errors" not in await assign(api, CHARITY, files, username="meybod.county")
+    caseload = (await api.ok("meybod.county", CHARITY_CASELOAD, {"id": await partner_id(CHARITY)}))["node"]["caseload"]
+    assert (caseload["eligibleWorkers"], caseload["note3Applies"], caseload["expertsInUse"]) == (1, True, 1.0)
+    for load in (R, N):  # one more file of either kind is past the cap
+        result = await assign(api, CHARITY, [await make_family(load, "YZD-MEYBOD")], username="meybod.county")
+        assert extensions(result)["code"] == "RULE_VIOLATION" and extensions(result)["rule"] == "ART_2_CASELOAD"
+        assert extensions(result)["messageFa"]
+    assert await live_load(CHARITY) == {"REHABILITABLE": 40, "NON_REHABILITABLE": 90, "CHILD": 0}
+
+
+async def test_charity_takes_rehabilitable_files_only_under_note_3(api):
+    await fresh_agreement(api, CHARITY, rehabilitable=10, non_rehabilitable=10, method=None)
+    before = await live_load(CHARITY)
+    family = await make_family(R, "YZD-MEYBOD")
+    result = await assign(api, CHARITY, [family], username="meybod.county")  # no statement in the agreement
+    assert extensions(result)["code"] == "RULE_VIOLATION" and extensions(result)["rule"] == "ART_3_NOTE_3"
+    await fresh_agreement(api, CHARITY, rehabilitable=10, non_rehabilitable=10, method=None, no_clinic_applicant=True)
+    meybod = await county("YZD-MEYBOD")
+    clinic = await Organization.create(
+        kind=OrganizationKind.CLINIC, name="کلینیک میبد", name_search="کلینیک میبد", province_id=meybod.province_id,
+        county_id=meybod.id, license_number="YZD-CL-T-2", license_valid_from=TODAY, license_valid_until=TODAY)
+    result = await assign(api, CHARITY, [family], username="meybod.county")  # a licensed clinic in the county
+    assert extensions(result)["rule"] == "ART_3_NOTE_3"
+    await Organization.filter(id=clinic.id).update(license_valid_until=TODAY - datetime.timedelta(days=1))
+    assert "errors" not in await assign(api, CHARITY, [family], username="meybod.county")
+    assert await live_load(CHARITY) == plus(before, REHABILITABLE=1)
+
+
+async def test_no_family_files_for_a_child_home(api):
+    # The directive sets no family caseload for NGO child homes (seed 003: children's follow-up only).
+    await fresh_agreement(api, CHILD_HOME, rehabilitable=5, non_rehabilitable=5, children=5, method=None)
+    result = await assign(api, CHILD_HOME, [await make_family(N)])
+    assert extensions(result)["code"] == "RULE_VIOLATION" and extensions(result)["rule"] == "ART_2_CASELOAD"
+
+
+# --- assignFiles: an ungraded clinic (Art. 6.4.4, note 4) ----------------------------------------------------------
+
+
+def licensed_from_ending(first_day_after: datetime.date) -> datetime.date:
+    """The licence start whose first year (one Jalali year) ends just before `first_day_after`."""
+    for days in range(360, 370):
+        start = TODAY - datetime.timedelta(days=days)
+        if first_year_ends(start) == first_day_after:
+            return start
+    raise AssertionError("no such start")
+
+
+async def ungraded(license_number: str, licensed_from: datetime.date) -> None:
+    """Make the clinic one that was never graded, licensed from `licensed_from`; its only agreement is this year's."""
+    clinic = await partner(license_number)
+    async with national_scope():  # the grading history is behind row-level security
+        await PartnerGrade.filter(partner_id=clinic.id).delete()
+    await Organization.filter(id=clinic.id).update(grade=ClinicGrade.UNGRADED, first_graded_on=None,
+                                                   license_valid_from=licensed_from)
+
+
+@pytest.mark.parametrize(("first_day_after", "rule"), [
+    (TODAY + datetime.timedelta(days=1), None),  # today is the last day of its first year: counts as grade 2
+    (TODAY, "ART_6_4_UNGRADED"),                 # its first year ended yesterday
+])
+async def test_an_ungraded_clinic_gets_files_in_its_first_year_only(api, first_day_after, rule):
+    await ungraded(CLINIC2, licensed_from_ending(first_day_after))
+    before = await live_load(CLINIC2)
+    result = await assign(api, CLINIC2, [await make_family()])
+    if rule is None:
+        assert "errors" not in result, result
+        assert await live_load(CLINIC2) == plus(before, REHABILITABLE=1)
+    else:
+        assert extensions(result)["code"] == "RULE_VIOLATION" and extensions(result)["rule"] == rule
+        assert extensions(result)["messageFa"]
+        assert await live_load(CLINIC2) == before
+
+
+async def test_an_ungraded_clinic_past_its_first_year_gets_no_files_until_graded(api):
+    await ungraded(CLINIC2, datetime.date(2025, 3, 21))  # the demo licence: 1404/01/01
+    family = await make_family()
+    result = await assign(api, CLINIC2, [family])
+    assert extensions(result)["rule"] == "ART_6_4_UNGRADED"
+    version = (await partner(CLINIC2)).version
+    graded = await api.as_user("yazd.province", GRADE, {"input": {
+        "partnerId": await partner_id(CLINIC2), "grade": "GRADE_3", "gradedOn": TODAY.isoformat(), "version": version}})
+    assert "errors" not in graded, graded
+    assert "errors" not in await assign(api, CLINIC2, [family])
+
+
+async def test_a_grading_decision_ends_the_first_year(api):
+    # In its first year the office records that the clinic has no grade: note 4's year is the one before grading.
+    await ungraded(CLINIC2, TODAY - datetime.timedelta(days=30))
+    assert "errors" not in await assign(api, CLINIC2, [await make_family()])
+    graded = await api.as_user("yazd.province", GRADE, {"input": {
+        "partnerId": await partner_id(CLINIC2), "grade": "UNGRADED", "gradedOn": TODAY.isoformat(),
+        "version": (await partner(CLINIC2)).version}})
+    assert "errors" not in graded, graded
+    assert extensions(await assign(api, CLINIC2, [await make_family()]))["rule"] == "ART_6_4_UNGRADED"
+
+
+async def test_grades_are_for_clinics_only_charities_need_none(api):
+    charity = await partner(CHARITY)
+    assert charity.grade is None
+    assert "errors" not in await assign(api, CHARITY, [await make_family(N, "YZD-MEYBOD")], username="meybod.county")
 
 
 @pytest.mark.parametrize("username", ["clinic.worker1", "kindergarten.operator", "auditor"])

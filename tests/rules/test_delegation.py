@@ -5,13 +5,11 @@ import datetime
 import pytest
 
 from rules.delegation import (
-    Capacity,
     QuotaBreach,
-    capacity,
     check_agreement,
-    check_capacity,
     check_caseload_method,
     check_licence,
+    check_no_clinic_applicant,
     check_quota,
     check_quota_value,
     child_delegable,
@@ -144,7 +142,7 @@ def test_check_caseload_method_rejects(kind, method) -> None:
     assert info.value.field == "caseloadMethod"
 
 
-# --- Art. 4.2 quotas, Art. 2.2 / Art. 3 capacity -------------------------------------------------------------
+# --- Art. 4.2 quotas (the caseload norms: tests/rules/test_caseload.py) ----------------------------------------
 
 
 @pytest.mark.parametrize("value", [0, 1, 100])
@@ -180,36 +178,19 @@ def test_check_quota(quota: int, live: int, adding: int, breach: bool) -> None:
     assert error.message_en and error.message_fa
 
 
-@pytest.mark.parametrize(("limit", "live", "adding", "breach"), [
-    (100, 99, 1, False), (100, 100, 1, True), (0, 0, 1, True), (0, 0, 0, False),
+# --- Art. 3 note 3: the office's statement that no one applied to found a clinic --------------------------------
+
+
+@pytest.mark.parametrize(("kind", "stated", "expected"), [
+    ("CHARITY", True, True), ("SERVICE_COMPLEX", True, True), ("CHARITY", False, False),
+    ("CLINIC", False, False), ("CHILD_HOME", False, False),
 ])
-def test_check_capacity(limit: int, live: int, adding: int, breach: bool) -> None:
-    if not breach:
-        assert check_capacity(limit, live, adding, kind="NON_REHABILITABLE") is None
-        return
-    with pytest.raises(QuotaBreach) as info:
-        check_capacity(limit, live, adding, kind="NON_REHABILITABLE")
-    assert info.value.rule == "ART_2_CASELOAD"
-    assert (info.value.quota, info.value.live, info.value.adding) == (limit, live, adding)
+def test_check_no_clinic_applicant(kind: str, stated: bool, expected: bool) -> None:
+    assert check_no_clinic_applicant(kind, stated) is expected
 
 
-@pytest.mark.parametrize(("norm_r", "norm_n", "workers", "expected"), [
-    (100, 0, 1, Capacity(100, 0)),      # clinic, method 1 (Art. 2.2.1)
-    (100, 60, 4, Capacity(400, 240)),   # clinic, method 2
-    (0, 200, 3, Capacity(0, 600)),      # clinic, method 3
-    (0, 150, 2, Capacity(0, 300)),      # charity (Art. 3.1)
-    (100, 0, 2, Capacity(200, 0)),      # charity where the county has no clinic (Art. 3 note 3)
-    (100, 60, 0, Capacity(0, 0)),       # no eligible worker, no capacity
-])
-def test_capacity(norm_r: int, norm_n: int, workers: int, expected: Capacity) -> None:
-    assert capacity(norm_r, norm_n, workers) == expected
-
-
-@pytest.mark.parametrize(("norm_r", "norm_n", "workers", "field"), [
-    (100, 0, -1, "eligibleWorkers"), (-1, 0, 1, "normRehabilitable"), (0, -5, 1, "normNonRehabilitable"),
-    (100, 0, True, "eligibleWorkers"),
-])
-def test_capacity_rejects(norm_r, norm_n, workers, field) -> None:
+@pytest.mark.parametrize("kind", ["CLINIC", "CHILD_HOME"])
+def test_only_charities_record_no_clinic_applicant(kind: str) -> None:
     with pytest.raises(RuleInputError) as info:
-        capacity(norm_r, norm_n, workers)
-    assert info.value.field == field
+        check_no_clinic_applicant(kind, True)
+    assert info.value.field == "noClinicApplicant" and info.value.message_fa

@@ -136,5 +136,29 @@ def test_staff_facts_rejects_unknown_enum_values(degree: object, position: objec
         (A, 5, PS, False),
     ],
 )
-def test_counts_for_caseload(degree: Degree, years: int, position: StaffPosition, expected: bool) -> None:
-    assert counts_for_caseload(StaffFacts(degree, years, position)) is expected
+def test_counts_for_caseload_at_a_clinic(degree: Degree, years: int, position: StaffPosition, expected: bool) -> None:
+    assert counts_for_caseload(StaffFacts(degree, years, position), "CLINIC") is expected
+
+
+@pytest.mark.parametrize("kind", ["CHARITY", "SERVICE_COMPLEX", "CHILD_HOME"])
+@pytest.mark.parametrize(
+    ("degree", "years", "position", "expected"),
+    [
+        (B, 0, SW, True),  # Art. 3.1: «هر کارشناس مرتبط» — a bachelor-level expert
+        (M, 0, SW, True),
+        (D, 3, SW, True),
+        (A, 2, SW, False),  # note 1's associate-degree worker is a clinic's allowance only
+        (A, 10, SW, False),
+        (B, 10, TM, False),
+        (M, 10, PS, False),
+    ],
+)
+def test_counts_for_caseload_elsewhere_takes_experts_only(kind: str, degree: Degree, years: int,
+                                                           position: StaffPosition, expected: bool) -> None:
+    assert counts_for_caseload(StaffFacts(degree, years, position), kind) is expected
+
+
+def test_counts_for_caseload_needs_a_partner_kind() -> None:
+    with pytest.raises(RuleInputError) as info:
+        counts_for_caseload(StaffFacts(B, 3, SW), "KINDERGARTEN")
+    assert info.value.field == "kind"
