@@ -19,14 +19,17 @@ from auth.roles import ALL_ROLES, Role, Viewer
 from auth.scope import EVERYTHING, NOTHING, RowScope, scope_filter
 
 PUBLIC = "PUBLIC"  # reachable without a token (login only)
+JALALI_SUFFIX = "Jalali"  # a date field's display companion, e.g. `birthDateJalali` of `birthDate`
 
 EVERYONE = ALL_ROLES
 NATIONAL_ADMIN = frozenset({Role.NATIONAL_ADMIN})
 # Offices that act on partners: the supervisor reads partner records in its area (ACCESS.md).
 PARTNER_OFFICE = frozenset({Role.NATIONAL_ADMIN, Role.PROVINCE_OFFICER, Role.COUNTY_OFFICER, Role.SUPERVISOR})
 PARTNER_STAFF = frozenset({Role.PARTNER_MANAGER, Role.PARTNER_WORKER})
-# Licences, grades and agreements are the province's (ACCESS.md: PROVINCE_OFFICER).
+# Licences and grades are the province's (ACCESS.md: PROVINCE_OFFICER; Art. 6.4: the province office grades clinics).
 PARTNER_LICENSERS = frozenset({Role.NATIONAL_ADMIN, Role.PROVINCE_OFFICER})
+# Yearly agreements: «اداره کل بهزیستی استان و یا اداره بهزیستی شهرستان» (Art. 6.1) — the province or the county office.
+AGREEMENT_SIGNERS = PARTNER_LICENSERS | {Role.COUNTY_OFFICER}
 # Kindergartens are licensed by the office; the county office registers them in its county. The supervisor's
 # and the auditor's remits (delegated files, the audit trail) do not name kindergartens, so they are left out.
 KINDERGARTEN_OFFICE = frozenset({Role.NATIONAL_ADMIN, Role.PROVINCE_OFFICER, Role.COUNTY_OFFICER})
@@ -87,12 +90,13 @@ CASE_ROWS = RowScope(province="province_id", county="county_id", organization="a
 OFFICE_CASE_ROWS = RowScope(province="province_id", county="county_id")
 ASSIGNMENT_ROWS = RowScope(province="province_id", county="county_id", organization="partner_id", worker="worker_id")
 AGREEMENT_ROWS = RowScope(province="province_id", county="county_id", organization="partner_id")
+PARTNER_GRADE_ROWS = RowScope(province="province_id", county="county_id", organization="partner_id")
 AUDIT_ROWS = RowScope(province="province_id", county="county_id")
 
 FIELDS_OF_PARTNER = (
     "id", "kind", "name", "province", "county", "address", "phone", "licenseNumber", "licenseValidFrom",
-    "licenseValidFromJalali", "licenseValidUntil", "licenseValidUntilJalali", "licenseValid", "grade",
-    "firstGradedOn", "firstGradedOnJalali", "version",
+    "licenseValidUntil", "licenseValid", "grade",
+    "firstGradedOn", "version",
 )
 FIELDS_OF_KINDERGARTEN = (
     "id", "name", "kind", "licenseStatus", "licenseNumber", "capacity", "enrolment", "operator", "province",
@@ -117,7 +121,8 @@ POLICY: dict[str, TypePolicy] = {
         **only(USER_ADMINS, "createUser", "updateUser"),
         **only(CASE_WRITERS, "registerFamily", "updateMember", "classifyFamily", "registerChild", "recordExit",
                "recordChildExit"),
-        **only(PARTNER_LICENSERS, "signAgreement"),
+        **only(AGREEMENT_SIGNERS, "signAgreement"),
+        **only(PARTNER_LICENSERS, "gradePartner"),
         **only(DELEGATORS, "assignFiles", "returnFile"),
         **only(frozenset({Role.PARTNER_MANAGER}), "assignWorker"),
     }),
@@ -152,7 +157,8 @@ POLICY: dict[str, TypePolicy] = {
         fields={
             **only(PARTNER_OFFICE | PARTNER_STAFF, *FIELDS_OF_PARTNER),
             # The staff list (names, degrees) is for the office and the partner's own manager.
-            **only(PARTNER_OFFICE | {Role.PARTNER_MANAGER}, "staff", "agreements", "caseload", "caseloadMethod"),
+            **only(PARTNER_OFFICE | {Role.PARTNER_MANAGER}, "staff", "agreements", "caseload", "caseloadMethod",
+                   "grades"),
         },
         row_scope=PARTNER_ROWS,
         row_roles=PARTNER_OFFICE | PARTNER_STAFF,
@@ -177,7 +183,7 @@ POLICY: dict[str, TypePolicy] = {
         fields={
             **only(CASE_READERS, "id", "fileNumber", "category", "status", "rehabilitability", "province", "county",
                    "head", "members", "householdSize", "address", "locationSketch", "supportStartedOn",
-                   "supportStartedOnJalali", "currentAssignment", "exitRoute", "exitedOn", "exitedOnJalali",
+                   "currentAssignment", "exitRoute", "exitedOn",
                    "abuseFlag", "version"),
             **only(CASE_OFFICE, "officeNotes", "decisions", "history", "assignments"),
         },
@@ -185,13 +191,13 @@ POLICY: dict[str, TypePolicy] = {
         row_roles=CASE_READERS,
     ),
     "Member": TypePolicy(
-        fields=only(CASE_READERS, "id", "nationalId", "firstName", "lastName", "birthDate", "birthDateJalali", "sex",
+        fields=only(CASE_READERS, "id", "nationalId", "firstName", "lastName", "birthDate", "sex",
                     "relation", "isHead", "education", "job", "health", "insurance", "version"),
         row_scope=CASE_ROWS,
         row_roles=CASE_READERS,
     ),
     "ClassificationDecision": TypePolicy(
-        fields=only(CASE_OFFICE, "id", "committeeLevel", "decidedOn", "decidedOnJalali", "rehabilitability",
+        fields=only(CASE_OFFICE, "id", "committeeLevel", "decidedOn", "rehabilitability",
                     "minutes", "recordedAt"),
         row_scope=OFFICE_CASE_ROWS,
         row_roles=CASE_OFFICE,
@@ -205,8 +211,8 @@ POLICY: dict[str, TypePolicy] = {
     "Child": TypePolicy(
         fields={
             **only(CASE_READERS, "id", "fileNumber", "nationalId", "firstName", "lastName", "birthDate",
-                   "birthDateJalali", "sex", "placement", "dischargedOn", "dischargedOnJalali", "priority",
-                   "guardianFamily", "status", "exitRoute", "exitedOn", "exitedOnJalali", "province", "county",
+                   "sex", "placement", "dischargedOn", "priority",
+                   "guardianFamily", "status", "exitRoute", "exitedOn", "province", "county",
                    "currentAssignment", "abuseFlag", "version"),
             # Court papers stay with the office (ACCESS.md rule 2). Why the court gave custody (parents unfit,
             # guardian imprisoned …) is part of them: not in the partners' case summary.
@@ -217,18 +223,25 @@ POLICY: dict[str, TypePolicy] = {
     ),
     "Agreement": TypePolicy(
         fields=only(PARTNER_OFFICE | {Role.PARTNER_MANAGER}, "id", "partner", "jalaliYear", "quotaRehabilitable",
-                    "quotaNonRehabilitable", "quotaChildren", "signedOn", "signedOnJalali", "status", "version"),
+                    "quotaNonRehabilitable", "quotaChildren", "noClinicApplicant", "signedOn", "status", "version"),
         row_scope=AGREEMENT_ROWS,
         row_roles=PARTNER_OFFICE | {Role.PARTNER_MANAGER},
     ),
     "Caseload": TypePolicy(fields=only(
         PARTNER_OFFICE | {Role.PARTNER_MANAGER}, "jalaliYear", "method", "eligibleWorkers", "quotaRehabilitable",
-        "quotaNonRehabilitable", "quotaChildren", "capacityRehabilitable", "capacityNonRehabilitable",
-        "liveRehabilitable", "liveNonRehabilitable", "liveChildren")),
+        "quotaNonRehabilitable", "quotaChildren", "normRehabilitable", "normNonRehabilitable", "minimumRehabilitable",
+        "minimumNonRehabilitable", "underLoaded", "note3Applies", "expertsInUse", "capacityRehabilitable",
+        "capacityNonRehabilitable", "liveRehabilitable", "liveNonRehabilitable", "liveChildren")),
+    # A clinic's grading history: the office and the clinic's own manager, like its agreements.
+    "PartnerGrade": TypePolicy(
+        fields=only(PARTNER_OFFICE | {Role.PARTNER_MANAGER}, "grade", "gradedOn", "byUsername", "recordedAt"),
+        row_scope=PARTNER_GRADE_ROWS,
+        row_roles=PARTNER_OFFICE | {Role.PARTNER_MANAGER},
+    ),
     "Assignment": TypePolicy(
         fields={
-            **only(CASE_READERS, "id", "partner", "worker", "assignedOn", "assignedOnJalali", "endedOn",
-                   "endedOnJalali", "endReason", "family", "child"),
+            **only(CASE_READERS, "id", "partner", "worker", "assignedOn", "endedOn",
+                   "endReason", "family", "child"),
             **only(CASE_OFFICE, "events"),
         },
         row_scope=ASSIGNMENT_ROWS,
@@ -265,12 +278,21 @@ INPUT_FIELDS: dict[str, dict[str, frozenset[Role]]] = {
 }
 
 
-def may_select(role: Role | None, type_name: str, field_name: str) -> bool:
-    """Whether a viewer of `role` (None = no token) may select `type_name.field_name`."""
+def field_roles(type_name: str, field_name: str) -> Roles | None:
+    """The roles declared for `type_name.field_name`, None when undeclared. A date's `…Jalali` companion is the
+    same value shown in another calendar (schema/rowtypes.py): it is declared with its date, once."""
     type_policy = POLICY.get(type_name)
     if type_policy is None:
-        return False
+        return None
     allowed = type_policy.fields.get(field_name)
+    if allowed is None and field_name.endswith(JALALI_SUFFIX):
+        allowed = type_policy.fields.get(field_name.removesuffix(JALALI_SUFFIX))
+    return allowed
+
+
+def may_select(role: Role | None, type_name: str, field_name: str) -> bool:
+    """Whether a viewer of `role` (None = no token) may select `type_name.field_name`."""
+    allowed = field_roles(type_name, field_name)
     if allowed is None:
         return False
     if allowed == PUBLIC:
@@ -279,14 +301,30 @@ def may_select(role: Role | None, type_name: str, field_name: str) -> bool:
 
 
 def is_public(type_name: str, field_name: str) -> bool:
-    type_policy = POLICY.get(type_name)
-    return type_policy is not None and type_policy.fields.get(field_name) == PUBLIC
+    return field_roles(type_name, field_name) == PUBLIC
 
 
-def forbidden_input_fields(role: Role, input_type: str, provided: set[str]) -> list[str]:
-    """The provided input fields the role may not set (empty when all are allowed)."""
-    restricted = INPUT_FIELDS.get(input_type, {})
-    return sorted(name for name in provided if name in restricted and role not in restricted[name])
+# Input values narrower than the field that takes them: only these roles may send this value.
+# Level 3 sits at the province office (Art. 1.10), level 2 at the county office (Art. 1.9): a county officer records
+# level-2 decisions only; a level-3 decision needs the province office (or the national admin).
+LEVEL_3_DECIDERS = frozenset({Role.PROVINCE_OFFICER, Role.NATIONAL_ADMIN})
+INPUT_VALUES: dict[str, dict[str, dict[object, frozenset[Role]]]] = {
+    "ClassifyFamilyInput": {"committeeLevel": {3: LEVEL_3_DECIDERS}},
+}
+
+
+def forbidden_input(role: Role, input_type: str, field_name: str, value: object) -> bool:
+    """Whether `role` may not set `input_type.field_name`, or may not set it to `value` (INPUT_FIELDS,
+    INPUT_VALUES). `schema/permissions.py` asks this of every input field a request provides, nested ones too."""
+    restricted = INPUT_FIELDS.get(input_type, {}).get(field_name)
+    if restricted is not None and role not in restricted:
+        return True
+    by_value = INPUT_VALUES.get(input_type, {}).get(field_name, {})
+    try:
+        allowed = by_value.get(value)
+    except TypeError:  # an unhashable value (a list, an object) is never one of the restricted values
+        return False
+    return allowed is not None and role not in allowed
 
 
 def row_scope_for(type_name: str, role: Role) -> RowScope | None:
@@ -309,3 +347,31 @@ def type_scope_filter(viewer: Viewer | None, type_name: str) -> Q:
     if row_scope is None:
         return EVERYTHING
     return scope_filter(viewer, row_scope)
+
+
+# --- account policy
+
+# Which roles each office may grant (ACCESS.md, roles): the role given in createUser and updateUser, and the role
+# a user holds, to manage them at all. The national admin grants any role; the province and county offices only
+# roles below their own, so a county officer can make neither a province officer nor a peer. A role not listed
+# grants none.
+_BELOW_COUNTY_OFFICE = frozenset({Role.SUPERVISOR, Role.AUDITOR, Role.PARTNER_MANAGER, Role.PARTNER_WORKER,
+                                  Role.KINDERGARTEN_OPERATOR})
+GRANTABLE_ROLES: dict[Role, frozenset[Role]] = {
+    Role.NATIONAL_ADMIN: ALL_ROLES,
+    Role.PROVINCE_OFFICER: _BELOW_COUNTY_OFFICE | {Role.COUNTY_OFFICER},
+    Role.COUNTY_OFFICER: _BELOW_COUNTY_OFFICE,
+}
+# Who may change their own account (name, role, activity, password) through updateUser: nobody. An office cannot
+# promote, reactivate or re-password itself; an office above it does.
+OWN_ACCOUNT_EDITORS: frozenset[Role] = frozenset()
+
+
+def may_grant(granter: Role, role: Role) -> bool:
+    """Whether a user of role `granter` may give `role` to a user, or manage a user who holds it."""
+    return role in GRANTABLE_ROLES.get(granter, frozenset())
+
+
+def may_edit_own_account(role: Role) -> bool:
+    """Whether a user of `role` may change their own account through updateUser."""
+    return role in OWN_ACCOUNT_EDITORS

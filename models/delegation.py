@@ -1,5 +1,8 @@
 """Delegation (Art. 2–4, seed 003): caseload norms as policy data, yearly agreements, and the assignment history.
 
+`CaseloadNormRow` is the one source of the norms' numbers (rules/caseload.py reads them: a clinic's per-worker minimum
+by method, Art. 2.2; a charity's or complex's per-expert cap, Art. 3.1 and note 3).
+
 `Assignment` is the one history table of who serves a file: a row per delegation to a partner, live while
 `ended_at` is null; the database allows one live row per file (partial unique indexes). `AssignmentEvent`
 records the transitions: assigned, worker assigned, returned, reassigned.
@@ -7,10 +10,17 @@ records the transitions: assigned, worker assigned, returned, reassigned.
 
 from __future__ import annotations
 
+import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from models.children import Child
+    from models.families import Family
+    from models.organizations import Organization, StaffMember
 
 
 class AgreementStatus(StrEnum):
@@ -40,12 +50,13 @@ class EndReason(StrEnum):
 
 
 class CaseloadNormRow(Model):
-    """Art. 2.2 and Art. 3 norms per worker, as policy data the national admin may edit."""
+    """Art. 2.2 and Art. 3 norms per worker, as policy data the national admin may edit. A clinic's row (one per
+    method) is a minimum per worker; a charity's or complex's (one, no method) is a cap per expert: `rehabilitable`
+    files (Art. 3 note 3, where it applies) or `non_rehabilitable` ones (Art. 3.1), a mix pro rata."""
 
     id = fields.IntField(primary_key=True)
     partner_kind = fields.CharField(max_length=24)
     method = fields.SmallIntField(null=True)
-    county_has_clinic = fields.BooleanField(null=True)
     rehabilitable = fields.IntField()
     non_rehabilitable = fields.IntField()
     article = fields.CharField(max_length=40)
@@ -55,10 +66,10 @@ class CaseloadNormRow(Model):
 
 
 class Agreement(Model):
-    """The yearly agreement (تفاهم‌نامه) between the province office and a partner (Art. 4.3, Art. 6.1)."""
+    """The yearly agreement (تفاهم‌نامه) between the province or county office and a partner (Art. 4.3, Art. 6.1)."""
 
     id = fields.IntField(primary_key=True)
-    partner: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    partner: fields.ForeignKeyRelation[Organization] = fields.ForeignKeyField(
         "models.Organization", related_name="agreements", on_delete=fields.RESTRICT)
     partner_id: int
     jalali_year = fields.SmallIntField()
@@ -66,6 +77,8 @@ class Agreement(Model):
     quota_non_rehabilitable = fields.IntField()
     # Children's follow-up is delegated under its own yearly contract (seed 003), counted apart from families.
     quota_children = fields.IntField(default=0)
+    # Art. 3 note 3: the office's statement that no one applied to found a clinic in the county (charities only).
+    no_clinic_applicant = fields.BooleanField(default=False)
     signed_on = fields.DateField()
     status = fields.CharEnumField(AgreementStatus, max_length=16, default=AgreementStatus.ACTIVE)
     province_id = fields.IntField()
@@ -83,16 +96,16 @@ class Assignment(Model):
     """One delegation of one file (a family or a child) to one partner, and its worker."""
 
     id = fields.IntField(primary_key=True)
-    family: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+    family: fields.ForeignKeyNullableRelation[Family] = fields.ForeignKeyField(
         "models.Family", related_name="assignments", null=True, on_delete=fields.RESTRICT)
     family_id: int | None
-    child: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+    child: fields.ForeignKeyNullableRelation[Child] = fields.ForeignKeyField(
         "models.Child", related_name="assignments", null=True, on_delete=fields.RESTRICT)
     child_id: int | None
-    partner: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    partner: fields.ForeignKeyRelation[Organization] = fields.ForeignKeyField(
         "models.Organization", related_name=False, on_delete=fields.RESTRICT)
     partner_id: int
-    worker: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+    worker: fields.ForeignKeyNullableRelation[StaffMember] = fields.ForeignKeyField(
         "models.StaffMember", related_name=False, null=True, on_delete=fields.RESTRICT)
     worker_id: int | None
     load = fields.CharEnumField(FileLoad, max_length=24)
@@ -108,6 +121,11 @@ class Assignment(Model):
     class Meta:
         table = "assignment"
         indexes = (("partner_id", "id"), ("family_id", "id"), ("child_id", "id"))
+
+    @property
+    def ended_on(self) -> datetime.date | None:
+        """The day the assignment ended; None while it is live."""
+        return self.ended_at.date() if self.ended_at else None
 
 
 class AssignmentEvent(Model):

@@ -13,7 +13,7 @@ import re
 from rules.errors import RuleInputError
 from rules.persian import to_latin_digits
 
-__all__ = ["check_digit", "is_valid_national_id", "make_national_id", "validate_national_id"]
+__all__ = ["check_digit", "is_valid_national_id", "make_national_id", "national_id_digits", "validate_national_id"]
 
 # Whitespace (including NBSP and ZWNJ) and the dash family people type between digit groups.
 _SEPARATORS = re.compile("[\\s\u200c\u200d\\-\u2010\u2011\u2012\u2013\u2014\u2212]+")
@@ -21,7 +21,9 @@ _TEN_DIGITS = re.compile("[0-9]{10}")
 _NINE_DIGITS = re.compile("[0-9]{9}")
 
 
-def _clean(raw: str) -> str:
+def national_id_digits(raw: str) -> str:
+    """The digits of a national ID as typed: Persian or Arabic-Indic digits made Latin, spaces, ZWNJ and the dash
+    family dropped. Registration validates this form and search compares it, so both clean alike."""
     return _SEPARATORS.sub("", to_latin_digits(raw))
 
 
@@ -47,7 +49,7 @@ def validate_national_id(raw: str, field: str = "nationalId") -> str:
             "کد ملی باید به صورت متنی ۱۰ رقمی وارد شود.",
             field,
         )
-    digits = _clean(raw)
+    digits = national_id_digits(raw)
     if not _TEN_DIGITS.fullmatch(digits):
         raise RuleInputError(
             "The national ID must be exactly 10 digits.",
@@ -84,7 +86,7 @@ def make_national_id(first_nine: str) -> str:
     Raises :class:`RuleInputError` (field ``firstNine``) unless given exactly nine digits, or when the
     result would be one repeated digit, which is never a valid national ID.
     """
-    digits = _clean(first_nine) if isinstance(first_nine, str) else ""
+    digits = national_id_digits(first_nine) if isinstance(first_nine, str) else ""
     if not _NINE_DIGITS.fullmatch(digits):
         raise RuleInputError(
             "Exactly nine digits are needed to make a national ID.",

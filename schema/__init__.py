@@ -5,14 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
-from strawberry.extensions import (
-    DisableIntrospection,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    ValidationCache,
-)
+from strawberry.extensions import DisableIntrospection, ValidationCache
 from strawberry.tools import merge_types
 
 from schema.audit.queries import AuditQueries
@@ -29,7 +22,9 @@ from schema.families.types import Family, Member
 from schema.kindergartens.mutations import KindergartenMutations
 from schema.kindergartens.queries import KindergartenQueries
 from schema.kindergartens.types import Kindergarten
+from schema.limits import complexity_limits
 from schema.node import Node, from_global_id
+from schema.organizations.grading import GradingMutations
 from schema.organizations.mutations import OrganizationMutations
 from schema.organizations.queries import OrganizationQueries
 from schema.organizations.types import County, KindergartenOperator, Office, Partner, Province, StaffMember
@@ -56,8 +51,8 @@ class NodeQueries:
 
 Query = merge_types("Query", (UserQueries, NodeQueries, OrganizationQueries, KindergartenQueries, AuditQueries,
                               FamilyQueries, ChildQueries))
-Mutation = merge_types("Mutation", (UserMutations, OrganizationMutations, KindergartenMutations, DelegationMutations,
-                                    FamilyMutations, ChildMutations))
+Mutation = merge_types("Mutation", (UserMutations, OrganizationMutations, GradingMutations, KindergartenMutations,
+                                    DelegationMutations, FamilyMutations, ChildMutations))
 
 NODE_TYPES = (Province, County, Office, Partner, StaffMember, KindergartenOperator, Kindergarten, User, AuditEvent,
               Agreement, Assignment, Family, Member, Child)
@@ -76,11 +71,9 @@ class WelfareSchema(strawberry.Schema):
 def build_schema(*, introspection: bool = True, max_depth: int = 12, max_aliases: int = 30,
                  max_tokens: int = 2000, plain_field_shortcut: bool = True) -> strawberry.Schema:
     extensions: list[Any] = [
-        lambda: MaxTokensLimiter(max_token_count=max_tokens),
-        lambda: ParserCache(maxsize=512),
+        # Parsing with the token limit, then validation with the depth and alias limits, through the caches.
+        *complexity_limits(max_depth=max_depth, max_aliases=max_aliases, max_tokens=max_tokens),
         lambda: ValidationCache(maxsize=512),
-        lambda: QueryDepthLimiter(max_depth=max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
         PolicyGuard,
         RequestTransaction,
     ]

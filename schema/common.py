@@ -1,4 +1,4 @@
-"""Small pieces every area's resolvers share: the viewer, scoped look-ups, versions, input-field policy."""
+"""Small pieces every area's resolvers share: the viewer, scoped look-ups, versions, cleaned text."""
 
 from __future__ import annotations
 
@@ -8,25 +8,25 @@ from typing import Any
 
 import strawberry
 
-from auth.policy import forbidden_input_fields
 from auth.roles import Viewer
 from auth.scope import RowScope, within_scope
 from models.geography import County
 from rules.jalali import to_jalali
 from rules.persian import normalise_search, normalise_text
-from schema.errors import BadUserInput, Forbidden, NotFound, StaleVersion, Unauthenticated
+from schema.context import Info
+from schema.errors import BadUserInput, NotFound, StaleVersion, Unauthenticated
 from schema.node import expect_id
 from schema.sources import scoped_rows
 
 
-def viewer_of(info: strawberry.Info) -> Viewer:
+def viewer_of(info: Info) -> Viewer:
     viewer = info.context.viewer
     if viewer is None:  # the policy guard refuses such requests first; this is the second wall
         raise Unauthenticated()
     return viewer
 
 
-async def find_scoped(info: strawberry.Info, type_name: str, global_id: str, field: str) -> Any:
+async def find_scoped(info: Info, type_name: str, global_id: str, field: str) -> Any:
     """The object an input names by ID, or NOT_FOUND — alike for absent and out-of-slice (ACCESS.md rule 3, 4)."""
     pk = expect_id(global_id, type_name, field)
     found = await scoped_rows(info.context.viewer, type_name).get_or_none(id=pk)
@@ -35,7 +35,7 @@ async def find_scoped(info: strawberry.Info, type_name: str, global_id: str, fie
     return found
 
 
-async def county_in_scope(info: strawberry.Info, county_id: str, row_scope: RowScope) -> County:
+async def county_in_scope(info: Info, county_id: str, row_scope: RowScope) -> County:
     """The county an input names for a new row whose table `row_scope` describes; NOT_FOUND (field countyId) when
     a row placed there would lie outside the viewer's scope (ACCESS.md rule 4), alike for an absent county."""
     county = await County.get_or_none(id=expect_id(county_id, "County", "countyId"))
@@ -53,23 +53,6 @@ def check_version(obj: Any, version: int) -> None:
     """Optimistic concurrency: the client sends the version it read (CONTRACT.md, conventions)."""
     if obj.version != version:
         raise StaleVersion()
-
-
-def check_input_fields(info: strawberry.Info, input_type: str, data: Any) -> None:
-    """FORBIDDEN when the input sets a field the policy reserves for other roles (auth/policy.INPUT_FIELDS)."""
-    provided = {
-        f.graphql_name or _camel(f.python_name)
-        for f in data.__strawberry_definition__.fields
-        if getattr(data, f.python_name) is not strawberry.UNSET
-    }
-    denied = forbidden_input_fields(viewer_of(info).role, input_type, provided)
-    if denied:
-        raise Forbidden(", ".join(f"{input_type}.{name}" for name in denied))
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
 
 
 def clean_name(value: str, field: str, max_length: int = 200) -> tuple[str, str]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import strawberry
+
 if TYPE_CHECKING:
     from auth.roles import Viewer
     from schema.loaders import Loaders
@@ -26,3 +28,7 @@ class Context:
     authenticated: Viewer | None = None
     # (operation, object IDs) of single full-record reads, written to the audit trail with the request.
     audit_reads: list[tuple[str, list[str]]] = field(default_factory=list)
+
+
+# What a resolver's `info` is here: strawberry's Info over this project's context (no root value).
+Info = strawberry.Info[Context, None]

@@ -7,6 +7,7 @@ from typing import TypeVar
 
 import strawberry
 
+from models.families import ExitRoute, FileStatus, Sex
 from models.organizations import ClinicGrade, OrganizationKind
 from models.users import Role
 from rules.kindergarten import KINDERGARTEN_KINDS, LICENSE_STATUS_LABELS_FA, KindergartenKind, LicenseStatus
@@ -80,7 +81,8 @@ described(ClinicGrade, "A clinic's grade (Art. 6.4); the subsidy follows it (Art
     "GRADE_1": "«درجه ۱» — grade 1: 100 % of the approved rate.",
     "GRADE_2": "«درجه ۲» — grade 2: 90 %.",
     "GRADE_3": "«درجه ۳» — grade 3: 80 %.",
-    "UNGRADED": "«بدون درجه» — not yet graded: no subsidy until graded.",
+    "UNGRADED": "«بدون درجه» — not graded: no files until graded (Art. 6.4.4), save in a new clinic's first year, "
+                "when it counts as grade 2 (note 4).",
 })
 
 described(KindergartenKind, "The eight kinds of kindergarten (seed 002).", {
@@ -104,5 +106,22 @@ described(StaffPosition, "A staff member's position at a partner.", {
     "PSYCHOLOGIST": "«روانشناس» — psychologist.",
 })
 
-__all__ = ["Role", "OrganizationKind", "PartnerKind", "OfficeTier", "ClinicGrade", "KindergartenKind",
-           "LicenseStatus", "Degree", "StaffPosition"]
+described(FileStatus, "Whether a file is in the support cycle.", {
+    "ACTIVE": "«فعال» — in the support cycle.",
+    "EXITED": "«خارج‌شده از چرخه حمایت» — left the support cycle.",
+})
+
+described(ExitRoute, "How a client left the support cycle (Art. 4.8, Art. 6.8).", {
+    "INDIVIDUAL_JOB": "«اشتغال فردی» — individual employment.",
+    "GROUP_JOB": "«اشتغال گروهی» — group employment.",
+    "MARRIAGE": "«ازدواج» — marriage.",
+    "OTHER": "«سایر» — another route.",
+})
+
+described(Sex, "A person's sex.", {
+    "FEMALE": "«زن» — female.",
+    "MALE": "«مرد» — male.",
+})
+
+__all__ = ["FileStatus", "ExitRoute", "Sex", "Role", "OrganizationKind", "PartnerKind", "OfficeTier", "ClinicGrade",
+           "KindergartenKind", "LicenseStatus", "Degree", "StaffPosition"]

@@ -18,10 +18,13 @@ from strawberry.execution.is_awaitable import optimized_is_awaitable
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from tortoise.models import Model
 
+from rules.jalali import to_jalali
 from schema.node import to_global_id
+from schema.rowtypes import JALALI_OF
 
-PlainField = tuple[str, GraphQLScalarType | GraphQLEnumType | None, bool]
+PlainField = tuple[str, GraphQLScalarType | GraphQLEnumType | str | None, bool]
 GLOBAL_ID = None  # the leaf of a Node's `id`: to_global_id(type, row.id), as every Node type resolves it
+JALALI = "jalali"  # the leaf of a date's `…Jalali` companion (schema/rowtypes.py): to_jalali(row.<date>)
 
 
 def plain_fields(schema: GraphQLSchema) -> dict[tuple[str, str], PlainField]:
@@ -34,6 +37,10 @@ def plain_fields(schema: GraphQLSchema) -> dict[tuple[str, str], PlainField]:
             found[(type_name, "id")] = ("id", GLOBAL_ID, False)
         for field_name, field in graphql_type.fields.items():
             definition = field.extensions.get("strawberry-definition")
+            if definition is not None and JALALI_OF in definition.metadata and not definition.extensions:
+                found[(type_name, field_name)] = (definition.metadata[JALALI_OF], JALALI,
+                                                  not isinstance(field.type, GraphQLNonNull))
+                continue
             if (definition is None or definition.base_resolver is not None or definition.extensions
                     or definition.permission_classes or field.args):
                 continue
@@ -73,7 +80,10 @@ class PlainFieldExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 if leaf is GLOBAL_ID and value is not None:
                     inline[response_name] = to_global_id(type_name, value)
                     continue
-                if value is None or leaf is GLOBAL_ID:
+                if leaf is JALALI and value is not None:
+                    inline[response_name] = to_jalali(value)
+                    continue
+                if value is None or leaf is GLOBAL_ID or leaf is JALALI:
                     if nullable:
                         inline[response_name] = None
                         continue

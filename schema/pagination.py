@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import Any, Generic, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any, Generic, Protocol, TypeVar
 
 import strawberry
+from strawberry.types.field import StrawberryField
 from tortoise.queryset import QuerySet
 
+from auth.roles import Viewer
+from schema.context import Info
 from schema.errors import BadUserInput
+from schema.sources import scoped_rows
 
 DEFAULT_PAGE = 50
 MAX_PAGE = 200
@@ -101,3 +106,45 @@ async def paginate(
         end_cursor=edges[-1].cursor if edges else None,
     )
     return Connection(edges=edges, page_info=info, _filtered=filtered)
+
+
+class Narrowing(Protocol):
+    """A connection's filter input: it narrows the scoped rows, and never widens them."""
+
+    async def narrow(self, found: QuerySet[Any], viewer: Viewer | None) -> QuerySet[Any]: ...
+
+
+PageHook = Callable[[Info, Connection[Any]], Awaitable[None]]
+
+_FILTER = strawberry.argument(description="Narrows the list; it never widens your slice.")
+_FIRST = strawberry.argument(description=f"Page size from the start or `after` (default {DEFAULT_PAGE}, at most "
+                                         f"{MAX_PAGE}; more is an error, not a silent cut).")
+_AFTER = strawberry.argument(description="Items after this cursor (an `endCursor` you were given).")
+_LAST = strawberry.argument(description=f"Page size from the end or `before` (at most {MAX_PAGE}).")
+_BEFORE = strawberry.argument(description="Items before this cursor (a `startCursor` you were given).")
+
+
+def connection_field(node: type, filter_type: type, *, description: str,
+                     load_page: PageHook | None = None) -> StrawberryField:
+    """A root connection field over the viewer's scoped rows of `node`'s type: `(filter, first, after, last,
+    before)`, keyset pages in ID order (CONTRACT.md), the filter's `narrow` applied to the scoped rows, and
+    `load_page` run on the page (to load its nested data up front, schema/execution.py)."""
+    type_name = node.__strawberry_definition__.name  # type: ignore[attr-defined]
+
+    async def resolve(info: Info, filter: Any = None, first: int | None = None, after: str | None = None,
+                      last: int | None = None, before: str | None = None) -> Connection[Any]:
+        found = scoped_rows(info.context.viewer, type_name)
+        if filter is not None:
+            found = await filter.narrow(found, info.context.viewer)
+        page = await paginate(found, first, after, last, before)
+        if load_page is not None:
+            await load_page(info, page)
+        return page
+
+    resolve.__annotations__ = {
+        "info": Info, "filter": Annotated[filter_type | None, _FILTER],
+        "first": Annotated[int | None, _FIRST], "after": Annotated[str | None, _AFTER],
+        "last": Annotated[int | None, _LAST], "before": Annotated[str | None, _BEFORE], "return": Connection[node],
+    }
+    resolve.__name__ = f"resolve_{type_name}_connection"
+    return strawberry.field(resolver=resolve, description=description)

@@ -21,7 +21,14 @@ from models.delegation import Agreement, Assignment, AssignmentEvent
 from models.families import ChangeRecord, ClassificationDecision, Family, Member
 from models.geography import County, Province
 from models.kindergartens import Kindergarten
-from models.organizations import OFFICE_KINDS, PARTNER_KINDS, Organization, OrganizationKind, StaffMember
+from models.organizations import (
+    OFFICE_KINDS,
+    PARTNER_KINDS,
+    Organization,
+    OrganizationKind,
+    PartnerGrade,
+    StaffMember,
+)
 from models.users import User
 
 SOURCES: dict[str, tuple[type[Model], Q]] = {
@@ -31,6 +38,7 @@ SOURCES: dict[str, tuple[type[Model], Q]] = {
     "Partner": (Organization, Q(kind__in=list(PARTNER_KINDS))),
     "KindergartenOperator": (Organization, Q(kind=OrganizationKind.KINDERGARTEN_OPERATOR)),
     "StaffMember": (StaffMember, Q()),
+    "PartnerGrade": (PartnerGrade, Q()),
     "Kindergarten": (Kindergarten, Q()),
     "User": (User, Q()),
     "Family": (Family, Q()),

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import strawberry
+from tortoise.queryset import QuerySet
 
+from auth.roles import Viewer
 from schema.audit.types import AuditEvent
 from schema.node import from_global_id
-from schema.pagination import Connection, paginate
-from schema.sources import scoped_rows
+from schema.pagination import connection_field
 
 
 @strawberry.input(description="Narrows the audit trail; it never widens your area.")
@@ -19,28 +21,20 @@ class AuditEventFilter:
     since: datetime.datetime | None = strawberry.field(default=None, description="At or after this time.")
     until: datetime.datetime | None = strawberry.field(default=None, description="Before this time.")
 
+    async def narrow(self, found: QuerySet[Any], _viewer: Viewer | None) -> QuerySet[Any]:
+        if self.object_id is not None:
+            from_global_id(self.object_id, "objectId")  # a malformed ID is the client's error
+            found = found.filter(object_ids__contains=[self.object_id])
+        if self.username:
+            found = found.filter(username=self.username.strip().lower())
+        if self.since is not None:
+            found = found.filter(at__gte=self.since)
+        if self.until is not None:
+            found = found.filter(at__lt=self.until)
+        return found
+
 
 @strawberry.type
 class AuditQueries:
-    @strawberry.field(description="The audit trail of your area, oldest first.")
-    async def audit_events(
-        self,
-        info: strawberry.Info,
-        filter: AuditEventFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[AuditEvent]:
-        found = scoped_rows(info.context.viewer, "AuditEvent")
-        if filter is not None:
-            if filter.object_id is not None:
-                from_global_id(filter.object_id, "objectId")  # a malformed ID is the client's error
-                found = found.filter(object_ids__contains=[filter.object_id])
-            if filter.username:
-                found = found.filter(username=filter.username.strip().lower())
-            if filter.since is not None:
-                found = found.filter(at__gte=filter.since)
-            if filter.until is not None:
-                found = found.filter(at__lt=filter.until)
-        return await paginate(found, first, after, last, before)
+    audit_events = connection_field(AuditEvent, AuditEventFilter, description="The audit trail of your area, oldest "
+                                                                             "first.")

@@ -7,10 +7,11 @@ import datetime
 import strawberry
 
 from models.audit import AuditEvent as AuditEventRow
-from schema.node import Node, to_global_id
+from schema.node import Node
+from schema.rowtypes import row_type
 
 
-@strawberry.type(description="One mutation, or one read of a family's or child's full record.")
+@row_type(AuditEventRow, description="One mutation, or one read of a family's or child's full record.")
 class AuditEvent(Node):
     at: datetime.datetime = strawberry.field(description="When.")
     username: str = strawberry.field(description="Who.")
@@ -19,11 +20,3 @@ class AuditEvent(Node):
     object_ids: list[str] = strawberry.field(description="Global IDs of the objects involved.")
     request_id: str = strawberry.field(description="The request's ID (X-Request-ID).")
     client_address: str = strawberry.field(description="The client's address.")
-
-    @strawberry.field(description="Opaque global ID.")
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(to_global_id("AuditEvent", self.id))
-
-    @classmethod
-    def is_type_of(cls, obj: object, _info: object) -> bool:
-        return isinstance(obj, AuditEventRow)

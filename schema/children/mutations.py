@@ -17,11 +17,7 @@ from models.delegation import EndReason
 from models.families import ExitRoute, FileStatus, Sex
 from rules.national_id import validate_national_id
 from rules.persian import normalise_search
-from schema.children.types import Child
-from schema.common import clean_text, find_scoped, viewer_of
-from schema.delegation.ownership import end_delegation
-from schema.errors import BadUserInput
-from schema.families.mutations import (
+from schema.case_files import (
     EXIT_NOTE_LENGTH,
     NOTES_LENGTH,
     county_for_new_file,
@@ -31,6 +27,11 @@ from schema.families.mutations import (
     not_in_future,
     plain_name,
 )
+from schema.children.types import Child
+from schema.common import clean_text, find_scoped, viewer_of
+from schema.context import Info
+from schema.delegation.ownership import end_delegation
+from schema.errors import BadUserInput
 from schema.history import record_change
 from schema.sources import scoped_rows
 
@@ -97,7 +98,7 @@ def _child_fields(child: ChildRow) -> dict[str, Any]:
             "guardianFamilyId": child.guardian_family_id, "status": child.status, "officeNotes": child.office_notes}
 
 
-async def _child_conflict(info: strawberry.Info, national_id: str, error: IntegrityError) -> Exception:
+async def _child_conflict(info: Info, national_id: str, error: IntegrityError) -> Exception:
     """The CONFLICT for a national ID a child in care already holds, naming the file only if the viewer sees it."""
     if not is_unique_violation(error, "child_live_national_id"):
         return error
@@ -109,7 +110,7 @@ async def _child_conflict(info: strawberry.Info, national_id: str, error: Integr
 @strawberry.type
 class ChildMutations:
     @strawberry.mutation(description="Admit a child in family care: opens its file in a county of your area.")
-    async def register_child(self, info: strawberry.Info, input: RegisterChildInput) -> ChildPayload:
+    async def register_child(self, info: Info, input: RegisterChildInput) -> ChildPayload:
         national_id = validate_national_id(input.national_id, "nationalId")
         first_name, last_name = plain_name(input.first_name, "firstName"), plain_name(input.last_name, "lastName")
         birth_date = _checked_birth_date(input.birth_date)
@@ -144,7 +145,7 @@ class ChildMutations:
 
     @strawberry.mutation(description="Record that a child left care: its national ID is freed for a new file, and a "
                                      "live delegation of its follow-up ends (the partner loses access).")
-    async def record_child_exit(self, info: strawberry.Info, input: RecordChildExitInput) -> ChildPayload:
+    async def record_child_exit(self, info: Info, input: RecordChildExitInput) -> ChildPayload:
         child = await find_scoped(info, "Child", input.child_id, "childId")
         if child.status is FileStatus.EXITED:
             raise BadUserInput("The child has already left care.", "این فرزند پیش‌تر از چرخه حمایت خارج شده است.",

@@ -8,15 +8,16 @@ import strawberry
 
 from models.children import Child as ChildRow
 from models.children import CustodyReason, Placement
-from schema.common import jalali
+from schema.case_files import live_assignments_of
+from schema.context import Info
 from schema.delegation.types import Assignment
-from schema.enums import described
-from schema.families.loaders import live_assignments_of
-from schema.families.types import ExitRoute, Family, FileStatus, Sex
+from schema.enums import ExitRoute, FileStatus, Sex, described
+from schema.families.types import Family
 from schema.history import ChangeRecord
 from schema.loaders import then
-from schema.node import Node, to_global_id
+from schema.node import Node
 from schema.organizations.types import InArea
+from schema.rowtypes import row_type
 
 described(CustodyReason, "Why a court gave the child's custody to the organisation (seed 002).", {
     "PARENTS_UNKNOWN": "«والدین و اجداد نامعلوم» — parents and grandparents unknown.",
@@ -32,8 +33,9 @@ described(Placement, "Where a child discharged from a child home lives (seed 002
 })
 
 
-@strawberry.type(description="A child under 18 in family care (فرزند تحت سرپرستی) whose custody a court gave to the "
-                             "organisation. Partners see it only while its follow-up is delegated to them, and never "
+@row_type(ChildRow,
+          description="A child under 18 in family care (فرزند تحت سرپرستی) whose custody a court gave to the "
+                      "organisation. Partners see it only while its follow-up is delegated to them, and never "
                              "the court papers (ACCESS.md rules 1–2).")
 class Child(Node, InArea):
     file_number: str = strawberry.field(description="File number: `<county code>-C-<Jalali year>-<sequence>`.")
@@ -57,39 +59,19 @@ class Child(Node, InArea):
     office_notes: str = strawberry.field(description="The office's internal notes (office only).")
     version: int = strawberry.field(description="Changes with every edit; send it back to update (CONFLICT if stale).")
 
-    @strawberry.field(description="Opaque global ID.")
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(to_global_id("Child", self.id))
-
-    @strawberry.field(description="Birth date, Jalali (YYYY/MM/DD).")
-    def birth_date_jalali(self) -> str | None:
-        return jalali(self.birth_date)
-
-    @strawberry.field(description="Discharge date, Jalali (YYYY/MM/DD).")
-    def discharged_on_jalali(self) -> str | None:
-        return jalali(self.discharged_on)
-
-    @strawberry.field(description="Exit date, Jalali (YYYY/MM/DD).")
-    def exited_on_jalali(self) -> str | None:
-        return jalali(self.exited_on)
-
     @strawberry.field(description="The household the child lives with, where it has a file; null when none or "
                                   "outside your slice.")
-    async def guardian_family(self, info: strawberry.Info) -> Family | None:
+    async def guardian_family(self, info: Info) -> Family | None:
         return await info.context.loaders.load("Family", self.guardian_family_id)
 
     @strawberry.field(description="The live delegation of the child's follow-up; null while the office serves it.")
-    def current_assignment(self, info: strawberry.Info) -> Assignment | None:
+    def current_assignment(self, info: Info) -> Assignment | None:
         return then(live_assignments_of(info, "child_id", self.id), lambda found: found[0] if found else None)
 
     @strawberry.field(description="Every delegation of the file, oldest first (office only).")
-    async def assignments(self, info: strawberry.Info) -> list[Assignment]:
+    async def assignments(self, info: Info) -> list[Assignment]:
         return await info.context.loaders.grouped("Assignment", "child_id").load(self.id)
 
     @strawberry.field(description="Every change to the file, oldest first (office only).")
-    async def history(self, info: strawberry.Info) -> list[ChangeRecord]:
+    async def history(self, info: Info) -> list[ChangeRecord]:
         return await info.context.loaders.grouped("ChangeRecord", "child_id").load(self.id)
-
-    @classmethod
-    def is_type_of(cls, obj: object, _info: object) -> bool:
-        return isinstance(obj, ChildRow)

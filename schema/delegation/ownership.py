@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import strawberry
 from tortoise import timezone
 
 from auth.roles import Viewer
@@ -19,6 +18,7 @@ from models.delegation import AssignmentEvent as EventRow
 from models.delegation import EndReason, Transition
 from models.families import Family as FamilyRow
 from models.families import Member as MemberRow
+from schema.context import Info
 from schema.sources import scoped_rows
 
 
@@ -40,7 +40,7 @@ async def record_transition(assignment: AssignmentRow, transition: Transition, v
                           province_id=assignment.province_id, county_id=assignment.county_id)
 
 
-async def end_delegation(info: strawberry.Info, *, family_id: int | None = None, child_id: int | None = None,
+async def end_delegation(info: Info, *, family_id: int | None = None, child_id: int | None = None,
                          reason: EndReason, note: str = "", transition: Transition | None = None) -> Any:
     """End the file's live assignment, if any, and give the file back to the office: the partner's and its worker's
     access ends at that instant. Returns the ended assignment (None when the file was with the office)."""

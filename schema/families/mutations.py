@@ -8,45 +8,44 @@ from typing import Any
 
 import strawberry
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F, RawSQL
+from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from auth.policy import OFFICE_CASE_ROWS
-from auth.roles import Role
 from models.delegation import EndReason
 from models.families import ClassificationDecision as DecisionRow
 from models.families import ExitRoute, FamilyCategory, FileStatus, Rehabilitability, Relation, Sex
 from models.families import Family as FamilyRow
 from models.families import Member as MemberRow
-from models.geography import County
-from rules.jalali import jalali_year
 from rules.national_id import validate_national_id
 from rules.persian import normalise_search
+from schema.case_files import (
+    EXIT_NOTE_LENGTH,
+    NOTES_LENGTH,
+    county_for_new_file,
+    duplicate_national_id,
+    is_unique_violation,
+    next_file_number,
+    not_in_future,
+    plain_name,
+)
 from schema.common import (
     ADDRESS_LENGTH,
     check_version,
-    clean_name,
     clean_text,
-    county_in_scope,
     find_scoped,
     given,
     viewer_of,
 )
+from schema.context import Info
 from schema.delegation.ownership import end_delegation
-from schema.errors import BadUserInput, Conflict, Forbidden, StaleVersion
+from schema.errors import BadUserInput, Conflict, StaleVersion
 from schema.families.types import Family, Member
 from schema.history import record_change
 from schema.sources import scoped_rows
 
-SEQUENCE_DIGITS = 6
-NAME_LENGTH = 100
 SHORT_TEXT_LENGTH = 100
 HEALTH_LENGTH = 200
 SKETCH_LENGTH = 4000
-NOTES_LENGTH = 10000
-EXIT_NOTE_LENGTH = 2000
-# Level 3 sits at the province office (Art. 1.10); level 2 at the county office (Art. 1.9).
-LEVEL_3_ROLES = frozenset({Role.PROVINCE_OFFICER, Role.NATIONAL_ADMIN})
 
 
 @strawberry.input(description="A member of a household to register.")
@@ -119,57 +118,6 @@ class MemberPayload:
     member: Member = strawberry.field(description="The member.")
 
 
-# --- shared by the families and children areas ---------------------------------------------------------------
-
-
-async def county_for_new_file(info: strawberry.Info, county_id: strawberry.ID) -> County:
-    """The county a new file opens in, locked until the request ends so file numbers are drawn one at a time;
-    NOT_FOUND (field countyId) outside the viewer's area (ACCESS.md rule 4)."""
-    county = await county_in_scope(info, county_id, OFFICE_CASE_ROWS)
-    return await County.filter(id=county.id).select_for_update().get()
-
-
-async def next_file_number(info: strawberry.Info, type_name: str, county: County, marker: str = "") -> str:
-    """`<county code>-[<marker>-]<Jalali year>-<sequence>`: the 6-digit sequence runs on per county across years
-    (each table numbers its own files). The caller holds the county's row lock (`county_for_new_file`), and the
-    office sees every file of its county."""
-    year = jalali_year(datetime.date.today())
-    prefix = "-".join(part for part in (county.code, marker) if part) + "-"
-    files = scoped_rows(info.context.viewer, type_name)
-    last = await (files.filter(county_id=county.id, file_number__startswith=prefix)
-                  .annotate(sequence=RawSQL(f"right(file_number, {SEQUENCE_DIGITS})"))
-                  .order_by("-sequence").first().values_list("sequence", flat=True))
-    sequence = int(last) if last is not None and last.isdigit() else 0
-    return f"{prefix}{year}-{sequence + 1:0{SEQUENCE_DIGITS}d}"
-
-
-def duplicate_national_id(file_number: str | None) -> Conflict:
-    """CONFLICT on a national ID held by a live file; the file is named only to those who may see it."""
-    if file_number is None:
-        return Conflict("This national ID already belongs to a live file.",
-                        "این کد ملی در یک پرونده فعال دیگر ثبت شده است.", field="nationalId")
-    return Conflict(f"This national ID already belongs to live file {file_number}.",
-                    f"این کد ملی در پرونده فعال {file_number} ثبت شده است.", field="nationalId", fileNumber=file_number)
-
-
-def is_unique_violation(error: IntegrityError, index: str) -> bool:
-    return index in str(error)
-
-
-def not_in_future(value: datetime.date, field: str) -> datetime.date:
-    if value > datetime.date.today():
-        raise BadUserInput(f"{field} cannot be in the future.", f"{field} نمی‌تواند در آینده باشد.", field=field)
-    return value
-
-
-def plain_name(value: str, field: str) -> str:
-    return clean_name(value, field, NAME_LENGTH)[0]
-
-
-def now() -> datetime.datetime:
-    return datetime.datetime.now(datetime.UTC)
-
-
 # --- families ------------------------------------------------------------------------------------------------
 
 
@@ -216,7 +164,7 @@ def _head_search(first_name: str, last_name: str) -> dict[str, str]:
             "head_last_name_search": normalise_search(last_name)}
 
 
-async def _member_conflict(info: strawberry.Info, national_ids: list[str], error: IntegrityError) -> Exception:
+async def _member_conflict(info: Info, national_ids: list[str], error: IntegrityError) -> Exception:
     """The CONFLICT for a national ID a live member already holds, naming the file only if the viewer sees it."""
     if not is_unique_violation(error, "member_live_national_id"):
         return error
@@ -234,7 +182,7 @@ async def _create_family(data: dict[str, Any], members: list[dict[str, Any]]) ->
     return family, created
 
 
-async def _record_creation(info: strawberry.Info, family: FamilyRow, members: list[MemberRow]) -> None:
+async def _record_creation(info: Info, family: FamilyRow, members: list[MemberRow]) -> None:
     viewer = viewer_of(info)
     place = {"province_id": family.province_id, "county_id": family.county_id}
     await record_change(viewer, entity="Family", entity_id=family.id, family_id=family.id, child_id=None,
@@ -271,7 +219,7 @@ def _member_changes(input: UpdateMemberInput, current: MemberRow) -> dict[str, A
 class FamilyMutations:
     @strawberry.mutation(description="Admit a household: opens its file in a county of your area with a new file "
                                      "number. National IDs must be valid and not held by another live file.")
-    async def register_family(self, info: strawberry.Info, input: RegisterFamilyInput) -> FamilyPayload:
+    async def register_family(self, info: Info, input: RegisterFamilyInput) -> FamilyPayload:
         members = _cleaned_members(input.members)
         head = next(member for member in members if member["is_head"])
         if input.category is FamilyCategory.WOMAN_HEADED and head["sex"] is not Sex.FEMALE:
@@ -296,7 +244,7 @@ class FamilyMutations:
         return FamilyPayload(family=family)
 
     @strawberry.mutation(description="Change a member's details. Send the `version` you read.")
-    async def update_member(self, info: strawberry.Info, input: UpdateMemberInput) -> MemberPayload:
+    async def update_member(self, info: Info, input: UpdateMemberInput) -> MemberPayload:
         current = await find_scoped(info, "Member", input.id, "id")
         check_version(current, input.version)
         changes = _member_changes(input, current)
@@ -321,7 +269,7 @@ class FamilyMutations:
     @strawberry.mutation(description="Record a committee's rehabilitability decision (Art. 4.1). Level 2 sits at the "
                                      "county office, level 3 at the province office (Art. 1.9–1.10); earlier "
                                      "decisions are kept.")
-    async def classify_family(self, info: strawberry.Info, input: ClassifyFamilyInput) -> FamilyPayload:
+    async def classify_family(self, info: Info, input: ClassifyFamilyInput) -> FamilyPayload:
         if input.committee_level not in (2, 3):
             raise BadUserInput("The committee level is 2 or 3.", "سطح کمیته باید ۲ یا ۳ باشد.", field="committeeLevel")
         if input.rehabilitability is Rehabilitability.UNCLASSIFIED:
@@ -331,8 +279,6 @@ class FamilyMutations:
         minutes = clean_text(input.minutes, "minutes", NOTES_LENGTH)
         viewer = viewer_of(info)
         family = await find_scoped(info, "Family", input.family_id, "familyId")
-        if input.committee_level == 3 and viewer.role not in LEVEL_3_ROLES:
-            raise Forbidden("level-3 decisions are the province office's (Art. 1.10)")
         if family.status is FileStatus.EXITED:
             raise BadUserInput("The file has left the support cycle.", "این پرونده از چرخه حمایت خارج شده است.",
                                field="familyId")
@@ -350,7 +296,7 @@ class FamilyMutations:
 
     @strawberry.mutation(description="Record that a household left the support cycle: its members' national IDs are "
                                      "freed for a new file, and a live delegation ends (the partner loses access).")
-    async def record_exit(self, info: strawberry.Info, input: RecordExitInput) -> FamilyPayload:
+    async def record_exit(self, info: Info, input: RecordExitInput) -> FamilyPayload:
         family = await find_scoped(info, "Family", input.family_id, "familyId")
         if family.status is FileStatus.EXITED:
             raise BadUserInput("The file has already left the support cycle.",

@@ -7,17 +7,18 @@ import datetime
 import strawberry
 
 from models.families import ClassificationDecision as DecisionRow
-from models.families import ExitRoute, FamilyCategory, FileStatus, Rehabilitability, Relation, Sex
 from models.families import Family as FamilyRow
+from models.families import FamilyCategory, Rehabilitability, Relation
 from models.families import Member as MemberRow
-from schema.common import jalali
+from schema.case_files import live_assignments_of, members_of
+from schema.context import Info
 from schema.delegation.types import Assignment
-from schema.enums import described
-from schema.families.loaders import live_assignments_of, members_of
+from schema.enums import ExitRoute, FileStatus, Sex, described
 from schema.history import ChangeRecord
 from schema.loaders import then
-from schema.node import Node, to_global_id
+from schema.node import Node
 from schema.organizations.types import InArea
+from schema.rowtypes import row_type
 
 described(FamilyCategory, "Why a household is admitted for support (seed 001).", {
     "WOMAN_HEADED": "«زن سرپرست خانوار» — woman-headed household.",
@@ -30,20 +31,6 @@ described(Rehabilitability, "Levels 2 and 3 classify every file (Art. 4.1).", {
     "REHABILITABLE": "«قابل بازتوان» — rehabilitable: support aims at economic independence.",
     "NON_REHABILITABLE": "«غیرقابل بازتوان» — non-rehabilitable.",
 })
-described(FileStatus, "Whether a file is in the support cycle.", {
-    "ACTIVE": "«فعال» — in the support cycle.",
-    "EXITED": "«خارج‌شده از چرخه حمایت» — left the support cycle.",
-})
-described(ExitRoute, "How a client left the support cycle (Art. 4.8, Art. 6.8).", {
-    "INDIVIDUAL_JOB": "«اشتغال فردی» — individual employment.",
-    "GROUP_JOB": "«اشتغال گروهی» — group employment.",
-    "MARRIAGE": "«ازدواج» — marriage.",
-    "OTHER": "«سایر» — another route.",
-})
-described(Sex, "A person's sex.", {
-    "FEMALE": "«زن» — female.",
-    "MALE": "«مرد» — male.",
-})
 described(Relation, "A member's relation to the head of the household.", {
     "HEAD": "«سرپرست» — the head of the household.",
     "SPOUSE": "«همسر» — spouse.",
@@ -55,8 +42,9 @@ described(Relation, "A member's relation to the head of the household.", {
 })
 
 
-@strawberry.type(description="A member of a household (عضو خانوار). National IDs are shown only to those who may see "
-                             "the family (ACCESS.md rule 2).")
+@row_type(MemberRow,
+          description="A member of a household (عضو خانوار). National IDs are shown only to those who may see "
+                      "the family (ACCESS.md rule 2).")
 class Member(Node):
     national_id: str = strawberry.field(description="National ID (کد ملی), 10 digits.")
     first_name: str = strawberry.field(description="First name.")
@@ -71,46 +59,24 @@ class Member(Node):
     insurance: str = strawberry.field(description="Insurance.")
     version: int = strawberry.field(description="Changes with every edit; send it back to update (CONFLICT if stale).")
 
-    @strawberry.field(description="Opaque global ID.")
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(to_global_id("Member", self.id))
 
-    @strawberry.field(description="Birth date, Jalali (YYYY/MM/DD).")
-    def birth_date_jalali(self) -> str | None:
-        return jalali(self.birth_date)
-
-    @classmethod
-    def is_type_of(cls, obj: object, _info: object) -> bool:
-        return isinstance(obj, MemberRow)
-
-
-@strawberry.type(description="A level-2 or level-3 committee decision on a file's rehabilitability (Art. 4.1); "
-                             "kept, never overwritten (office only: committee minutes stay with the office).")
+@row_type(DecisionRow, global_id=True,
+          description="A level-2 or level-3 committee decision on a file's rehabilitability (Art. 4.1); "
+                      "kept, never overwritten (office only: committee minutes stay with the office).")
 class ClassificationDecision:
     committee_level: int = strawberry.field(description="2 (county office) or 3 (province office), Art. 1.8–1.10.")
     decided_on: datetime.date = strawberry.field(description="When the committee decided.")
     rehabilitability: Rehabilitability = strawberry.field(description="What it decided.")
     minutes: str = strawberry.field(description="The committee's minutes.")
 
-    @strawberry.field(description="Opaque global ID.")
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(to_global_id("ClassificationDecision", self.id))
-
-    @strawberry.field(description="Decision date, Jalali (YYYY/MM/DD).")
-    def decided_on_jalali(self) -> str | None:
-        return jalali(self.decided_on)
-
     @strawberry.field(description="When it was recorded.")
     def recorded_at(self) -> datetime.datetime:
         return self.created_at
 
-    @classmethod
-    def is_type_of(cls, obj: object, _info: object) -> bool:
-        return isinstance(obj, DecisionRow)
 
-
-@strawberry.type(description="A household case file (پرونده خانوار) admitted for support. Partners see it only while "
-                             "it is delegated to them, and only the case summary (ACCESS.md rules 1–2).")
+@row_type(FamilyRow,
+          description="A household case file (پرونده خانوار) admitted for support. Partners see it only while "
+                      "it is delegated to them, and only the case summary (ACCESS.md rules 1–2).")
 class Family(Node, InArea):
     file_number: str = strawberry.field(description="File number: `<county code>-<Jalali year>-<sequence>`.")
     category: FamilyCategory = strawberry.field(description="Why the household is supported.")
@@ -127,42 +93,26 @@ class Family(Node, InArea):
     office_notes: str = strawberry.field(description="The office's internal notes (office only).")
     version: int = strawberry.field(description="Changes with every edit; send it back to update (CONFLICT if stale).")
 
-    @strawberry.field(description="Opaque global ID.")
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(to_global_id("Family", self.id))
-
-    @strawberry.field(description="Support start date, Jalali (YYYY/MM/DD).")
-    def support_started_on_jalali(self) -> str | None:
-        return jalali(self.support_started_on)
-
-    @strawberry.field(description="Exit date, Jalali (YYYY/MM/DD).")
-    def exited_on_jalali(self) -> str | None:
-        return jalali(self.exited_on)
-
     @strawberry.field(description="The head of the household.")
-    def head(self, info: strawberry.Info) -> Member | None:
+    def head(self, info: Info) -> Member | None:
         return then(members_of(info, self.id), lambda members: next((m for m in members if m.is_head), None))
 
     @strawberry.field(description="The members, head included, in the order they were registered.")
-    def members(self, info: strawberry.Info) -> list[Member]:
+    def members(self, info: Info) -> list[Member]:
         return members_of(info, self.id)
 
     @strawberry.field(description="The live delegation to a partner; null while the office serves the file itself.")
-    def current_assignment(self, info: strawberry.Info) -> Assignment | None:
+    def current_assignment(self, info: Info) -> Assignment | None:
         return then(live_assignments_of(info, "family_id", self.id), lambda found: found[0] if found else None)
 
     @strawberry.field(description="Every delegation of the file, oldest first (office only).")
-    async def assignments(self, info: strawberry.Info) -> list[Assignment]:
+    async def assignments(self, info: Info) -> list[Assignment]:
         return await info.context.loaders.grouped("Assignment", "family_id").load(self.id)
 
     @strawberry.field(description="Level-2 and level-3 committee decisions, oldest first (office only).")
-    async def decisions(self, info: strawberry.Info) -> list[ClassificationDecision]:
+    async def decisions(self, info: Info) -> list[ClassificationDecision]:
         return await info.context.loaders.grouped("ClassificationDecision", "family_id").load(self.id)
 
     @strawberry.field(description="Every change to the file and its members, oldest first (office only).")
-    async def history(self, info: strawberry.Info) -> list[ChangeRecord]:
+    async def history(self, info: Info) -> list[ChangeRecord]:
         return await info.context.loaders.grouped("ChangeRecord", "family_id").load(self.id)
-
-    @classmethod
-    def is_type_of(cls, obj: object, _info: object) -> bool:
-        return isinstance(obj, FamilyRow)

@@ -14,13 +14,13 @@ from schema.common import (
     ADDRESS_LENGTH,
     LICENSE_NUMBER_LENGTH,
     PHONE_LENGTH,
-    check_input_fields,
     clean_name,
     clean_text,
     county_in_scope,
     find_scoped,
     given,
 )
+from schema.context import Info
 from schema.enums import KindergartenKind, LicenseStatus
 from schema.errors import BadUserInput, Conflict, StaleVersion
 from schema.kindergartens.types import Kindergarten
@@ -102,7 +102,7 @@ def _unique_licence() -> Conflict:
 class KindergartenMutations:
     @strawberry.mutation(description="Register a kindergarten operator in your area.")
     async def register_kindergarten_operator(
-        self, info: strawberry.Info, input: RegisterKindergartenOperatorInput
+        self, info: Info, input: RegisterKindergartenOperatorInput
     ) -> KindergartenOperatorPayload:
         name, name_search = clean_name(input.name, "name")
         phone, address = _phone(input.phone), _address(input.address)
@@ -115,7 +115,7 @@ class KindergartenMutations:
 
     @strawberry.mutation(description="Register a kindergarten in your area (principal approval or licensed).")
     async def register_kindergarten(
-        self, info: strawberry.Info, input: RegisterKindergartenInput
+        self, info: Info, input: RegisterKindergartenInput
     ) -> KindergartenPayload:
         name, name_search = clean_name(input.name, "name")
         license_number = _licence_number(input.license_number)
@@ -140,8 +140,7 @@ class KindergartenMutations:
 
     @strawberry.mutation(description="Change a kindergarten. The operator edits its own profile and enrolment; "
                                      "the office also its licence, kind, name and capacity.")
-    async def update_kindergarten(self, info: strawberry.Info, input: UpdateKindergartenInput) -> KindergartenPayload:
-        check_input_fields(info, "UpdateKindergartenInput", input)
+    async def update_kindergarten(self, info: Info, input: UpdateKindergartenInput) -> KindergartenPayload:
         current = await find_scoped(info, "Kindergarten", input.id, "id")
         if current.version != input.version:
             raise StaleVersion()

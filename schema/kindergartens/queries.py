@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import strawberry
+from typing import Any
 
-from rules.persian import normalise_search
+import strawberry
+from tortoise.queryset import QuerySet
+
+from auth.roles import Viewer
 from schema.enums import KindergartenKind, LicenseStatus
+from schema.filters import equal_to, name_starts_with, of_object
 from schema.kindergartens.types import Kindergarten
-from schema.node import expect_id
 from schema.organizations.types import KindergartenOperator
-from schema.pagination import Connection, paginate
-from schema.sources import scoped_rows
+from schema.pagination import connection_field
 
 
 @strawberry.input(description="Narrows the kindergartens list; it never widens your slice.")
@@ -21,53 +23,27 @@ class KindergartenFilter:
     operator_id: strawberry.ID | None = strawberry.field(default=None, description="Only this operator's.")
     name: str | None = strawberry.field(default=None, description="Name starts with (normalised Persian).")
 
+    async def narrow(self, found: QuerySet[Any], _viewer: Viewer | None) -> QuerySet[Any]:
+        found = equal_to(found, "kind", self.kind)
+        found = equal_to(found, "license_status", self.license_status)
+        found = of_object(found, "county_id", self.county_id, "County", "countyId")
+        found = of_object(found, "operator_id", self.operator_id, "KindergartenOperator", "operatorId")
+        return name_starts_with(found, "name_search", self.name)
+
 
 @strawberry.input(description="Narrows the operators list; it never widens your slice.")
 class KindergartenOperatorFilter:
     county_id: strawberry.ID | None = strawberry.field(default=None, description="Only this county.")
     name: str | None = strawberry.field(default=None, description="Name starts with (normalised Persian).")
 
+    async def narrow(self, found: QuerySet[Any], _viewer: Viewer | None) -> QuerySet[Any]:
+        found = of_object(found, "county_id", self.county_id, "County", "countyId")
+        return name_starts_with(found, "name_search", self.name)
+
 
 @strawberry.type
 class KindergartenQueries:
-    @strawberry.field(description="Kindergartens in your slice (an operator sees only its own).")
-    async def kindergartens(
-        self,
-        info: strawberry.Info,
-        filter: KindergartenFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Kindergarten]:
-        found = scoped_rows(info.context.viewer, "Kindergarten")
-        if filter is not None:
-            if filter.kind is not None:
-                found = found.filter(kind=filter.kind)
-            if filter.license_status is not None:
-                found = found.filter(license_status=filter.license_status)
-            if filter.county_id is not None:
-                found = found.filter(county_id=expect_id(filter.county_id, "County", "countyId"))
-            if filter.operator_id is not None:
-                found = found.filter(operator_id=expect_id(filter.operator_id, "KindergartenOperator", "operatorId"))
-            if filter.name:
-                found = found.filter(name_search__startswith=normalise_search(filter.name))
-        return await paginate(found, first, after, last, before)
-
-    @strawberry.field(description="Kindergarten operators in your area.")
-    async def kindergarten_operators(
-        self,
-        info: strawberry.Info,
-        filter: KindergartenOperatorFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[KindergartenOperator]:
-        found = scoped_rows(info.context.viewer, "KindergartenOperator")
-        if filter is not None:
-            if filter.county_id is not None:
-                found = found.filter(county_id=expect_id(filter.county_id, "County", "countyId"))
-            if filter.name:
-                found = found.filter(name_search__startswith=normalise_search(filter.name))
-        return await paginate(found, first, after, last, before)
+    kindergartens = connection_field(Kindergarten, KindergartenFilter,
+                                     description="Kindergartens in your slice (an operator sees only its own).")
+    kindergarten_operators = connection_field(KindergartenOperator, KindergartenOperatorFilter,
+                                              description="Kindergarten operators in your area.")

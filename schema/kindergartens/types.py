@@ -5,12 +5,15 @@ from __future__ import annotations
 import strawberry
 
 from models.kindergartens import Kindergarten as KindergartenRow
+from schema.context import Info
 from schema.enums import KindergartenKind, LicenseStatus
-from schema.node import Node, to_global_id
+from schema.node import Node
 from schema.organizations.types import InArea, KindergartenOperator
+from schema.rowtypes import row_type
 
 
-@strawberry.type(description="A kindergarten (مهد کودک) licensed by the office, of one of the eight kinds of seed 002.")
+@row_type(KindergartenRow,
+          description="A kindergarten (مهد کودک) licensed by the office, of one of the eight kinds of seed 002.")
 class Kindergarten(Node, InArea):
     name: str = strawberry.field(description="Name in Persian.")
     kind: KindergartenKind = strawberry.field(description="One of the eight kinds (seed 002).")
@@ -23,16 +26,6 @@ class Kindergarten(Node, InArea):
     phone: str = strawberry.field(description="Telephone.")
     version: int = strawberry.field(description="Changes with every edit; send it back to update (CONFLICT if stale).")
 
-    @strawberry.field(description="Opaque global ID.")
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(to_global_id("Kindergarten", self.id))
-
     @strawberry.field(description="Who runs it; null if outside your slice.")
-    async def operator(self, info: strawberry.Info) -> KindergartenOperator | None:
+    async def operator(self, info: Info) -> KindergartenOperator | None:
         return await info.context.loaders.load("KindergartenOperator", self.operator_id)
-
-
-
-    @classmethod
-    def is_type_of(cls, obj: object, _info: object) -> bool:
-        return isinstance(obj, KindergartenRow)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-import strawberry
+from typing import Any
 
-from rules.persian import normalise_search
+import strawberry
+from tortoise.queryset import QuerySet
+
+from auth.roles import Viewer
+from schema.context import Info
 from schema.enums import PartnerKind
-from schema.node import expect_id
+from schema.filters import equal_to, name_starts_with, of_object
 from schema.organizations.types import Partner, Province
-from schema.pagination import Connection, paginate
+from schema.pagination import connection_field
 from schema.sources import scoped_rows
 
 
@@ -19,31 +23,17 @@ class PartnerFilter:
     province_id: strawberry.ID | None = strawberry.field(default=None, description="Only this province.")
     name: str | None = strawberry.field(default=None, description="Name starts with (normalised Persian).")
 
+    async def narrow(self, found: QuerySet[Any], _viewer: Viewer | None) -> QuerySet[Any]:
+        found = equal_to(found, "kind", self.kind and self.kind.value)
+        found = of_object(found, "county_id", self.county_id, "County", "countyId")
+        found = of_object(found, "province_id", self.province_id, "Province", "provinceId")
+        return name_starts_with(found, "name_search", self.name)
+
 
 @strawberry.type
 class OrganizationQueries:
     @strawberry.field(description="All provinces and their counties (reference data).")
-    async def provinces(self, info: strawberry.Info) -> list[Province]:
+    async def provinces(self, info: Info) -> list[Province]:
         return await scoped_rows(info.context.viewer, "Province").order_by("name")
 
-    @strawberry.field(description="Licensed partners in your slice.")
-    async def partners(
-        self,
-        info: strawberry.Info,
-        filter: PartnerFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Partner]:
-        found = scoped_rows(info.context.viewer, "Partner")
-        if filter is not None:
-            if filter.kind is not None:
-                found = found.filter(kind=filter.kind.value)
-            if filter.county_id is not None:
-                found = found.filter(county_id=expect_id(filter.county_id, "County", "countyId"))
-            if filter.province_id is not None:
-                found = found.filter(province_id=expect_id(filter.province_id, "Province", "provinceId"))
-            if filter.name:
-                found = found.filter(name_search__startswith=normalise_search(filter.name))
-        return await paginate(found, first, after, last, before)
+    partners = connection_field(Partner, PartnerFilter, description="Licensed partners in your slice.")

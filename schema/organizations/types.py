@@ -14,14 +14,16 @@ from models.organizations import StaffMember as StaffRow
 from rules.jalali import jalali_year as jalali_year_of
 from rules.jalali import jalali_year_bounds
 from rules.staffing import StaffFacts, counts_for_caseload
-from schema.common import jalali
+from schema.context import Info
 from schema.delegation.caseload import Caseload, partner_caseload
 from schema.enums import ClinicGrade, Degree, OfficeTier, OrganizationKind, PartnerKind, StaffPosition
-from schema.node import Node, to_global_id
+from schema.node import Node
+from schema.rowtypes import row_type
 from schema.sources import scoped_rows
 
 if TYPE_CHECKING:
     from schema.delegation.types import Agreement
+    from schema.organizations.grading import PartnerGrade
 
 _TIERS = {
     OrganizationKind.NATIONAL_OFFICE: OfficeTier.NATIONAL,
@@ -30,47 +32,31 @@ _TIERS = {
 }
 
 
-@strawberry.type(description="A province (استان) and its counties.")
+@row_type(ProvinceRow, description="A province (استان) and its counties.")
 class Province(Node):
     name: str = strawberry.field(description="Name in Persian.")
     code: str = strawberry.field(description="Short stable code.")
 
-    @strawberry.field(description="Opaque global ID.")
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(to_global_id("Province", self.id))
-
     @strawberry.field(description="The province's counties, by name.")
-    async def counties(self, info: strawberry.Info) -> list[County]:
+    async def counties(self, info: Info) -> list[County]:
         return await scoped_rows(info.context.viewer, "County").filter(province_id=self.id).order_by("name")
 
-    @classmethod
-    def is_type_of(cls, obj: object, _info: object) -> bool:
-        return isinstance(obj, ProvinceRow)
 
-
-@strawberry.type(description="A county (شهرستان) of one province.")
+@row_type(CountyRow, description="A county (شهرستان) of one province.")
 class County(Node):
     name: str = strawberry.field(description="Name in Persian.")
     code: str = strawberry.field(description="Short stable code.")
 
-    @strawberry.field(description="Opaque global ID.")
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(to_global_id("County", self.id))
-
     @strawberry.field(description="The province the county belongs to.")
-    async def province(self, info: strawberry.Info) -> Province | None:
+    async def province(self, info: Info) -> Province | None:
         return await info.context.loaders.load("Province", self.province_id)
 
-    @classmethod
-    def is_type_of(cls, obj: object, _info: object) -> bool:
-        return isinstance(obj, CountyRow)
 
-
-async def _province(root: Organization, info: strawberry.Info) -> ProvinceRow | None:
+async def _province(root: Organization, info: Info) -> ProvinceRow | None:
     return await info.context.loaders.load("Province", root.province_id)
 
 
-async def _county(root: Organization, info: strawberry.Info) -> CountyRow | None:
+async def _county(root: Organization, info: Info) -> CountyRow | None:
     return await info.context.loaders.load("County", root.county_id)
 
 
@@ -79,11 +65,11 @@ class InArea:
     """The province and county of a row that carries them (kindergartens, families, children)."""
 
     @strawberry.field(description="The province it is in.")
-    async def province(self, info: strawberry.Info) -> Province | None:
+    async def province(self, info: Info) -> Province | None:
         return await _province(self, info)  # type: ignore[arg-type]
 
     @strawberry.field(description="The county it is in.")
-    async def county(self, info: strawberry.Info) -> County | None:
+    async def county(self, info: Info) -> County | None:
         return await _county(self, info)  # type: ignore[arg-type]
 
 
@@ -92,35 +78,27 @@ class InArea:
 class OrganizationInterface:
     name: str = strawberry.field(description="Name in Persian.")
 
-    @strawberry.field(description="Opaque global ID.")
-    def id(self) -> strawberry.ID:  # pragma: no cover - each implementation resolves its own
-        raise NotImplementedError
+    id: strawberry.ID = strawberry.field(description="Opaque global ID; `node(id:)` fetches the object by it.")
 
     @strawberry.field(description="Province, where the organisation belongs to one.")
-    async def province(self, info: strawberry.Info) -> Province | None:
+    async def province(self, info: Info) -> Province | None:
         return await _province(self, info)  # type: ignore[arg-type]
 
     @strawberry.field(description="County, where the organisation belongs to one.")
-    async def county(self, info: strawberry.Info) -> County | None:
+    async def county(self, info: Info) -> County | None:
         return await _county(self, info)  # type: ignore[arg-type]
 
 
-@strawberry.type(description="An office of the welfare organisation: national, province or county tier.")
+@row_type(Organization, where=lambda row: row.kind in OFFICE_KINDS,
+          description="An office of the welfare organisation: national, province or county tier.")
 class Office(Node, OrganizationInterface):
-    @strawberry.field(description="Opaque global ID.")
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(to_global_id("Office", self.id))
 
     @strawberry.field(description="The office's tier.")
     def tier(self) -> OfficeTier:
         return _TIERS[self.kind]
 
-    @classmethod
-    def is_type_of(cls, obj: object, _info: object) -> bool:
-        return isinstance(obj, Organization) and obj.kind in OFFICE_KINDS
 
-
-@strawberry.type(description="A staff member of a partner, with the facts Art. 2, note 1 turns on.")
+@row_type(StaffRow, description="A staff member of a partner, with the facts Art. 2, note 1 turns on.")
 class StaffMember(Node):
     full_name: str = strawberry.field(description="Full name.")
     national_id: str | None = strawberry.field(description="National ID (کد ملی).")
@@ -129,22 +107,19 @@ class StaffMember(Node):
     years_of_experience: int = strawberry.field(description="Years of related experience.")
     is_active: bool = strawberry.field(description="Still working at the partner.")
 
-    @strawberry.field(description="Opaque global ID.")
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(to_global_id("StaffMember", self.id))
-
-    @strawberry.field(description="Whether this person carries a caseload (Art. 2, note 1).")
-    def counts_for_caseload(self) -> bool:
-        return self.is_active and counts_for_caseload(
-            StaffFacts(degree=self.degree, years_of_experience=self.years_of_experience, position=self.position))
-
-    @classmethod
-    def is_type_of(cls, obj: object, _info: object) -> bool:
-        return isinstance(obj, StaffRow)
+    @strawberry.field(description="Whether this person carries a caseload: at a clinic a social worker, the one "
+                                  "associate-degree worker with two years included (Art. 2, note 1); at a charity or "
+                                  "complex a bachelor-level expert (Art. 3.1).")
+    async def counts_for_caseload(self, info: Info) -> bool:
+        partner = await info.context.loaders.load("Partner", self.organization_id)
+        return self.is_active and partner is not None and counts_for_caseload(
+            StaffFacts(degree=self.degree, years_of_experience=self.years_of_experience, position=self.position),
+            partner.kind.value)
 
 
-@strawberry.type(description="A licensed partner: a social-work clinic, a charity, a service complex or an NGO child "
-                             "home (Art. 1).")
+@row_type(Organization, where=lambda row: row.kind in PARTNER_KINDS,
+          description="A licensed partner: a social-work clinic, a charity, a service complex or an NGO child "
+                      "home (Art. 1).")
 class Partner(Node, OrganizationInterface):
     address: str = strawberry.field(description="Postal address.")
     phone: str = strawberry.field(description="Telephone.")
@@ -156,29 +131,15 @@ class Partner(Node, OrganizationInterface):
                     "note 4).")
     version: int = strawberry.field(description="Changes with every edit; send it back to update (CONFLICT if stale).")
 
-    @strawberry.field(description="Opaque global ID.")
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(to_global_id("Partner", self.id))
-
     @strawberry.field(name="kind", description="The kind of partner.")
     def partner_kind(self) -> PartnerKind:
         return PartnerKind(self.kind.value)
 
-    @strawberry.field(description="Clinic grade (Art. 6.4); null for other kinds.")
+    @strawberry.field(description="Clinic grade (Art. 6.4), set by the province office (gradePartner); null for other "
+                                  "kinds. An UNGRADED clinic gets no files once past its first year (Art. 6.4.4, "
+                                  "note 4).")
     def grade(self) -> ClinicGrade | None:
         return self.grade
-
-    @strawberry.field(description="Licence start date, Jalali (YYYY/MM/DD).")
-    def license_valid_from_jalali(self) -> str | None:
-        return jalali(self.license_valid_from)
-
-    @strawberry.field(description="Licence end date, Jalali (YYYY/MM/DD).")
-    def license_valid_until_jalali(self) -> str | None:
-        return jalali(self.license_valid_until)
-
-    @strawberry.field(description="First grading date, Jalali (YYYY/MM/DD).")
-    def first_graded_on_jalali(self) -> str | None:
-        return jalali(self.first_graded_on)
 
     @strawberry.field(description="Whether the licence is valid today.")
     def license_valid(self) -> bool:
@@ -187,7 +148,7 @@ class Partner(Node, OrganizationInterface):
         return self.license_number is not None and start is not None and end is not None and start <= today <= end
 
     @strawberry.field(description="Staff members, active first.")
-    async def staff(self, info: strawberry.Info) -> list[StaffMember]:
+    async def staff(self, info: Info) -> list[StaffMember]:
         staff = scoped_rows(info.context.viewer, "StaffMember")
         return await staff.filter(organization_id=self.id).order_by("-is_active", "id")
 
@@ -198,31 +159,28 @@ class Partner(Node, OrganizationInterface):
 
     @strawberry.field(description="Its yearly agreements (Art. 4.3, Art. 6.1), oldest year first.")
     async def agreements(
-        self, info: strawberry.Info
+        self, info: Info
     ) -> list[Annotated[Agreement, strawberry.lazy("schema.delegation.types")]]:
         return await info.context.loaders.grouped("Agreement", "partner_id", order_by="jalali_year").load(self.id)
 
-    @strawberry.field(description="Quotas, capacity and live files (Art. 2–4) for a Jalali year; the current year by "
+    @strawberry.field(description="Its grading decisions (Art. 6.4), oldest first; the last is the grade in force. "
+                                  "Empty for partners other than clinics.")
+    async def grades(
+        self, info: Info
+    ) -> list[Annotated[PartnerGrade, strawberry.lazy("schema.organizations.grading")]]:
+        return await info.context.loaders.grouped("PartnerGrade", "partner_id").load(self.id)
+
+    @strawberry.field(description="Quotas, what the caseload norms say of its staff (a clinic's minimum load, a "
+                                  "charity's cap) and its live files (Art. 2–4) for a Jalali year; the current year by "
                                   "default.")
-    async def caseload(self, info: strawberry.Info, jalali_year: int | None = None) -> Caseload | None:
+    async def caseload(self, info: Info, jalali_year: int | None = None) -> Caseload | None:
         today = datetime.date.today()
         year = jalali_year_of(today) if jalali_year is None else jalali_year
         jalali_year_bounds(year)  # BAD_USER_INPUT (jalaliYear) outside 1200–1499
         return await partner_caseload(self, scoped_rows(info.context.viewer, "Agreement"), year, today)
 
-    @classmethod
-    def is_type_of(cls, obj: object, _info: object) -> bool:
-        return isinstance(obj, Organization) and obj.kind in PARTNER_KINDS
 
-
-@strawberry.type(description="A kindergarten operator (مؤسس مهد کودک): a person or body running kindergartens.")
+@row_type(Organization, where=lambda row: row.kind is OrganizationKind.KINDERGARTEN_OPERATOR,
+          description="A kindergarten operator (مؤسس مهد کودک): a person or body running kindergartens.")
 class KindergartenOperator(Node, OrganizationInterface):
     phone: str = strawberry.field(description="Telephone.")
-
-    @strawberry.field(description="Opaque global ID.")
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(to_global_id("KindergartenOperator", self.id))
-
-    @classmethod
-    def is_type_of(cls, obj: object, _info: object) -> bool:
-        return isinstance(obj, Organization) and obj.kind is OrganizationKind.KINDERGARTEN_OPERATOR

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-import strawberry
+from typing import Any
 
+import strawberry
+from tortoise.queryset import QuerySet
+
+from auth.roles import Viewer as ViewerRow
 from schema.common import viewer_of
+from schema.context import Info
 from schema.enums import Role
+from schema.filters import equal_to
 from schema.node import from_global_id
-from schema.pagination import Connection, paginate
-from schema.sources import scoped_rows
+from schema.pagination import connection_field
 from schema.users.types import User, Viewer
 
 
@@ -19,33 +24,20 @@ class UserFilter:
     is_active: bool | None = strawberry.field(default=None, description="Only active or only deactivated users.")
     username: str | None = strawberry.field(default=None, description="Login name starts with.")
 
+    async def narrow(self, found: QuerySet[Any], _viewer: ViewerRow | None) -> QuerySet[Any]:
+        found = equal_to(found, "role", self.role)
+        if self.organization_id is not None:  # any kind of organisation: the ID's type is not checked
+            found = found.filter(organization_id=from_global_id(self.organization_id, "organizationId")[1])
+        found = equal_to(found, "is_active", self.is_active)
+        return found.filter(username__startswith=self.username.strip().lower()) if self.username else found
+
 
 @strawberry.type
 class UserQueries:
     @strawberry.field(description="Who you are.")
-    def me(self, info: strawberry.Info) -> Viewer:
+    def me(self, info: Info) -> Viewer:
         viewer = viewer_of(info)
         return Viewer(role=viewer.role, scope=viewer.scope, _user_id=viewer.user_id,
                       _organization_id=viewer.organization_id)
 
-    @strawberry.field(description="Users of the organisations in your area.")
-    async def users(
-        self,
-        info: strawberry.Info,
-        filter: UserFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[User]:
-        found = scoped_rows(info.context.viewer, "User")
-        if filter is not None:
-            if filter.role is not None:
-                found = found.filter(role=filter.role)
-            if filter.organization_id is not None:
-                found = found.filter(organization_id=from_global_id(filter.organization_id, "organizationId")[1])
-            if filter.is_active is not None:
-                found = found.filter(is_active=filter.is_active)
-            if filter.username:
-                found = found.filter(username__startswith=filter.username.strip().lower())
-        return await paginate(found, first, after, last, before)
+    users = connection_field(User, UserFilter, description="Users of the organisations in your area.")

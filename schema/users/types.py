@@ -9,9 +9,11 @@ import strawberry
 from auth.roles import Scope as ScopeEnum
 from models.organizations import Organization, OrganizationKind
 from models.users import User as UserRow
+from schema.context import Info
 from schema.enums import Role
-from schema.node import Node, to_global_id
+from schema.node import Node
 from schema.organizations.types import OrganizationInterface
+from schema.rowtypes import row_type
 from schema.sources import organization_type
 
 Scope = strawberry.enum(ScopeEnum, description="How far a viewer's rows reach (ACCESS.md).")
@@ -25,7 +27,7 @@ for _value in Scope.__strawberry_definition__.values:  # type: ignore[attr-defin
     }[_value.name]
 
 
-async def _organization(info: strawberry.Info, organization_id: int) -> Organization | None:
+async def _organization(info: Info, organization_id: int) -> Organization | None:
     """The organisation, shown as whichever type its kind is, through that type's scope."""
     kind = await Organization.filter(id=organization_id).values_list("kind", flat=True)
     if not kind:
@@ -33,7 +35,7 @@ async def _organization(info: strawberry.Info, organization_id: int) -> Organiza
     return await info.context.loaders.load(organization_type(OrganizationKind(kind[0])), organization_id)
 
 
-@strawberry.type(description="A user: one person, one organisation, one role there.")
+@row_type(UserRow, description="A user: one person, one organisation, one role there.")
 class User(Node):
     username: str = strawberry.field(description="Login name.")
     full_name: str = strawberry.field(description="Full name.")
@@ -41,17 +43,9 @@ class User(Node):
     is_active: bool = strawberry.field(description="A deactivated user can no longer log in or use a token.")
     version: int = strawberry.field(description="Changes with every edit; send it back to update (CONFLICT if stale).")
 
-    @strawberry.field(description="Opaque global ID.")
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(to_global_id("User", self.id))
-
     @strawberry.field(description="The organisation the user belongs to; null if outside your slice.")
-    async def organization(self, info: strawberry.Info) -> OrganizationInterface | None:
+    async def organization(self, info: Info) -> OrganizationInterface | None:
         return await _organization(info, self.organization_id)
-
-    @classmethod
-    def is_type_of(cls, obj: object, _info: object) -> bool:
-        return isinstance(obj, UserRow)
 
 
 @strawberry.type(description="Who you are: your user, role, organisation and the reach of your rows.")
@@ -62,11 +56,11 @@ class Viewer:
     _organization_id: strawberry.Private[int]
 
     @strawberry.field(description="Your user.")
-    async def user(self, info: strawberry.Info) -> User:
+    async def user(self, info: Info) -> User:
         return await info.context.loaders.load("User", self._user_id)
 
     @strawberry.field(description="Your organisation.")
-    async def organization(self, info: strawberry.Info) -> OrganizationInterface | None:
+    async def organization(self, info: Info) -> OrganizationInterface | None:
         return await _organization(info, self._organization_id)
 
 

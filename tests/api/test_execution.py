@@ -15,18 +15,20 @@ QUERIES = {
           supportStartedOnJalali exitRoute exitedOn abuseFlag version county { id name code }
           head { id firstName lastName } members { id nationalId firstName lastName birthDate birthDateJalali sex
           relation isHead education job health insurance version }
-          currentAssignment { id assignedOn assignedOnJalali endedOn endReason partner { id name }
+          currentAssignment { id assignedOn assignedOnJalali endedOn endedOnJalali endReason partner { id name }
           worker { id fullName degree position } } } } } }""",
         "{ partners { edges { node { id kind name grade licenseNumber licenseValidFrom licenseValidUntilJalali "
         "licenseValid firstGradedOn version staff { id fullName nationalId degree yearsOfExperience isActive "
-        "countsForCaseload } agreements { id jalaliYear quotaChildren signedOn status } } } } }",
+        "countsForCaseload } agreements { id jalaliYear quotaChildren signedOn signedOnJalali status } } } } }",
         "{ me { role scope user { id username fullName role isActive } organization { id name } } }",
         "{ children(first: 50) { edges { node { id fileNumber nationalId firstName birthDate placement "
-        "dischargedOn priority abuseFlag status alias: fileNumber } } } }",
+        "dischargedOn dischargedOnJalali exitedOnJalali priority abuseFlag status "
+        "alias: fileNumber } } } }",
     ],
     "yazd.county": [
-        "{ families(first: 30) { edges { node { id officeNotes decisions { id committeeLevel decidedOn minutes "
-        "rehabilitability } history { entity operation changes { field before after } } } } } }",
+        "{ families(first: 30) { edges { node { id officeNotes decisions { id committeeLevel decidedOn "
+        "decidedOnJalali minutes rehabilitability } history { entity operation changes { field before after } } "
+        "} } } }",
         "{ kindergartens { edges { node { id name kind licenseStatus licenseNumber capacity enrolment phone "
         "operator { id name } } } } }",
         "{ children(first: 50) { edges { node { id custodyReason courtOrderReference guardianFamily { id } } } } }",

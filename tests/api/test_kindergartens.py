@@ -265,6 +265,18 @@ async def test_operator_may_not_change_the_licence_or_capacity(api, change):
     assert (await kindergarten_rows(api, "kindergarten.operator"))["مهد قرآنی نور"] == before
 
 
+async def test_a_reserved_input_field_is_refused_when_written_inline_too(api):
+    """The policy guard reads input fields from the document's literals as well as from variables, before any
+    resolver runs (auth/policy.INPUT_FIELDS), and names the field it refused."""
+    before = (await kindergarten_rows(api, "kindergarten.operator"))["مهد قرآنی نور"]
+    inline = (f'mutation {{ updateKindergarten(input: {{id: "{before["id"]}", version: {before["version"]}, '
+              'capacity: 100}) { kindergarten { id } } }')
+    result = await api.as_user("kindergarten.operator", inline)
+    assert error_code(result) == "FORBIDDEN"
+    assert "UpdateKindergartenInput.capacity" in result["errors"][0]["message"]
+    assert (await kindergarten_rows(api, "kindergarten.operator"))["مهد قرآنی نور"] == before
+
+
 async def test_office_updates_capacity_and_licence(api):
     before = (await kindergarten_rows(api, "yazd.county"))["مهد قرآنی نور"]
     data = await api.ok("yazd.county", UPDATE, {"input": {

@@ -1,0 +1,119 @@
+"""How a table row becomes a GraphQL object type: one decorator instead of the same pieces on every type.
+
+`@row_type(Model, description=…)` is `strawberry.type` plus what every row-backed type needs:
+
+- **`is_type_of`**: the row's class (and, for the organisation types that share one table, its kind) says which
+  GraphQL type an object is, so `node`, interfaces and unions resolve ORM rows directly.
+- **A global `id`** (CONTRACT.md: opaque global IDs) for every `Node` type, and for any other type given
+  `global_id=True`: `to_global_id(<type name>, row.id)`, the format `node(id:)` reads.
+- **A `…Jalali` companion for every date column** (CONTRACT.md: "every date field has a …Jalali companion string
+  for display"): a field annotated `datetime.date` gets `<name>Jalali: String!`, one annotated
+  `datetime.date | None` gets `<name>Jalali: String`, both derived from the column. Their policy is the date's
+  (auth/policy.py `may_select`), and the execution shortcut serves them inline (schema/execution.py).
+
+A newcomer adding a record type writes its columns with descriptions, its resolvers and its policy row.
+"""
+
+from __future__ import annotations
+
+import datetime
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import strawberry
+from strawberry.types.field import StrawberryField
+from strawberry.utils.str_converters import to_camel_case
+from tortoise.models import Model
+
+from rules.jalali import to_jalali
+from schema.node import Node, to_global_id
+
+T = TypeVar("T", bound=type)
+
+JALALI_SUFFIX = "_jalali"
+# Marks a companion field for schema/execution.py: (python name of the date it shows).
+JALALI_OF = "welfare.jalali_of"
+
+
+def row_type(
+    row: type[Model],
+    *,
+    description: str,
+    name: str | None = None,
+    where: Callable[[Any], bool] | None = None,
+    global_id: bool = False,
+) -> Callable[[T], T]:
+    """`strawberry.type` for a type whose objects are rows of `row` (optionally only those `where` accepts)."""
+
+    def decorate(cls: T) -> T:
+        type_name = name or cls.__name__
+
+        def is_type_of(_cls: type, obj: object, _info: object) -> bool:
+            return isinstance(obj, row) and (where is None or where(obj))
+
+        cls.is_type_of = classmethod(is_type_of)  # type: ignore[attr-defined]
+        if global_id or issubclass(cls, Node):
+            cls.id = _global_id_field(type_name)  # type: ignore[attr-defined]
+        dates = _date_columns(cls)
+        for date_name, nullable in dates.items():
+            setattr(cls, date_name + JALALI_SUFFIX, _jalali_field(date_name, nullable))
+        typed = strawberry.type(cls, name=name, description=description)
+        _companions_follow_their_dates(typed.__strawberry_definition__.fields, dates)  # type: ignore[attr-defined]
+        return typed
+
+    return decorate
+
+
+def _global_id_field(type_name: str) -> StrawberryField:
+    def resolve(root: Any) -> strawberry.ID:
+        return strawberry.ID(to_global_id(type_name, root.id))
+
+    return strawberry.field(resolver=resolve, description="Opaque global ID; `node(id:)` fetches the object by it.")
+
+
+def _jalali_field(date_name: str, nullable: bool) -> StrawberryField:
+    def resolve(root: Any) -> str | None:
+        value = getattr(root, date_name)
+        return None if value is None else to_jalali(value)
+
+    camel = to_camel_case(date_name)
+    return strawberry.field(
+        resolver=resolve,
+        graphql_type=str | None if nullable else str,
+        description=f"`{camel}` in the Jalali calendar (YYYY/MM/DD), for display"
+                    + ("; null when it is." if nullable else "."),
+        metadata={JALALI_OF: date_name},
+    )
+
+
+def _companions_follow_their_dates(fields: list[StrawberryField], dates: dict[str, bool]) -> None:
+    """Order the schema's fields so that each `…Jalali` companion stands right after its date."""
+    companions = {field.python_name: field for field in fields if field.python_name.removesuffix(JALALI_SUFFIX) in dates
+                  and field.python_name.endswith(JALALI_SUFFIX)}
+    ordered: list[StrawberryField] = []
+    for field in fields:
+        if field.python_name in companions:
+            continue
+        ordered.append(field)
+        companion = companions.get(field.python_name + JALALI_SUFFIX)
+        if companion is not None:
+            ordered.append(companion)
+    fields[:] = ordered
+
+
+def _date_columns(cls: type) -> dict[str, bool]:
+    """The class's own fields annotated as a date: python name → whether it is nullable."""
+    namespace = vars(sys.modules[cls.__module__])
+    found: dict[str, bool] = {}
+    for field_name, annotation in vars(cls).get("__annotations__", {}).items():
+        if isinstance(annotation, str):
+            try:
+                annotation = eval(annotation, namespace)  # noqa: S307 - our own annotations, as typing does
+            except NameError:
+                continue  # a forward reference to another GraphQL type: not a date
+        if annotation is datetime.date:
+            found[field_name] = False
+        elif annotation == (datetime.date | None):
+            found[field_name] = True
+    return found

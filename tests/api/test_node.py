@@ -1,0 +1,62 @@
+"""Every Node type of the schema resolves through `node(id:)` (CONTRACT.md: opaque global IDs), with the ID and the
+type it was listed with — the global `id` and `is_type_of` that schema/rowtypes.py gives every row type."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphql import GraphQLObjectType
+
+from schema import build_schema
+
+# For each Node type: a demo account that may see one, a query listing some, and where their IDs are in the answer.
+# A Node type missing here fails `test_every_node_type_is_walked`, so a new type is walked from its first day.
+FIRST_OF: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "Province": ("admin", "{ provinces { id } }", ("provinces",)),
+    "County": ("admin", "{ provinces { counties { id } } }", ("provinces", "counties")),
+    "Office": ("yazd.county", "{ me { organization { id } } }", ("me", "organization")),
+    "Partner": ("clinic.manager", "{ partners { edges { node { id } } } }", ("partners", "edges", "node")),
+    "StaffMember": ("clinic.manager", "{ partners { edges { node { staff { id } } } } }",
+                    ("partners", "edges", "node", "staff")),
+    "KindergartenOperator": ("kindergarten.operator", "{ me { organization { id } } }", ("me", "organization")),
+    "Kindergarten": ("kindergarten.operator", "{ kindergartens { edges { node { id } } } }",
+                     ("kindergartens", "edges", "node")),
+    "User": ("clinic.worker1", "{ me { user { id } } }", ("me", "user")),
+    "AuditEvent": ("auditor", "{ auditEvents(first: 5) { edges { node { id } } } }", ("auditEvents", "edges", "node")),
+    "Agreement": ("clinic.manager", "{ partners { edges { node { agreements { id } } } } }",
+                  ("partners", "edges", "node", "agreements")),
+    "Assignment": ("clinic.worker1", "{ families(first: 5) { edges { node { currentAssignment { id } } } } }",
+                   ("families", "edges", "node", "currentAssignment")),
+    "Family": ("clinic.worker1", "{ families(first: 5) { edges { node { id } } } }", ("families", "edges", "node")),
+    "Member": ("clinic.worker1", "{ families(first: 5) { edges { node { members { id } } } } }",
+               ("families", "edges", "node", "members")),
+    "Child": ("yazd.county", "{ children(first: 5) { edges { node { id } } } }", ("children", "edges", "node")),
+}
+
+
+def node_types() -> set[str]:
+    return {name for name, graphql_type in build_schema()._schema.type_map.items()
+            if isinstance(graphql_type, GraphQLObjectType) and any(i.name == "Node" for i in graphql_type.interfaces)}
+
+
+def ids_at(data: Any, path: tuple[str, ...]) -> list[str]:
+    if isinstance(data, list):
+        return [found for item in data for found in ids_at(item, path)]
+    if not path:
+        return [data["id"]] if isinstance(data, dict) and data.get("id") else []
+    return ids_at(data[path[0]], path[1:]) if isinstance(data, dict) and data.get(path[0]) is not None else []
+
+
+def test_every_node_type_is_walked():
+    assert node_types() == set(FIRST_OF)
+
+
+async def test_every_node_type_resolves_through_node_for_an_account_that_may_see_it(api):
+    # A read of a full file leaves an audit event in the auditor's province for it to find.
+    family = (await api.ok("yazd.county", "{ families(first: 1) { edges { node { id } } } }"))["families"]
+    await api.ok("yazd.county", "query($id: ID!) { family(id: $id) { id } }", {"id": family["edges"][0]["node"]["id"]})
+    for type_name, (username, listing, path) in FIRST_OF.items():
+        found = ids_at(await api.ok(username, listing), path)
+        assert found, f"{username} lists no {type_name}"
+        node = (await api.ok(username, "query($id: ID!) { node(id: $id) { __typename id } }", {"id": found[0]}))["node"]
+        assert node == {"__typename": type_name, "id": found[0]}, type_name
