@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from rules.errors import RuleInputError, RuleViolation
+from rules.numbers import whole_number
 
 __all__ = [
     "CASELOAD_RULE",
@@ -61,7 +62,7 @@ class FileCounts:
 
     def __post_init__(self) -> None:
         for name, value in (("rehabilitable", self.rehabilitable), ("nonRehabilitable", self.non_rehabilitable)):
-            _whole(value, name, "A number of files", "تعداد پرونده")
+            whole_number(value, name, "A number of files", "تعداد پرونده")
 
     def __add__(self, other: FileCounts) -> FileCounts:
         return FileCounts(self.rehabilitable + other.rehabilitable, self.non_rehabilitable + other.non_rehabilitable)
@@ -70,13 +71,6 @@ class FileCounts:
     def total(self) -> int:
         """Both loads together."""
         return self.rehabilitable + self.non_rehabilitable
-
-
-def _whole(value: object, field: str, what_en: str, what_fa: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise RuleInputError(f"{what_en} must be a whole number, zero or more.",
-                             f"{what_fa} باید عددی صحیح و نامنفی باشد.", field)
-    return value
 
 
 def check_partner_kind(kind: str) -> str:
@@ -96,7 +90,8 @@ def check_partner_kind(kind: str) -> str:
 def clinic_minimum(norm: FileCounts, eligible_workers: int) -> FileCounts:
     """The files a clinic's eligible workers should carry at least (Art. 2.2, «حداقل»): its method's per-worker norm
     times its eligible workers (note 1's associate-degree worker included). A minimum, never a cap."""
-    workers = _whole(eligible_workers, "eligibleWorkers", "The number of eligible workers", "تعداد نیروهای واجد شرایط")
+    workers = whole_number(eligible_workers, "eligibleWorkers", "The number of eligible workers",
+                           "تعداد نیروهای واجد شرایط")
     return FileCounts(norm.rehabilitable * workers, norm.non_rehabilitable * workers)
 
 
@@ -108,7 +103,7 @@ def under_loaded(minimum: FileCounts, live: FileCounts) -> bool:
 
 def note_3_applies(county_has_licensed_clinic: bool, no_clinic_applicant: bool) -> bool:
     """Whether a charity or complex may take rehabilitable files (Art. 3 note 3): «در صورت عدم وجود کلینیک و یا متقاضی
-    تأسیس کلینیک در شهرستان» — no clinic holds a valid licence in its county, and its agreement records the office's
+    تأسیس کلینیک در شهرستان» — no clinic holds a valid license in its county, and its agreement records the office's
     statement that no one applied to found one. Both must hold (deny when unclear)."""
     return county_has_licensed_clinic is False and no_clinic_applicant is True
 
@@ -140,7 +135,8 @@ def check_family_caseload(kind: str, norm: FileCounts | None, eligible_workers: 
     - ``CHILD_HOME``, or no norm: no family files at all (rule ``ART_2_CASELOAD``).
     """
     kind = check_partner_kind(kind)
-    workers = _whole(eligible_workers, "eligibleWorkers", "The number of eligible workers", "تعداد نیروهای واجد شرایط")
+    workers = whole_number(eligible_workers, "eligibleWorkers", "The number of eligible workers",
+                           "تعداد نیروهای واجد شرایط")
     if adding.total == 0 or kind == "CLINIC":
         return
     if kind not in CHARITY_KINDS or norm is None:

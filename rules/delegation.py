@@ -4,7 +4,7 @@ seed ``003_…`` for children in family care).
 Source: seed ``004_…`` (summarised in spec/DOMAIN.md, "The delegation workflow" and "Caseload norms"):
 
 - Art. 1.1 — the non-state sector is the partners «مجوز رسمی فعالیت از سازمان را دریافت نموده اند»: only a
-  partner holding a licence valid on the day may receive files.
+  partner holding a license valid on the day may receive files.
 - Art. 4.1 — levels 2 and 3 first sort files into rehabilitable and non-rehabilitable; an unclassified file
   cannot be delegated, since which norm and which quota it counts against depends on it.
 - Art. 4.2–4.3, Art. 6.1 — level 3 sets each partner's quota, and office and partner sign a yearly agreement;
@@ -24,6 +24,7 @@ import datetime
 import jdatetime
 
 from rules.errors import RuleInputError, RuleViolation
+from rules.numbers import whole_number
 
 __all__ = [
     "CHILD",
@@ -34,7 +35,7 @@ __all__ = [
     "QuotaBreach",
     "check_agreement",
     "check_caseload_method",
-    "check_licence",
+    "check_license",
     "check_no_clinic_applicant",
     "check_quota",
     "check_quota_value",
@@ -55,7 +56,7 @@ CLINIC_METHODS = (1, 2, 3)
 QUOTA_RULE = "ART_4_2_QUOTA"
 
 SEED_003_RULE = "SEED_003_ONE_YEAR_AFTER_DISCHARGE"
-LICENCE_RULE = "ART_1_LICENCE"
+LICENSE_RULE = "ART_1_LICENSE"
 AGREEMENT_RULE = "ART_6_1_AGREEMENT"
 CLASSIFY_RULE = "ART_4_1_CLASSIFY_FIRST"
 
@@ -83,16 +84,9 @@ class QuotaBreach(Exception):
                 f"rule={self.rule!r})")
 
 
-def _whole(value: object, field: str, what_en: str, what_fa: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise RuleInputError(f"{what_en} must be a whole number, zero or more.",
-                             f"{what_fa} باید عددی صحیح و نامنفی باشد.", field)
-    return value
-
-
 def check_quota_value(value: int, field: str) -> int:
     """Return a quota set in an agreement (Art. 4.2) if it is a whole number ≥ 0; else RuleInputError on ``field``."""
-    return _whole(value, field, "A quota", "سهمیه")
+    return whole_number(value, field, "A quota", "سهمیه")
 
 
 def file_load(rehabilitability: str) -> str:
@@ -155,16 +149,16 @@ def child_delegable(discharged_on: datetime.date | None, on: datetime.date) -> N
         )
 
 
-def check_licence(valid_from: datetime.date | None, valid_until: datetime.date | None, on: datetime.date) -> None:
-    """Raise RuleViolation ``ART_1_LICENCE`` unless the partner's licence is valid on ``on`` (both ends included).
+def check_license(valid_from: datetime.date | None, valid_until: datetime.date | None, on: datetime.date) -> None:
+    """Raise RuleViolation ``ART_1_LICENSE`` unless the partner's license is valid on ``on`` (both ends included).
 
     Art. 1.1: the partners are those «که … مجوز رسمی فعالیت از سازمان را دریافت نموده اند»; a partner with no
-    licence dates, or outside them, receives no file.
+    license dates, or outside them, receives no file.
     """
     if valid_from is None or valid_until is None or not valid_from <= on <= valid_until:
         raise RuleViolation(
-            LICENCE_RULE,
-            "The partner holds no licence valid today; files go only to licensed partners (directive Art. 1.1).",
+            LICENSE_RULE,
+            "The partner holds no license valid today; files go only to licensed partners (directive Art. 1.1).",
             "همکار پروانه فعالیت معتبر ندارد؛ پرونده فقط به همکار دارای مجوز معتبر واگذار می‌شود (بند ۱ ماده ۱).",
         )
 

@@ -11,9 +11,9 @@ Source: the 2014 delegation directive (seed ``004_…``), Art. 6.4 and its note 
   graded at its end.
 
 **The first year, as read here.** The directive does not say from which day «یکسال» runs. The data hold two dates
-that show a clinic working: the start of its licence (Art. 1.1: partners are those «که … مجوز رسمی فعالیت … را
+that show a clinic working: the start of its license (Art. 1.1: partners are those «که … مجوز رسمی فعالیت … را
 دریافت نموده اند») and the signing of its first yearly agreement (Art. 6.1). The year runs from the *earlier* of the
-two — a renewed licence or a late first agreement must not make an old clinic new again — and is counted in the
+two — a renewed license or a late first agreement must not make an old clinic new again — and is counted in the
 Jalali calendar the office dates its papers by (one Jalali year: the same Jalali day a year later, as
 :func:`rules.periods.add_jalali_years`). It also ends once the province office has recorded any grading decision
 for the clinic, since note 4's year is the one before «درجه بندی». With neither date known, there is no first year
@@ -49,7 +49,7 @@ UNGRADED_RULE = "ART_6_4_UNGRADED"
 
 def first_year_start(licensed_from: datetime.date | None,
                      first_agreement_on: datetime.date | None) -> datetime.date | None:
-    """The first day of a clinic's first year (note 4): the earlier of its licence start and its first agreement's
+    """The first day of a clinic's first year (note 4): the earlier of its license start and its first agreement's
     signing; None when neither is known."""
     known = [d for d in (licensed_from, first_agreement_on) if d is not None]
     return min(known) if known else None

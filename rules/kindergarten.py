@@ -1,4 +1,4 @@
-"""Kindergartens (مهد کودک): the eight kinds, enrolment, and the licence life cycle.
+"""Kindergartens (مهد کودک): the eight kinds, enrolment, and the license life cycle.
 
 Source: seed ``002_…`` (Yazd province welfare office), «انواع مهدهای کودک»: eight kinds — مهد قرآنی («روزانه
 به مدت 4 ساعت در نوبت صبح یا عصر»), مهد مساجد, آدینه مهد («در روزهای جمعه از ساعت 10 لغایت 14»), روستامهد («از
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from rules.errors import RuleInputError, RuleViolation
+from rules.numbers import is_whole_number
 
 __all__ = [
     "KINDERGARTEN_KINDS",
@@ -98,12 +99,8 @@ LICENSE_TRANSITIONS: dict[LicenseStatus, frozenset[LicenseStatus]] = {
     LicenseStatus.SUSPENDED: frozenset({LicenseStatus.LICENSED, LicenseStatus.DISSOLVED}),
     LicenseStatus.DISSOLVED: frozenset(),
 }
-"""Moves out of each status (staying put is always allowed): principal approval, then activity licence, which
+"""Moves out of each status (staying put is always allowed): principal approval, then activity license, which
 may be suspended and restored; any live status may end in dissolution, which is final."""
-
-
-def _whole(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def check_enrolment(capacity: int, enrolment: int) -> None:
@@ -112,13 +109,13 @@ def check_enrolment(capacity: int, enrolment: int) -> None:
     A licensed kindergarten (seed ``002_…``) cannot take more children than its licensed capacity.
     The field is ``capacity`` for a bad capacity, else ``enrolment``.
     """
-    if not _whole(capacity) or not 1 <= capacity <= MAX_CAPACITY:
+    if not is_whole_number(capacity) or not 1 <= capacity <= MAX_CAPACITY:
         raise RuleInputError(
             f"Capacity must be a whole number from 1 to {MAX_CAPACITY}.",
             f"ظرفیت باید عددی صحیح از ۱ تا {MAX_CAPACITY} باشد.",
             "capacity",
         )
-    if not _whole(enrolment) or enrolment < 0:
+    if not is_whole_number(enrolment) or enrolment < 0:
         raise RuleInputError(
             "Enrolment must be a whole number, zero or more.",
             "تعداد کودکان ثبت‌نامی باید عددی صحیح و نامنفی باشد.",
@@ -133,18 +130,20 @@ def check_enrolment(capacity: int, enrolment: int) -> None:
 
 
 def _status(value: object, field: str) -> LicenseStatus:
-    try:
-        return LicenseStatus(value)
-    except ValueError:
-        raise RuleInputError(
-            f"Unknown licence status {value!r}.",
-            f"وضعیت مجوز «{value}» نامعتبر است.",
-            field,
-        ) from None
+    if isinstance(value, str):
+        try:
+            return LicenseStatus(value)
+        except ValueError:
+            pass
+    raise RuleInputError(
+        f"Unknown license status {value!r}.",
+        f"وضعیت مجوز «{value}» نامعتبر است.",
+        field,
+    )
 
 
 def allowed_license_transition(old: LicenseStatus, new: LicenseStatus) -> bool:
-    """Tell whether a kindergarten may move from licence status ``old`` to ``new`` (seed ``002_…``).
+    """Tell whether a kindergarten may move from license status ``old`` to ``new`` (seed ``002_…``).
 
     موافقت اصولی → پروانه فعالیت or منحل; پروانه فعالیت → تعلیق or منحل; تعلیق → پروانه فعالیت or منحل;
     منحل is final. Keeping the same status is allowed. Unknown statuses raise :class:`RuleInputError`
@@ -162,7 +161,7 @@ def check_license_transition(old: LicenseStatus, new: LicenseStatus) -> None:
         old_status, new_status = LicenseStatus(old), LicenseStatus(new)
         raise RuleViolation(
             LICENSE_RULE,
-            f"A kindergarten's licence cannot go from {old_status.value} to {new_status.value}.",
+            f"A kindergarten's license cannot go from {old_status.value} to {new_status.value}.",
             f"وضعیت مجوز مهد کودک نمی‌تواند از «{LICENSE_STATUS_LABELS_FA[old_status]}» به "
             f"«{LICENSE_STATUS_LABELS_FA[new_status]}» تغییر کند.",
         )

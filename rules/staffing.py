@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum, StrEnum
+from typing import Protocol
 
 from rules.caseload import check_partner_kind
 from rules.errors import RuleInputError, RuleViolation
@@ -82,6 +83,14 @@ def _coerce(enum: type[Enum], value: object, field: str) -> Enum:
         ) from None
 
 
+class HasStaffFacts(Protocol):
+    """A staff member as the database or an input holds it."""
+
+    degree: Degree | str
+    years_of_experience: int
+    position: StaffPosition | str
+
+
 @dataclass(frozen=True)
 class StaffFacts:
     """The facts about one staff member that Art. 2 note 1 looks at.
@@ -93,6 +102,11 @@ class StaffFacts:
     degree: Degree
     years_of_experience: int
     position: StaffPosition
+
+    @classmethod
+    def of(cls, person: HasStaffFacts) -> StaffFacts:
+        """The facts of a staff member's row, or of an input describing one (anything with the three fields)."""
+        return cls(degree=person.degree, years_of_experience=person.years_of_experience, position=person.position)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "degree", _coerce(Degree, self.degree, "degree"))

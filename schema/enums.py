@@ -29,7 +29,7 @@ def described(cls: E, description: str, labels: dict[str, str]) -> E:
 
 described(Role, "The role a user holds in their organisation (ACCESS.md).", {
     "NATIONAL_ADMIN": "«مدیر ستاد ملی» — national office administrator; everything, and the policy tables.",
-    "PROVINCE_OFFICER": "«کارشناس اداره کل استان» — province office: agreements, quotas, grades, licences.",
+    "PROVINCE_OFFICER": "«کارشناس اداره کل استان» — province office: agreements, quotas, grades, licenses.",
     "COUNTY_OFFICER": "«کارشناس اداره شهرستان» — county office: admission, level-2 decisions, assignment.",
     "SUPERVISOR": "«کارشناس ناظر» — supervising expert: reads delegated files and partner records in the area.",
     "PARTNER_MANAGER": "«مدیر مؤسسه همکار» — partner manager: files delegated to the organisation.",
@@ -89,7 +89,7 @@ described(KindergartenKind, "The eight kinds of kindergarten (seed 002).", {
     kind.name: f"«{info.label_fa}»" for kind, info in KINDERGARTEN_KINDS.items()
 })
 
-described(LicenseStatus, "Where a kindergarten stands with its licence (seed 002).", {
+described(LicenseStatus, "Where a kindergarten stands with its license (seed 002).", {
     status.name: f"«{label}»" for status, label in LICENSE_STATUS_LABELS_FA.items()
 })
 

@@ -44,12 +44,11 @@ async def eligible_workers(partner: Organization) -> int:
     """Active staff who carry a caseload at this kind of partner (rules.staffing.counts_for_caseload: at a clinic
     Art. 2.2 and note 1; at a charity or complex bachelor-level experts only, Art. 3.1)."""
     staff = await StaffRow.filter(organization_id=partner.id, is_active=True)
-    return sum(counts_for_caseload(StaffFacts(degree=s.degree, years_of_experience=s.years_of_experience,
-                                              position=s.position), partner.kind.value) for s in staff)
+    return sum(counts_for_caseload(StaffFacts.of(s), partner.kind.value) for s in staff)
 
 
 async def county_has_licensed_clinic(county_id: int | None, on: datetime.date) -> bool:
-    """Whether a clinic with a licence valid on `on` works in the county (Art. 3, note 3)."""
+    """Whether a clinic with a license valid on `on` works in the county (Art. 3, note 3)."""
     if county_id is None:
         return False
     return await Organization.filter(kind=OrganizationKind.CLINIC, county_id=county_id, license_number__isnull=False,
@@ -126,7 +125,7 @@ class Caseload:
     note3_applies: bool | None = strawberry.field(
         name="note3Applies",
         description="Charities and complexes: whether they may take rehabilitable files today (Art. 3 note 3): no "
-                    "clinic holds a valid licence in the county and the year's agreement records that no one applied "
+                    "clinic holds a valid license in the county and the year's agreement records that no one applied "
                     "to found one. Null for other partners.")
     experts_in_use: float | None = strawberry.field(
         description="Charities and complexes: the experts the live files take, pro rata — rehabilitable / norm + "

@@ -35,7 +35,7 @@ from rules.delegation import (
     QuotaBreach,
     check_agreement,
     check_caseload_method,
-    check_licence,
+    check_license,
     check_no_clinic_applicant,
     check_quota,
     check_quota_value,
@@ -185,8 +185,8 @@ def _check_batch(input: AssignFilesInput) -> None:
 
 
 async def _agreement_in_force(info: strawberry.Info, partner: Organization, today: datetime.date) -> AgreementRow:
-    """The partner's standing: a licence valid today (Art. 1.1) and this Jalali year's agreement (Art. 6.1)."""
-    check_licence(partner.license_valid_from if partner.license_number else None, partner.license_valid_until, today)
+    """The partner's standing: a license valid today (Art. 1.1) and this Jalali year's agreement (Art. 6.1)."""
+    check_license(partner.license_valid_from if partner.license_number else None, partner.license_valid_until, today)
     year = jalali_year(today)
     agreements = scoped_rows(info.context.viewer, "Agreement")
     agreement = await agreements.filter(partner_id=partner.id, jalali_year=year).first()
@@ -230,7 +230,7 @@ async def _moving_from_other_partners(info: strawberry.Info, partner_id: int,
 
 async def _check_graded(info: strawberry.Info, partner: Organization, today: datetime.date) -> None:
     """A clinic receives files only once graded, or in its first year (Art. 6.4.4, note 4; rules.grading). Its first
-    year runs from its licence or its first agreement, whichever came first: every agreement counts, whoever may see
+    year runs from its license or its first agreement, whichever came first: every agreement counts, whoever may see
     it, as the quota counts every file."""
     if partner.kind is not OrganizationKind.CLINIC:
         return
@@ -320,7 +320,7 @@ class DelegationMutations:
         return AgreementPayload(agreement=agreement)
 
     @strawberry.mutation(description="Delegate families and children's files to a partner, all or none (Art. 4): the "
-                                     "partner needs a valid licence, an agreement for this year and room in its quotas "
+                                     "partner needs a valid license, an agreement for this year and room in its quotas "
                                      "(QUOTA_EXCEEDED); a clinic must be graded or in its first year (Art. 6.4.4, "
                                      "note 4), a charity's or complex's experts must have room (Art. 3.1, note 3, "
                                      "RULE_VIOLATION); families must be classified, children discharged at least a "
@@ -355,8 +355,7 @@ class DelegationMutations:
         worker = await find_scoped(info, "StaffMember", input.worker_id, "workerId")
         if not worker.is_active:
             raise NotFound(field="workerId")
-        if not counts_for_caseload(StaffFacts(degree=worker.degree, years_of_experience=worker.years_of_experience,
-                                              position=worker.position), viewer.organization_kind.value):
+        if not counts_for_caseload(StaffFacts.of(worker), viewer.organization_kind.value):
             raise BadUserInput("This staff member carries no caseload (Art. 2.2, note 1): name a social worker.",
                                "این نیرو پرونده نمی‌گیرد (بند ۲-۲ و تبصره ۱)؛ یک مددکار اجتماعی را تعیین کنید.",
                                field="workerId")

@@ -44,7 +44,7 @@ class RegisterKindergartenInput:
     capacity: int = strawberry.field(description="Licensed number of children.")
     enrolment: int = strawberry.field(default=0, description="Children enrolled now.")
     license_status: LicenseStatus = strawberry.field(default=LicenseStatus.PRINCIPAL_APPROVAL,
-                                                     description="Licence status.")
+                                                     description="License status.")
     license_number: str | None = strawberry.field(default=None, description="Needed once licensed.")
     address: str = strawberry.field(default="", description="Postal address.")
     phone: str = strawberry.field(default="", description="Telephone.")
@@ -58,7 +58,7 @@ class UpdateKindergartenInput:
     name: str | None = strawberry.field(default=strawberry.UNSET, description="New name.")
     kind: KindergartenKind | None = strawberry.field(default=strawberry.UNSET, description="New kind.")
     license_status: LicenseStatus | None = strawberry.field(default=strawberry.UNSET, description="New status.")
-    license_number: str | None = strawberry.field(default=strawberry.UNSET, description="New licence number.")
+    license_number: str | None = strawberry.field(default=strawberry.UNSET, description="New license number.")
     capacity: int | None = strawberry.field(default=strawberry.UNSET, description="New capacity.")
     enrolment: int | None = strawberry.field(default=strawberry.UNSET, description="Children enrolled now.")
     address: str | None = strawberry.field(default=strawberry.UNSET, description="New address.")
@@ -75,13 +75,13 @@ class KindergartenOperatorPayload:
     kindergarten_operator: KindergartenOperator = strawberry.field(description="The operator.")
 
 
-def _check_licence_number(status: LicenseStatus, number: str | None) -> None:
+def _check_license_number(status: LicenseStatus, number: str | None) -> None:
     if status in (LicenseStatus.LICENSED, LicenseStatus.SUSPENDED) and not number:
-        raise BadUserInput("A licensed kindergarten needs its licence number.", "شماره پروانه فعالیت لازم است.",
+        raise BadUserInput("A licensed kindergarten needs its license number.", "شماره پروانه فعالیت لازم است.",
                            field="licenseNumber")
 
 
-def _licence_number(value: str | None) -> str | None:
+def _license_number(value: str | None) -> str | None:
     return clean_text(value or "", "licenseNumber", LICENSE_NUMBER_LENGTH) or None
 
 
@@ -93,8 +93,8 @@ def _phone(value: str) -> str:
     return clean_text(value, "phone", PHONE_LENGTH)
 
 
-def _unique_licence() -> Conflict:
-    return Conflict("Another kindergarten has this licence number.", "مهد دیگری این شماره پروانه را دارد.",
+def _unique_license() -> Conflict:
+    return Conflict("Another kindergarten has this license number.", "مهد دیگری این شماره پروانه را دارد.",
                     field="licenseNumber")
 
 
@@ -118,7 +118,7 @@ class KindergartenMutations:
         self, info: Info, input: RegisterKindergartenInput
     ) -> KindergartenPayload:
         name, name_search = clean_name(input.name, "name")
-        license_number = _licence_number(input.license_number)
+        license_number = _license_number(input.license_number)
         address, phone = _address(input.address), _phone(input.phone)
         operator = await find_scoped(info, "KindergartenOperator", input.operator_id, "operatorId")
         county = await county_in_scope(info, input.county_id, KINDERGARTEN_ROWS)
@@ -126,7 +126,7 @@ class KindergartenMutations:
         if input.license_status is LicenseStatus.DISSOLVED:
             raise BadUserInput("A new kindergarten cannot be dissolved.", "مهد جدید نمی‌تواند منحل باشد.",
                                field="licenseStatus")
-        _check_licence_number(input.license_status, license_number)
+        _check_license_number(input.license_status, license_number)
         try:
             kindergarten = await KindergartenRow.create(
                 name=name, name_search=name_search, kind=input.kind, license_status=input.license_status,
@@ -135,11 +135,11 @@ class KindergartenMutations:
                 province_id=county.province_id, address=address, phone=phone,
             )
         except IntegrityError:
-            raise _unique_licence() from None
+            raise _unique_license() from None
         return KindergartenPayload(kindergarten=kindergarten)
 
     @strawberry.mutation(description="Change a kindergarten. The operator edits its own profile and enrolment; "
-                                     "the office also its licence, kind, name and capacity.")
+                                     "the office also its license, kind, name and capacity.")
     async def update_kindergarten(self, info: Info, input: UpdateKindergartenInput) -> KindergartenPayload:
         current = await find_scoped(info, "Kindergarten", input.id, "id")
         if current.version != input.version:
@@ -153,7 +153,7 @@ class KindergartenMutations:
             check_license_transition(current.license_status, input.license_status)
             changes["license_status"] = input.license_status
         if input.license_number is not strawberry.UNSET:
-            changes["license_number"] = _licence_number(input.license_number)
+            changes["license_number"] = _license_number(input.license_number)
         for field in ("capacity", "enrolment"):
             value = getattr(input, field)
             if given(value):
@@ -163,14 +163,14 @@ class KindergartenMutations:
         if given(input.phone):
             changes["phone"] = _phone(input.phone)
         check_enrolment(changes.get("capacity", current.capacity), changes.get("enrolment", current.enrolment))
-        _check_licence_number(changes.get("license_status", current.license_status),
+        _check_license_number(changes.get("license_status", current.license_status),
                               changes.get("license_number", current.license_number))
         try:
             # Compare-and-set on the version: of two concurrent edits from the same version, one wins.
             updated = await KindergartenRow.filter(id=current.id, version=input.version).update(
                 **changes, version=F("version") + 1)
         except IntegrityError:
-            raise _unique_licence() from None
+            raise _unique_license() from None
         if updated == 0:
             raise StaleVersion()
         return KindergartenPayload(kindergarten=await KindergartenRow.get(id=current.id))

@@ -18,7 +18,7 @@ from schema.pagination import connection_field
 @strawberry.input(description="Narrows the kindergartens list; it never widens your slice.")
 class KindergartenFilter:
     kind: KindergartenKind | None = strawberry.field(default=None, description="Only this kind.")
-    license_status: LicenseStatus | None = strawberry.field(default=None, description="Only this licence status.")
+    license_status: LicenseStatus | None = strawberry.field(default=None, description="Only this license status.")
     county_id: strawberry.ID | None = strawberry.field(default=None, description="Only this county.")
     operator_id: strawberry.ID | None = strawberry.field(default=None, description="Only this operator's.")
     name: str | None = strawberry.field(default=None, description="Name starts with (normalised Persian).")

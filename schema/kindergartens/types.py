@@ -18,8 +18,8 @@ class Kindergarten(Node, InArea):
     name: str = strawberry.field(description="Name in Persian.")
     kind: KindergartenKind = strawberry.field(description="One of the eight kinds (seed 002).")
     license_status: LicenseStatus = strawberry.field(
-        description="Principal approval, then activity licence; may be suspended or dissolved.")
-    license_number: str | None = strawberry.field(description="Activity licence number, once licensed.")
+        description="Principal approval, then activity license; may be suspended or dissolved.")
+    license_number: str | None = strawberry.field(description="Activity license number, once licensed.")
     capacity: int = strawberry.field(description="Licensed number of children.")
     enrolment: int = strawberry.field(description="Children enrolled now (never above capacity).")
     address: str = strawberry.field(description="Postal address.")

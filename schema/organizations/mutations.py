@@ -45,9 +45,9 @@ class RegisterPartnerInput:
     kind: PartnerKind = strawberry.field(description="Kind of partner.")
     name: str = strawberry.field(description="Name in Persian.")
     county_id: strawberry.ID = strawberry.field(description="County the partner works in.")
-    license_number: str = strawberry.field(description="Licence number.")
-    license_valid_from: datetime.date = strawberry.field(description="Licence valid from.")
-    license_valid_until: datetime.date = strawberry.field(description="Licence valid until.")
+    license_number: str = strawberry.field(description="License number.")
+    license_valid_from: datetime.date = strawberry.field(description="License valid from.")
+    license_valid_until: datetime.date = strawberry.field(description="License valid until.")
     grade: ClinicGrade | None = strawberry.field(default=None, description="Clinics only; default UNGRADED.")
     first_graded_on: datetime.date | None = strawberry.field(default=None, description="Clinics only.")
     address: str = strawberry.field(default="", description="Postal address.")
@@ -78,8 +78,7 @@ def _facts(staff: list[StaffMemberInput]) -> list[StaffFacts]:
     for member in staff:
         check_years_of_experience(member.years_of_experience)
         _national_id(member)
-    return [StaffFacts(degree=m.degree, years_of_experience=m.years_of_experience, position=m.position)
-            for m in staff]
+    return [StaffFacts.of(m) for m in staff]
 
 
 def _grade_fields(kind: PartnerKind, grade: ClinicGrade | None, first_graded_on: datetime.date | None) -> dict:
@@ -103,13 +102,13 @@ class OrganizationMutations:
     @strawberry.mutation(description="Register a licensed partner with its initial staff (Art. 1, Art. 2 note 1).")
     async def register_partner(self, info: strawberry.Info, input: RegisterPartnerInput) -> PartnerPayload:
         name, name_search = clean_name(input.name, "name")
-        # Normalised, so that a licence number typed with Persian digits still meets the unique constraint.
+        # Normalised, so that a license number typed with Persian digits still meets the unique constraint.
         license_number = clean_text(input.license_number, "licenseNumber", LICENSE_NUMBER_LENGTH, required=True)
         address = clean_text(input.address, "address", ADDRESS_LENGTH)
         phone = clean_text(input.phone, "phone", PHONE_LENGTH)
         county = await county_in_scope(info, input.county_id, PARTNER_ROWS)
         if input.license_valid_until < input.license_valid_from:
-            raise BadUserInput("The licence ends before it starts.", "پایان اعتبار پروانه پیش از آغاز آن است.",
+            raise BadUserInput("The license ends before it starts.", "پایان اعتبار پروانه پیش از آغاز آن است.",
                                field="licenseValidUntil")
         grade = _grade_fields(input.kind, input.grade, input.first_graded_on)
         facts = _facts(input.staff)
@@ -135,7 +134,7 @@ class OrganizationMutations:
                                           position=fact.position, degree=fact.degree,
                                           years_of_experience=fact.years_of_experience)
         except IntegrityError:
-            raise Conflict("A partner with this licence number exists.", "شریکی با این شماره پروانه وجود دارد.",
+            raise Conflict("A partner with this license number exists.", "شریکی با این شماره پروانه وجود دارد.",
                            field="licenseNumber") from None
         return PartnerPayload(partner=partner)
 
@@ -151,8 +150,7 @@ class OrganizationMutations:
             # Lock the partner row so that two concurrent additions cannot both pass the staff rule.
             await Organization.select_for_update().get(id=partner.id)
             current = await StaffRow.filter(organization_id=partner.id, is_active=True)
-            existing = [StaffFacts(degree=s.degree, years_of_experience=s.years_of_experience, position=s.position)
-                        for s in current]
+            existing = [StaffFacts.of(s) for s in current]
             check_partner_staff(partner.kind.value, [*existing, new])
             member = await StaffRow.create(organization_id=partner.id, national_id=_national_id(input),
                                            full_name=clean_name(input.full_name, "fullName")[0],

@@ -112,9 +112,7 @@ class StaffMember(Node):
                                   "complex a bachelor-level expert (Art. 3.1).")
     async def counts_for_caseload(self, info: Info) -> bool:
         partner = await info.context.loaders.load("Partner", self.organization_id)
-        return self.is_active and partner is not None and counts_for_caseload(
-            StaffFacts(degree=self.degree, years_of_experience=self.years_of_experience, position=self.position),
-            partner.kind.value)
+        return self.is_active and partner is not None and counts_for_caseload(StaffFacts.of(self), partner.kind.value)
 
 
 @row_type(Organization, where=lambda row: row.kind in PARTNER_KINDS,
@@ -123,9 +121,9 @@ class StaffMember(Node):
 class Partner(Node, OrganizationInterface):
     address: str = strawberry.field(description="Postal address.")
     phone: str = strawberry.field(description="Telephone.")
-    license_number: str | None = strawberry.field(description="Licence number (Art. 26 licence).")
-    license_valid_from: datetime.date | None = strawberry.field(description="Licence valid from.")
-    license_valid_until: datetime.date | None = strawberry.field(description="Licence valid until.")
+    license_number: str | None = strawberry.field(description="License number (Art. 26 license).")
+    license_valid_from: datetime.date | None = strawberry.field(description="License valid from.")
+    license_valid_until: datetime.date | None = strawberry.field(description="License valid until.")
     first_graded_on: datetime.date | None = strawberry.field(
         description="When the clinic was first graded; a new clinic is paid as grade 2 for its first year (Art. 6, "
                     "note 4).")
@@ -141,7 +139,7 @@ class Partner(Node, OrganizationInterface):
     def grade(self) -> ClinicGrade | None:
         return self.grade
 
-    @strawberry.field(description="Whether the licence is valid today.")
+    @strawberry.field(description="Whether the license is valid today.")
     def license_valid(self) -> bool:
         today = datetime.date.today()
         start, end = self.license_valid_from, self.license_valid_until

@@ -78,7 +78,7 @@ def _check_area(viewer: Viewer, organization: Organization, field: str) -> None:
         raise NotFound(field=field)
 
 
-async def _organization(info: strawberry.Info, global_id: str) -> Organization:
+async def _organization_named(info: strawberry.Info, global_id: str) -> Organization:
     type_name, pk = from_global_id(global_id, "organizationId")
     if type_name not in ("Office", "Partner", "KindergartenOperator"):
         raise NotFound(field="organizationId")
@@ -124,7 +124,7 @@ class UserMutations:
         _check_grant(viewer, role)
         # Every object the input names must lie in the viewer's slice (ACCESS.md rule 4); the account's own rules
         # are auth/accounts.py's, shared with `welfare-api create-user`.
-        organization = await _organization(info, input.organization_id)
+        organization = await _organization_named(info, input.organization_id)
         staff = None
         if input.staff_member_id is not None:
             staff = await find_scoped(info, "StaffMember", input.staff_member_id, "staffMemberId")

@@ -27,7 +27,7 @@ for _value in Scope.__strawberry_definition__.values:  # type: ignore[attr-defin
     }[_value.name]
 
 
-async def _organization(info: Info, organization_id: int) -> Organization | None:
+async def _organization_shown(info: Info, organization_id: int) -> Organization | None:
     """The organisation, shown as whichever type its kind is, through that type's scope."""
     kind = await Organization.filter(id=organization_id).values_list("kind", flat=True)
     if not kind:
@@ -45,7 +45,7 @@ class User(Node):
 
     @strawberry.field(description="The organisation the user belongs to; null if outside your slice.")
     async def organization(self, info: Info) -> OrganizationInterface | None:
-        return await _organization(info, self.organization_id)
+        return await _organization_shown(info, self.organization_id)
 
 
 @strawberry.type(description="Who you are: your user, role, organisation and the reach of your rows.")
@@ -61,7 +61,7 @@ class Viewer:
 
     @strawberry.field(description="Your organisation.")
     async def organization(self, info: Info) -> OrganizationInterface | None:
-        return await _organization(info, self._organization_id)
+        return await _organization_shown(info, self._organization_id)
 
 
 @strawberry.type(description="A fresh access token.")

@@ -475,13 +475,13 @@ async def test_no_agreement_in_force_for_this_year(api):
     assert await visible_families(api, "clinic.manager") == set()
 
 
-async def test_expired_licence(api):
+async def test_expired_license(api):
     await Organization.filter(license_number=CLINIC1).update(license_valid_until=TODAY - datetime.timedelta(days=1))
     result = await assign(api, CLINIC1, [await make_family()])
-    assert extensions(result)["code"] == "RULE_VIOLATION" and extensions(result)["rule"] == "ART_1_LICENCE"
+    assert extensions(result)["code"] == "RULE_VIOLATION" and extensions(result)["rule"] == "ART_1_LICENSE"
     await Organization.filter(license_number=CLINIC1).update(license_valid_from=TODAY + datetime.timedelta(days=1),
                                                              license_valid_until=TODAY + datetime.timedelta(days=9))
-    assert extensions(await assign(api, CLINIC1, [await make_family()]))["rule"] == "ART_1_LICENCE"  # not yet valid
+    assert extensions(await assign(api, CLINIC1, [await make_family()]))["rule"] == "ART_1_LICENSE"  # not yet valid
     await Organization.filter(license_number=CLINIC1).update(license_valid_from=TODAY, license_valid_until=TODAY)
     assert "errors" not in await assign(api, CLINIC1, [await make_family()])  # valid through today
 
@@ -752,7 +752,7 @@ async def test_caseload_of_a_charity_follows_the_norm_table(api):
                               province_id=meybod.province_id, county_id=meybod.id, license_number="YZD-CL-T-1",
                               license_valid_from=TODAY - datetime.timedelta(days=30),
                               license_valid_until=TODAY - datetime.timedelta(days=1))
-    # An expired clinic's licence does not count.
+    # An expired clinic's license does not count.
     data = await api.ok("meybod.county", CHARITY_CASELOAD, {"id": charity})
     assert data["node"]["caseload"]["note3Applies"] is True
     await Organization.filter(license_number="YZD-CL-T-1").update(license_valid_until=TODAY)
@@ -834,7 +834,7 @@ async def test_no_family_files_for_a_child_home(api):
 
 
 def licensed_from_ending(first_day_after: datetime.date) -> datetime.date:
-    """The licence start whose first year (one Jalali year) ends just before `first_day_after`."""
+    """The license start whose first year (one Jalali year) ends just before `first_day_after`."""
     for days in range(360, 370):
         start = TODAY - datetime.timedelta(days=days)
         if first_year_ends(start) == first_day_after:
@@ -869,7 +869,7 @@ async def test_an_ungraded_clinic_gets_files_in_its_first_year_only(api, first_d
 
 
 async def test_an_ungraded_clinic_past_its_first_year_gets_no_files_until_graded(api):
-    await ungraded(CLINIC2, datetime.date(2025, 3, 21))  # the demo licence: 1404/01/01
+    await ungraded(CLINIC2, datetime.date(2025, 3, 21))  # the demo license: 1404/01/01
     family = await make_family()
     result = await assign(api, CLINIC2, [family])
     assert extensions(result)["rule"] == "ART_6_4_UNGRADED"

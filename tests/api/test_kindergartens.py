@@ -1,5 +1,5 @@
 """Kindergartens through /graphql: "a kindergarten operator sees and edits only its own kindergartens" (seed 002),
-the county office registers them in its county, enrolment never above capacity, the licence life cycle,
+the county office registers them in its county, enrolment never above capacity, the license life cycle,
 optimistic concurrency and keyset pagination."""
 
 from __future__ import annotations
@@ -220,7 +220,7 @@ async def test_registering_enrolment_above_capacity_is_bad_input(api):
     assert set(await kindergarten_rows(api, "admin")) == ALL_KINDERGARTENS
 
 
-async def test_registering_licensed_without_licence_number_is_bad_input(api):
+async def test_registering_licensed_without_license_number_is_bad_input(api):
     found = await ids(api)
     result = await api.as_user("yazd.county", REGISTER, {
         "input": new_kindergarten(found[OPERATOR_A_NAME], found["YZD-YAZD"], licenseStatus="LICENSED")})
@@ -257,7 +257,7 @@ async def test_operator_update_of_another_operators_kindergarten_looks_like_a_mi
 
 @pytest.mark.parametrize("change", [{"licenseStatus": "SUSPENDED"}, {"capacity": 100}, {"name": "نام تازه"},
                                     {"kind": "MOSQUE"}, {"licenseNumber": "YZD-KG-0000-000"}])
-async def test_operator_may_not_change_the_licence_or_capacity(api, change):
+async def test_operator_may_not_change_the_license_or_capacity(api, change):
     before = (await kindergarten_rows(api, "kindergarten.operator"))["مهد قرآنی نور"]
     result = await api.as_user("kindergarten.operator", UPDATE, {"input": {
         "id": before["id"], "version": before["version"], "enrolment": 50, **change}})
@@ -277,7 +277,7 @@ async def test_a_reserved_input_field_is_refused_when_written_inline_too(api):
     assert (await kindergarten_rows(api, "kindergarten.operator"))["مهد قرآنی نور"] == before
 
 
-async def test_office_updates_capacity_and_licence(api):
+async def test_office_updates_capacity_and_license(api):
     before = (await kindergarten_rows(api, "yazd.county"))["مهد قرآنی نور"]
     data = await api.ok("yazd.county", UPDATE, {"input": {
         "id": before["id"], "version": 1, "capacity": 80, "licenseStatus": "SUSPENDED"}})
@@ -404,7 +404,7 @@ async def test_concurrent_updates_from_the_same_version_let_exactly_one_win(api)
     assert after["enrolment"] == winners[0]["data"]["updateKindergarten"]["kindergarten"]["enrolment"]
 
 
-async def test_duplicate_kindergarten_licence_number_is_a_conflict(api):
+async def test_duplicate_kindergarten_license_number_is_a_conflict(api):
     found = await ids(api)
     result = await api.as_user("yazd.county", REGISTER, {"input": new_kindergarten(
         found[OPERATOR_A_NAME], found["YZD-YAZD"], licenseStatus="LICENSED", licenseNumber="YZD-KG-1396-031")})
@@ -428,7 +428,7 @@ async def test_last_returns_the_final_page(api):
 
 @pytest.mark.parametrize(("field", "value"), [
     ("licenseNumber", "X" * 51), ("phone", "0" * 31), ("address", "آ" * 501), ("name", " "),
-], ids=["long-licence", "long-phone", "long-address", "blank-name"])
+], ids=["long-license", "long-phone", "long-address", "blank-name"])
 async def test_bad_text_in_a_kindergarten_registration_is_bad_input_on_that_field(api, field, value):
     found = await ids(api)
     bad = {"licenseStatus": "LICENSED", "licenseNumber": "YZD-KG-1404-091", field: value}
@@ -464,7 +464,7 @@ async def test_kindergarten_text_is_stored_normalised(api):
     assert (updated["phone"], updated["address"]) == ("035-36269999", "یزد، کوچه مسجد")
 
 
-async def test_a_kindergarten_licence_number_in_persian_digits_still_meets_the_duplicate_check(api):
+async def test_a_kindergarten_license_number_in_persian_digits_still_meets_the_duplicate_check(api):
     found = await ids(api)
     result = await api.as_user("yazd.county", REGISTER, {"input": new_kindergarten(
         found[OPERATOR_A_NAME], found["YZD-YAZD"], licenseStatus="LICENSED", licenseNumber="YZD-KG-۱۳۹۶-۰۳۱")})

@@ -259,16 +259,16 @@ async def test_national_admin_registers_a_partner_anywhere(api):
     assert await partner_names(api, "yazd.county") == {CLINIC1, CLINIC2, CHILD_HOME}
 
 
-async def test_duplicate_licence_number_is_a_conflict(api):
+async def test_duplicate_license_number_is_a_conflict(api):
     counties = await county_ids(api)
     result = await api.as_user("yazd.province", REGISTER, {
-        "input": new_partner(counties["YZD-YAZD"], licenseNumber="YZD-CL-1390-014")})  # clinic 1's licence
+        "input": new_partner(counties["YZD-YAZD"], licenseNumber="YZD-CL-1390-014")})  # clinic 1's license
     assert error_code(result) == "CONFLICT"
     assert result["errors"][0]["extensions"]["field"] == "licenseNumber"
     assert await partner_names(api, "admin") == ALL_PARTNERS
 
 
-async def test_duplicate_licence_number_of_a_fresh_registration_is_a_conflict(api):
+async def test_duplicate_license_number_of_a_fresh_registration_is_a_conflict(api):
     counties = await county_ids(api)
     await api.ok("yazd.province", REGISTER, {"input": new_partner(counties["YZD-YAZD"])})
     result = await api.as_user("admin", REGISTER, {
@@ -328,7 +328,7 @@ async def test_add_staff_member_accepts_an_associate_where_there_is_none(api):
 # --- dates ---------------------------------------------------------------------------------------------------------
 
 
-async def test_licence_dates_accept_jalali_and_return_iso_with_a_jalali_companion(api):
+async def test_license_dates_accept_jalali_and_return_iso_with_a_jalali_companion(api):
     counties = await county_ids(api)
     data = await api.ok("yazd.province", REGISTER, {"input": new_partner(
         counties["YZD-YAZD"], licenseValidFrom="۱۴۰۴-۰۱-۰۱", licenseValidUntil="1405/12/29")})
@@ -338,7 +338,7 @@ async def test_licence_dates_accept_jalali_and_return_iso_with_a_jalali_companio
     assert partner["licenseValidUntilJalali"] == "1405/12/29"
 
 
-async def test_licence_date_accepts_jalali_as_a_query_literal(api):
+async def test_license_date_accepts_jalali_as_a_query_literal(api):
     counties = await county_ids(api)
     query = """
     mutation($county: ID!) {
@@ -354,7 +354,7 @@ async def test_licence_date_accepts_jalali_as_a_query_literal(api):
 
 
 @pytest.mark.parametrize("bad", ["1405/13/01", "1404/12/30", "tomorrow", "2025-02-29", "0999-01-01"])
-async def test_an_invalid_licence_date_is_bad_input(api, bad):
+async def test_an_invalid_license_date_is_bad_input(api, bad):
     counties = await county_ids(api)
     result = await api.as_user("yazd.province", REGISTER, {
         "input": new_partner(counties["YZD-YAZD"], licenseValidUntil=bad)})
@@ -362,7 +362,7 @@ async def test_an_invalid_licence_date_is_bad_input(api, bad):
     assert await partner_names(api, "admin") == ALL_PARTNERS
 
 
-async def test_an_invalid_licence_date_literal_is_bad_input(api):
+async def test_an_invalid_license_date_literal_is_bad_input(api):
     counties = await county_ids(api)
     query = """
     mutation($county: ID!) {
@@ -429,7 +429,7 @@ async def test_add_staff_member_refuses_an_associate_with_one_year(api):
 @pytest.mark.parametrize(("field", "value"), [
     ("licenseNumber", ""), ("licenseNumber", "   "), ("licenseNumber", "X" * 51), ("phone", "0" * 31),
     ("address", "آ" * 501), ("name", "  "),
-], ids=["empty-licence", "blank-licence", "long-licence", "long-phone", "long-address", "blank-name"])
+], ids=["empty-license", "blank-license", "long-license", "long-phone", "long-address", "blank-name"])
 async def test_bad_text_in_a_partner_registration_is_bad_input_on_that_field(api, field, value):
     counties = await county_ids(api)
     result = await api.as_user("yazd.province", REGISTER, {
@@ -439,7 +439,7 @@ async def test_bad_text_in_a_partner_registration_is_bad_input_on_that_field(api
     assert await partner_names(api, "admin") == ALL_PARTNERS
 
 
-async def test_a_licence_that_ends_before_it_starts_is_bad_input(api):
+async def test_a_license_that_ends_before_it_starts_is_bad_input(api):
     counties = await county_ids(api)
     result = await api.as_user("yazd.province", REGISTER, {"input": new_partner(
         counties["YZD-YAZD"], licenseValidFrom="2026-01-01", licenseValidUntil="2025-12-31")})
@@ -447,7 +447,7 @@ async def test_a_licence_that_ends_before_it_starts_is_bad_input(api):
     assert result["errors"][0]["extensions"]["field"] == "licenseValidUntil"
 
 
-async def test_a_licence_number_typed_in_persian_digits_still_meets_the_duplicate_check(api):
+async def test_a_license_number_typed_in_persian_digits_still_meets_the_duplicate_check(api):
     counties = await county_ids(api)
     result = await api.as_user("yazd.province", REGISTER, {
         "input": new_partner(counties["YZD-YAZD"], licenseNumber="YZD-CL-۱۳۹۰-۰۱۴")})  # clinic 1's, Persian digits

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from graphql import GraphQLInterfaceType, GraphQLObjectType
+from graphql import GraphQLInterfaceType, GraphQLObjectType, get_named_type
 
 from auth.policy import INPUT_FIELDS, INPUT_VALUES, JALALI_SUFFIX, POLICY, field_roles, may_select
 from auth.roles import ALL_ROLES
@@ -48,10 +48,30 @@ def test_only_date_companions_take_their_policy_from_another_field():
     """`xJalali` is declared with `x` (auth/policy.field_roles) only because it shows the same date: every field
     that borrows its policy so is a companion made by schema/rowtypes.py, and shows exactly its date."""
     graphql_schema = build_schema()._schema
-    borrowed = [(t, f) for t, f in schema_fields() if f not in POLICY[t].fields]
+    borrowed = [(t, f) for t, f in schema_fields() if t in POLICY and f not in POLICY[t].fields]
     assert borrowed, "the companions are declared with their dates, not one by one"
     for type_name, field_name in borrowed:
         definition = graphql_schema.type_map[type_name].fields[field_name].extensions["strawberry-definition"]
         date_field = field_name.removesuffix(JALALI_SUFFIX)
         assert definition.metadata.get(JALALI_OF) is not None, f"{type_name}.{field_name} is not a Jalali companion"
         assert field_roles(type_name, field_name) == POLICY[type_name].fields[date_field]
+
+
+def test_plumbing_names_are_used_only_for_plumbing():
+    """auth/policy.plumbing_roles opens every `…Connection`, `…Edge` and `…Payload` to whoever reached it. That is
+    safe only while such types wrap: a connection is returned by list fields only, an edge by its connection, a
+    payload by mutations only."""
+    graphql_schema = build_schema()._schema
+    returned_by: dict[str, set[str]] = {}
+    for name, graphql_type in graphql_schema.type_map.items():
+        if name.startswith("__") or not isinstance(graphql_type, GraphQLObjectType | GraphQLInterfaceType):
+            continue
+        for field in graphql_type.fields.values():
+            returned_by.setdefault(get_named_type(field.type).name, set()).add(name)
+    for name in graphql_schema.type_map:
+        if name.endswith("Connection"):
+            assert set(graphql_schema.type_map[name].fields) == {"edges", "pageInfo", "totalCount"}, name
+        elif name.endswith("Edge"):
+            assert returned_by[name] == {name.removesuffix("Edge") + "Connection"}, name
+        elif name.endswith("Payload"):
+            assert returned_by[name] == {"Mutation"}, name

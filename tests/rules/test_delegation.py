@@ -8,7 +8,7 @@ from rules.delegation import (
     QuotaBreach,
     check_agreement,
     check_caseload_method,
-    check_licence,
+    check_license,
     check_no_clinic_applicant,
     check_quota,
     check_quota_value,
@@ -76,13 +76,13 @@ def test_a_child_never_discharged_is_not_delegable() -> None:
     (D(2025, 3, 21), None, D(2027, 1, 1), False),
     (None, None, D(2027, 1, 1), False),
 ])
-def test_check_licence(valid_from, valid_until, on, valid) -> None:
+def test_check_license(valid_from, valid_until, on, valid) -> None:
     if valid:
-        assert check_licence(valid_from, valid_until, on) is None
+        assert check_license(valid_from, valid_until, on) is None
     else:
         with pytest.raises(RuleViolation) as info:
-            check_licence(valid_from, valid_until, on)
-        assert info.value.rule == "ART_1_LICENCE"
+            check_license(valid_from, valid_until, on)
+        assert info.value.rule == "ART_1_LICENSE"
 
 
 # --- Art. 4.3, 6.1: a yearly agreement in force -----------------------------------------------------------------

@@ -17,8 +17,8 @@ LEAP_START = D(2024, 3, 20)  # 1403/01/01; 1403 is leap: 366 days
 
 
 @pytest.mark.parametrize(("licensed_from", "first_agreement_on", "expected"), [
-    (START, D(2025, 4, 1), START),               # licence first
-    (D(2025, 6, 1), START, START),               # the agreement first: a later licence does not make it new again
+    (START, D(2025, 4, 1), START),               # license first
+    (D(2025, 6, 1), START, START),               # the agreement first: a later license does not make it new again
     (None, START, START),
     (START, None, START),
     (None, None, None),
@@ -42,7 +42,7 @@ def _grade(grade, on, *, licensed_from=START, first_agreement_on=None, ever_grad
 
 
 @pytest.mark.parametrize(("start", "days", "expected"), [
-    (START, 0, "GRADE_2"),        # the licence's first day
+    (START, 0, "GRADE_2"),        # the license's first day
     (START, 364, "GRADE_2"),      # the last day of a 365-day first year
     (START, 365, None),           # the first day after it
     (START, 366, None),
@@ -73,9 +73,9 @@ def test_no_date_no_first_year() -> None:
 
 
 def test_the_first_agreement_can_end_the_first_year_earlier() -> None:
-    licence = START + 200 * DAY
-    assert _grade("UNGRADED", START + 364 * DAY, licensed_from=licence, first_agreement_on=START) == "GRADE_2"
-    assert _grade("UNGRADED", START + 365 * DAY, licensed_from=licence, first_agreement_on=START) is None
+    license = START + 200 * DAY
+    assert _grade("UNGRADED", START + 364 * DAY, licensed_from=license, first_agreement_on=START) == "GRADE_2"
+    assert _grade("UNGRADED", START + 365 * DAY, licensed_from=license, first_agreement_on=START) is None
 
 
 def test_an_unknown_grade_is_bad_input() -> None:
