@@ -47,6 +47,16 @@ CASE_WRITERS = frozenset({Role.NATIONAL_ADMIN, Role.PROVINCE_OFFICER, Role.COUNT
 # Assignment to partners and returns are the county office's (and the national admin's, who may do everything);
 # the roles table gives them to no one else.
 DELEGATORS = frozenset({Role.NATIONAL_ADMIN, Role.COUNTY_OFFICER})
+# Casework (issue 7): partner staff record on the files delegated to them (the worker on its own, the manager on its
+# partner's); the office records only on files it serves itself (`may_record_on`). The supervisor reads the records
+# of delegated files only, and records none. The level-1 committee that decides an aid plan sits at the partner for
+# a delegated file (its manager records the decision) and at the county office for a file the office serves.
+CASEWORKERS = PARTNER_STAFF | CASE_WRITERS
+PLAN_DECIDERS = frozenset({Role.PARTNER_MANAGER, Role.COUNTY_OFFICER, Role.NATIONAL_ADMIN})
+# Abuse alerts are the office's to list and handle (seed 003: the county office acts on them).
+ALERT_HANDLERS = CASE_WRITERS
+# Roles that reach a record only while its file is delegated (ACCESS.md: the supervisor "reads delegated files").
+DELEGATED_ONLY = frozenset({Role.SUPERVISOR})
 # The audit trail: the auditor and the office roles, in their area.
 AUDIT_READERS = frozenset({Role.NATIONAL_ADMIN, Role.PROVINCE_OFFICER, Role.COUNTY_OFFICER, Role.SUPERVISOR,
                            Role.AUDITOR})
@@ -66,6 +76,8 @@ class TypePolicy:
     fields: dict[str, Roles]
     row_scope: RowScope | None = None
     row_roles: frozenset[Role] = field(default_factory=frozenset)
+    # For records of a file: the column that holds the file's partner, for the roles of DELEGATED_ONLY.
+    delegated_column: str | None = None
 
 
 def everyone(*names: str) -> dict[str, Roles]:
@@ -92,6 +104,12 @@ ASSIGNMENT_ROWS = RowScope(province="province_id", county="county_id", organizat
 AGREEMENT_ROWS = RowScope(province="province_id", county="county_id", organization="partner_id")
 PARTNER_GRADE_ROWS = RowScope(province="province_id", county="county_id", organization="partner_id")
 AUDIT_ROWS = RowScope(province="province_id", county="county_id")
+# A casework record is reached through its file: whoever reaches the file now reaches its records.
+FAMILY_RECORD_ROWS = RowScope(province="province_id", county="county_id", organization="family__assigned_partner_id",
+                              worker="family__assigned_worker_id")
+CHILD_RECORD_ROWS = RowScope(province="province_id", county="county_id", organization="child__assigned_partner_id",
+                             worker="child__assigned_worker_id")
+RECORD_FIELDS = ("id", "recordedBy", "recordedAt", "version")
 
 FIELDS_OF_PARTNER = (
     "id", "kind", "name", "province", "county", "address", "phone", "licenseNumber", "licenseValidFrom",
@@ -112,6 +130,7 @@ POLICY: dict[str, TypePolicy] = {
         **only(KINDERGARTEN_READERS, "kindergartens"),
         **only(KINDERGARTEN_OFFICE, "kindergartenOperators"),
         **only(USER_ADMINS, "users"),
+        **only(ALERT_HANDLERS, "alerts"),
     }),
     "Mutation": TypePolicy(fields={
         "login": PUBLIC,
@@ -125,6 +144,10 @@ POLICY: dict[str, TypePolicy] = {
         **only(PARTNER_LICENSERS, "gradePartner"),
         **only(DELEGATORS, "assignFiles", "returnFile"),
         **only(frozenset({Role.PARTNER_MANAGER}), "assignWorker"),
+        **only(CASEWORKERS, "recordInterview", "recordHomeVisit", "recordAssessment", "submitAidPlan", "recordService",
+               "recordReferral", "recordLoan", "recordLoanFollowUp", "recordFollowUp"),
+        **only(PLAN_DECIDERS, "decideAidPlan"),
+        **only(ALERT_HANDLERS, "handleAlert"),
     }),
     # Plumbing (connections, edges and payloads) is declared by `plumbing_roles` below; the login's payload is
     # the one reached before any token exists.
@@ -175,6 +198,8 @@ POLICY: dict[str, TypePolicy] = {
                    "currentAssignment", "exitRoute", "exitedOn",
                    "abuseFlag", "version"),
             **only(CASE_OFFICE, "officeNotes", "decisions", "history", "assignments"),
+            **only(CASE_READERS, "interviews", "homeVisits", "assessments", "aidPlans", "services", "referrals",
+                   "loans"),
         },
         row_scope=CASE_ROWS,
         row_roles=CASE_READERS,
@@ -206,6 +231,7 @@ POLICY: dict[str, TypePolicy] = {
             # Court papers stay with the office (ACCESS.md rule 2). Why the court gave custody (parents unfit,
             # guardian imprisoned …) is part of them: not in the partners' case summary.
             **only(CASE_OFFICE, "courtOrderReference", "custodyReason", "officeNotes", "history", "assignments"),
+            **only(CASE_READERS, "followUps"),
         },
         row_scope=CASE_ROWS,
         row_roles=CASE_READERS,
@@ -241,6 +267,27 @@ POLICY: dict[str, TypePolicy] = {
         row_scope=ASSIGNMENT_ROWS,
         row_roles=CASE_OFFICE,
     ),
+    **{name: TypePolicy(fields=only(CASE_READERS, *RECORD_FIELDS, *fields), row_scope=FAMILY_RECORD_ROWS,
+                        row_roles=CASE_READERS, delegated_column="family__assigned_partner_id")
+       for name, fields in (
+           ("Interview", ("heldOn", "present", "findings", "report")),
+           ("HomeVisit", ("visitedOn", "present", "findings", "report")),
+           ("Assessment", ("assessedOn", "scores", "total", "level", "notes")),
+           ("AidPlan", ("submittedOn", "goals", "plannedServices", "resources", "targetDate", "status", "decidedOn",
+                        "decisionMinutes", "decidedBy")),
+           ("Service", ("kind", "givenOn", "description", "amountRials")),
+           ("Referral", ("referredOn", "referredTo", "reason", "outcome")),
+           ("Loan", ("kind", "amountRials", "lender", "grantedOn", "followUpDueOn", "followedUpOn", "followUpNotes",
+                     "followUpPending")),
+       )},
+    "DomainScore": TypePolicy(fields=only(CASE_READERS, "domain", "score")),
+    "FollowUp": TypePolicy(
+        fields=only(CASE_READERS, *RECORD_FIELDS, "kind", "followedUpOn", "notes", "abuseConcern"),
+        row_scope=CHILD_RECORD_ROWS, row_roles=CASE_READERS, delegated_column="child__assigned_partner_id"),
+    "Alert": TypePolicy(
+        fields=only(ALERT_HANDLERS, "id", "child", "followUp", "openedAt", "isOpen", "handledAt", "handledBy",
+                    "handling", "version"),
+        row_scope=OFFICE_CASE_ROWS, row_roles=ALERT_HANDLERS),
     "AuditEvent": TypePolicy(
         fields=only(AUDIT_READERS, "id", "at", "username", "role", "operation", "objectIds",
                     "requestId", "clientAddress"),
@@ -348,7 +395,19 @@ def type_scope_filter(viewer: Viewer | None, type_name: str) -> Q:
     row_scope = row_scope_for(type_name, viewer.role)
     if row_scope is None:
         return EVERYTHING
+    delegated_column = POLICY[type_name].delegated_column
+    if delegated_column is not None and viewer.role in DELEGATED_ONLY:
+        return scope_filter(viewer, row_scope) & Q(**{f"{delegated_column}__isnull": False})
     return scope_filter(viewer, row_scope)
+
+
+def may_record_on(role: Role, delegated: bool) -> bool:
+    """Whether `role` may record casework on a file it reaches, delegated to a partner now or not: partner staff
+    on the files delegated to them (their scope reaches no other), the office only on files it serves itself — a
+    delegated file's casework is its partner's (Art. 4.6–4.7)."""
+    if role in PARTNER_STAFF:
+        return True
+    return role in CASE_WRITERS and not delegated
 
 
 # --- account policy

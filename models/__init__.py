@@ -9,4 +9,5 @@ MODEL_MODULES = [
     "models.children",
     "models.delegation",
     "models.audit",
+    "models.casework",
 ]

@@ -10,6 +10,10 @@ from strawberry.tools import merge_types
 
 from schema.audit.queries import AuditQueries
 from schema.audit.types import AuditEvent
+from schema.case_files import record_full_read
+from schema.casework.mutations import CaseworkMutations
+from schema.casework.queries import CaseworkQueries
+from schema.casework.types import AidPlan, Alert, Assessment, FollowUp, HomeVisit, Interview, Loan, Referral, Service
 from schema.children.mutations import ChildMutations
 from schema.children.queries import ChildQueries
 from schema.children.types import Child
@@ -44,22 +48,20 @@ class NodeQueries:
         if type_name not in NODE_TYPE_NAMES:
             return None
         found = await info.context.loaders.load(type_name, pk)
-        if found is not None and type_name in FULL_RECORDS:
-            info.context.audit_reads.append((f"read {type_name}", [id]))  # ACCESS.md rule 7
+        if found is not None:
+            record_full_read(info, type_name, pk)
         return found
 
 
 Query = merge_types("Query", (UserQueries, NodeQueries, OrganizationQueries, KindergartenQueries, AuditQueries,
-                              FamilyQueries, ChildQueries))
+                              FamilyQueries, ChildQueries, CaseworkQueries))
 Mutation = merge_types("Mutation", (UserMutations, OrganizationMutations, GradingMutations, KindergartenMutations,
-                                    DelegationMutations, FamilyMutations, ChildMutations))
+                                    DelegationMutations, FamilyMutations, ChildMutations, CaseworkMutations))
 
 NODE_TYPES = (Province, County, Office, Partner, StaffMember, KindergartenOperator, Kindergarten, User, AuditEvent,
-              Agreement, Assignment, Family, Member, Child)
+              Agreement, Assignment, Family, Member, Child, Interview, HomeVisit, Assessment, AidPlan, Service,
+              Referral, Loan, FollowUp, Alert)
 
-
-# Reading one of these by ID reads a person's full file: it goes to the audit trail.
-FULL_RECORDS = frozenset({"Family", "Child"})
 NODE_TYPE_NAMES = frozenset(t.__strawberry_definition__.name for t in NODE_TYPES)
 
 

@@ -40,10 +40,13 @@ class Edge(Generic[T]):
 class Connection(Generic[T]):
     edges: list[Edge[T]] = strawberry.field(description="The items of this page.")
     page_info: PageInfo = strawberry.field(description="Where this page stands.")
-    _filtered: strawberry.Private[Any]
+    # The whole list's rows (counted on demand), or, for a list already loaded whole, its length.
+    _filtered: strawberry.Private[QuerySet[Any] | int]
 
     @strawberry.field(description="How many items the whole list holds (within the caller's slice).")
     async def total_count(self) -> int:
+        if isinstance(self._filtered, int):
+            return self._filtered
         return await self._filtered.count()
 
 
@@ -147,4 +150,32 @@ def connection_field(node: type, filter_type: type, *, description: str,
         "last": Annotated[int | None, _LAST], "before": Annotated[str | None, _BEFORE], "return": Connection[node],
     }
     resolve.__name__ = f"resolve_{type_name}_connection"
+    return strawberry.field(resolver=resolve, description=description)
+
+
+def page_of_loaded(rows: list[Any], first: int | None, after: str | None) -> Connection[Any]:
+    """A page of a list already loaded whole, newest first (rows in descending ID order): `first` items after the
+    cursor `after`, as `paginate` would give them, without a query of its own. `totalCount` is the whole list's."""
+    size = _page_size(first, "first")
+    rest = rows if after is None else [row for row in rows if row.pk < decode_cursor(after, "after")]
+    edges = [Edge(cursor=encode_cursor(row.pk), node=row) for row in rest[:size]]
+    info = PageInfo(has_next_page=len(rest) > size, has_previous_page=after is not None,
+                    start_cursor=edges[0].cursor if edges else None, end_cursor=edges[-1].cursor if edges else None)
+    return Connection(edges=edges, page_info=info, _filtered=len(rows))
+
+
+def nested_connection_field(node: type, parent_column: str, *, description: str) -> StrawberryField:
+    """A connection of a file's records (e.g. `Family.homeVisits`), newest first, with `first` and `after`.
+
+    The records of every file on the page are loaded in one query (a grouped DataLoader through `scoped_rows`), so
+    the statement count does not grow with the page; each file's page is then cut from what was loaded."""
+    type_name = node.__strawberry_definition__.name  # type: ignore[attr-defined]
+
+    async def resolve(root: Any, info: Info, first: int | None = None, after: str | None = None) -> Connection[Any]:
+        loader = info.context.loaders.grouped(type_name, parent_column, order_by="-id")
+        return page_of_loaded(await loader.load(root.id), first, after)
+
+    resolve.__annotations__ = {"root": Any, "info": Info, "first": Annotated[int | None, _FIRST],
+                               "after": Annotated[str | None, _AFTER], "return": Connection[node]}
+    resolve.__name__ = f"resolve_{type_name}_records"
     return strawberry.field(resolver=resolve, description=description)

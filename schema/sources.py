@@ -15,6 +15,7 @@ from tortoise.queryset import QuerySet
 
 from auth.policy import type_scope_filter
 from auth.roles import Viewer
+from models import casework
 from models.audit import AuditEvent
 from models.children import Child
 from models.delegation import Agreement, Assignment, AssignmentEvent
@@ -50,6 +51,15 @@ SOURCES: dict[str, tuple[type[Model], Q]] = {
     "Assignment": (Assignment, Q()),
     "AssignmentEvent": (AssignmentEvent, Q()),
     "AuditEvent": (AuditEvent, Q()),
+    "Interview": (casework.Interview, Q()),
+    "HomeVisit": (casework.HomeVisit, Q()),
+    "Assessment": (casework.Assessment, Q()),
+    "AidPlan": (casework.AidPlan, Q()),
+    "Service": (casework.ServiceRecord, Q()),
+    "Referral": (casework.Referral, Q()),
+    "Loan": (casework.Loan, Q()),
+    "FollowUp": (casework.FollowUp, Q()),
+    "Alert": (casework.Alert, Q()),
 }
 
 

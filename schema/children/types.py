@@ -9,6 +9,7 @@ import strawberry
 from models.children import Child as ChildRow
 from models.children import CustodyReason, Placement
 from schema.case_files import live_assignments_of
+from schema.casework.types import FollowUp
 from schema.context import Info
 from schema.delegation.types import Assignment
 from schema.enums import ExitRoute, FileStatus, Sex, described
@@ -17,6 +18,7 @@ from schema.history import ChangeRecord
 from schema.loaders import then
 from schema.node import Node
 from schema.organizations.types import InArea
+from schema.pagination import nested_connection_field
 from schema.rowtypes import row_type
 
 described(CustodyReason, "Why a court gave the child's custody to the organisation (seed 002).", {
@@ -67,6 +69,9 @@ class Child(Node, InArea):
     @strawberry.field(description="The live delegation of the child's follow-up; null while the office serves it.")
     def current_assignment(self, info: Info) -> Assignment | None:
         return then(live_assignments_of(info, "child_id", self.id), lambda found: found[0] if found else None)
+
+    follow_ups = nested_connection_field(FollowUp, "child_id", description="Follow-ups of the child, newest first "
+                                                                           "(seed 003).")
 
     @strawberry.field(description="Every delegation of the file, oldest first (office only).")
     async def assignments(self, info: Info) -> list[Assignment]:

@@ -11,6 +11,7 @@ from models.families import Family as FamilyRow
 from models.families import FamilyCategory, Rehabilitability, Relation
 from models.families import Member as MemberRow
 from schema.case_files import live_assignments_of, members_of
+from schema.casework.types import AidPlan, Assessment, HomeVisit, Interview, Loan, Referral, Service
 from schema.context import Info
 from schema.delegation.types import Assignment
 from schema.enums import ExitRoute, FileStatus, Sex, described
@@ -18,6 +19,7 @@ from schema.history import ChangeRecord
 from schema.loaders import then
 from schema.node import Node
 from schema.organizations.types import InArea
+from schema.pagination import nested_connection_field
 from schema.rowtypes import row_type
 
 described(FamilyCategory, "Why a household is admitted for support (seed 001).", {
@@ -104,6 +106,15 @@ class Family(Node, InArea):
     @strawberry.field(description="The live delegation to a partner; null while the office serves the file itself.")
     def current_assignment(self, info: Info) -> Assignment | None:
         return then(live_assignments_of(info, "family_id", self.id), lambda found: found[0] if found else None)
+
+    interviews = nested_connection_field(Interview, "family_id", description="Interviews, newest first (Art. 4.6).")
+    home_visits = nested_connection_field(HomeVisit, "family_id", description="Home visits, newest first (Art. 4.6).")
+    assessments = nested_connection_field(Assessment, "family_id", description="Assessments on the empowerment "
+                                                                               "scale, newest first (Art. 1.4).")
+    aid_plans = nested_connection_field(AidPlan, "family_id", description="Aid plans, newest first (Art. 4.7).")
+    services = nested_connection_field(Service, "family_id", description="Services given, newest first (Art. 5).")
+    referrals = nested_connection_field(Referral, "family_id", description="Referrals, newest first.")
+    loans = nested_connection_field(Loan, "family_id", description="Loans and grants, newest first (seed 001).")
 
     @strawberry.field(description="Every delegation of the file, oldest first (office only).")
     async def assignments(self, info: Info) -> list[Assignment]:

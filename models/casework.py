@@ -1,0 +1,208 @@
+"""Casework: what a partner's worker (or the office, for a file it serves itself) records on a file (issue 7).
+
+Art. 4 steps 5–7 (interview, home visit, social-work report, aid plan approved by level 1), Art. 5 (the 14 kinds
+of service; the empowerment scale at intake and yearly), seed 001 (loans and their six-month follow-up) and seed
+003 (children's monthly follow-up, with close attention to abuse).
+
+Every record belongs to one file and carries the file's province and county (the office's scope) and the partner
+it was recorded under (None: the office served the file). Who may read a record follows its file: a partner and its
+worker read the records of the files delegated to them now, through the file's owner columns (`family__…`), and
+row-level security lets a row through only when its file is visible (migration 0008). Records are append-only
+(rules/casework.editable_by_author gives their author 24 hours). `client_id` is the UUID a mobile app sends so that
+sending a record twice makes it once (CONTRACT.md, conventions); `client_digest` is what the first sending said.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from tortoise import fields
+from tortoise.models import Model
+
+from rules.empowerment import EmpowermentLevel
+from rules.services import ChildFollowUpKind, LoanKind, ServiceKind
+
+
+class CaseRecord(Model):
+    """The columns every casework record carries."""
+
+    id = fields.IntField(primary_key=True)
+    province_id = fields.IntField()
+    county_id = fields.IntField()
+    # The partner whose live assignment the record was made under; None when the office recorded it.
+    partner_id = fields.IntField(null=True)
+    author_id = fields.IntField()
+    author_username = fields.CharField(max_length=100)
+    client_id = fields.UUIDField(null=True, unique=True)
+    client_digest = fields.CharField(max_length=64, default="")
+    version = fields.IntField(default=1)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class FamilyRecord(CaseRecord):
+    family: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "models.Family", related_name=False, on_delete=fields.RESTRICT)
+    family_id: int
+
+    class Meta:
+        abstract = True
+
+
+class Interview(FamilyRecord):
+    """An interview with the family (Art. 4.6), and the social-work report written from it."""
+
+    held_on = fields.DateField()
+    present = fields.TextField(default="")
+    findings = fields.TextField(default="")
+    report = fields.TextField(default="")
+
+    class Meta:
+        table = "interview"
+        indexes = (("family_id", "id"),)
+
+
+class HomeVisit(FamilyRecord):
+    """A visit to the family's home (Art. 4.6), and the social-work report written from it."""
+
+    visited_on = fields.DateField()
+    present = fields.TextField(default="")
+    findings = fields.TextField(default="")
+    report = fields.TextField(default="")
+
+    class Meta:
+        table = "home_visit"
+        indexes = (("family_id", "id"),)
+
+
+class Assessment(FamilyRecord):
+    """The empowerment scale (Art. 1.4): eight domains scored 1–5, at intake and yearly (Art. 5)."""
+
+    assessed_on = fields.DateField()
+    scores: fields.JSONField[dict[str, int]] = fields.JSONField()
+    total = fields.SmallIntField()
+    level = fields.CharEnumField(EmpowermentLevel, max_length=16)
+    notes = fields.TextField(default="")
+
+    class Meta:
+        table = "assessment"
+        indexes = (("family_id", "assessed_on"),)
+
+
+class AidPlanStatus(StrEnum):
+    SUBMITTED = "SUBMITTED"
+    APPROVED = "APPROVED"
+    REJECTED = "REJECTED"
+
+
+class AidPlan(FamilyRecord):
+    """An empowering aid plan (Art. 4.7), decided by a level-1 committee: the partner's for a delegated file, the
+    county office's for a file it serves. Who submitted it never decides it."""
+
+    submitted_on = fields.DateField()
+    goals = fields.TextField()
+    planned_services: fields.JSONField[list[str]] = fields.JSONField()
+    resources = fields.TextField(default="")
+    target_date = fields.DateField()
+    status = fields.CharEnumField(AidPlanStatus, max_length=16, default=AidPlanStatus.SUBMITTED)
+    decided_on = fields.DateField(null=True)
+    decision_minutes = fields.TextField(default="")
+    decided_by_id = fields.IntField(null=True)
+    decided_by_username = fields.CharField(max_length=100, default="")
+
+    class Meta:
+        table = "aid_plan"
+        indexes = (("family_id", "id"),)
+
+
+class ServiceRecord(FamilyRecord):
+    """A service given (Art. 5), with the money given where any, in whole rials."""
+
+    kind = fields.CharEnumField(ServiceKind, max_length=32)
+    given_on = fields.DateField()
+    description = fields.TextField(default="")
+    amount_rials = fields.BigIntField(null=True)
+
+    class Meta:
+        table = "service_record"
+        indexes = (("family_id", "id"),)
+
+
+class Referral(FamilyRecord):
+    """A referral to another body (a clinic, a bank, a court …): to whom, why, and what came of it."""
+
+    referred_on = fields.DateField()
+    referred_to = fields.CharField(max_length=200)
+    reason = fields.TextField(default="")
+    outcome = fields.TextField(default="")
+
+    class Meta:
+        table = "referral"
+        indexes = (("family_id", "id"),)
+
+
+class Loan(FamilyRecord):
+    """A loan or grant (seed 001); its six-month follow-up is due by itself and listed until recorded."""
+
+    kind = fields.CharEnumField(LoanKind, max_length=32)
+    amount_rials = fields.BigIntField()
+    lender = fields.CharField(max_length=200, default="")
+    granted_on = fields.DateField()
+    follow_up_due_on = fields.DateField(null=True)
+    followed_up_on = fields.DateField(null=True)
+    follow_up_notes = fields.TextField(default="")
+
+    class Meta:
+        table = "loan"
+        indexes = (("family_id", "id"), ("follow_up_due_on",))
+
+
+class ChildRecord(CaseRecord):
+    child: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "models.Child", related_name=False, on_delete=fields.RESTRICT)
+    child_id: int
+
+    class Meta:
+        abstract = True
+
+
+class FollowUp(ChildRecord):
+    """A follow-up of a child in family care (seed 003): monthly, of health, mental state, schooling, nutrition,
+    leisure and family relations; an abuse concern opens an alert for the county office."""
+
+    kind = fields.CharEnumField(ChildFollowUpKind, max_length=32)
+    followed_up_on = fields.DateField()
+    notes = fields.TextField(default="")
+    abuse_concern = fields.BooleanField(default=False)
+
+    class Meta:
+        table = "child_follow_up"
+        indexes = (("child_id", "id"),)
+
+
+class Alert(Model):
+    """An abuse concern raised in a child's follow-up, open until an office user records how it was handled."""
+
+    id = fields.IntField(primary_key=True)
+    child: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "models.Child", related_name=False, on_delete=fields.RESTRICT)
+    child_id: int
+    follow_up: fields.ForeignKeyRelation[FollowUp] = fields.ForeignKeyField(
+        "models.FollowUp", related_name=False, on_delete=fields.RESTRICT)
+    follow_up_id: int
+    province_id = fields.IntField()
+    county_id = fields.IntField()
+    opened_at = fields.DatetimeField(auto_now_add=True)
+    handled_at = fields.DatetimeField(null=True)
+    handled_by_id = fields.IntField(null=True)
+    handled_by_username = fields.CharField(max_length=100, default="")
+    handling = fields.TextField(default="")
+    version = fields.IntField(default=1)
+
+    class Meta:
+        table = "alert"
+        indexes = (("county_id", "id"),)

@@ -1,0 +1,371 @@
+"""Mutations of the casework area: one per record (Art. 4.6–4.7, Art. 5, seeds 001 and 003), each taking one
+`input:` with an optional `clientId`, each all-or-nothing and audited like every mutation (schema/transaction.py).
+How a record is made — the file, the day, the clientId — is schema/casework/records.py."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+import strawberry
+from tortoise import connections
+from tortoise.expressions import F
+
+from models.casework import AidPlan as AidPlanRow
+from models.casework import AidPlanStatus
+from models.casework import Assessment as AssessmentRow
+from models.casework import FollowUp as FollowUpRow
+from models.casework import HomeVisit as HomeVisitRow
+from models.casework import Interview as InterviewRow
+from models.casework import Loan as LoanRow
+from models.casework import Referral as ReferralRow
+from models.casework import ServiceRecord as ServiceRow
+from models.children import Child as ChildRow
+from rules.casework import loan_follow_up_due, needs_loan_follow_up
+from rules.empowerment import DOMAIN_FIELDS, score_empowerment
+from rules.errors import RuleViolation
+from rules.money import rial_amount
+from rules.services import ChildFollowUpKind, LoanKind, ServiceKind
+from schema.casework.records import (
+    NAME_LENGTH,
+    REPORT_LENGTH,
+    TEXT_LENGTH,
+    create_record,
+    record_day,
+    record_target,
+)
+from schema.casework.types import AidPlan, Alert, Assessment, FollowUp, HomeVisit, Interview, Loan, Referral, Service
+from schema.common import check_version, clean_text, find_scoped, viewer_of
+from schema.context import Info
+from schema.errors import BadUserInput, Conflict, StaleVersion
+from schema.node import to_global_id
+from schema.sources import scoped_rows
+
+_CLIENT_ID = "A UUID your app made for this record: sending it again returns the record already made."
+
+
+@strawberry.input(description="An interview with a family (Art. 4.6).")
+class RecordInterviewInput:
+    family_id: strawberry.ID = strawberry.field(description="The family.")
+    held_on: datetime.date = strawberry.field(description="When it was held (not in the future, not before the file "
+                                                          "came to you). Jalali accepted.")
+    present: str = strawberry.field(default="", description="Who was present.")
+    findings: str = strawberry.field(default="", description="What was found.")
+    report: str = strawberry.field(default="", description="The social-work report.")
+    client_id: uuid.UUID | None = strawberry.field(default=None, description=_CLIENT_ID)
+
+
+@strawberry.input(description="A visit to a family's home (Art. 4.6).")
+class RecordHomeVisitInput:
+    family_id: strawberry.ID = strawberry.field(description="The family.")
+    visited_on: datetime.date = strawberry.field(description="When (not in the future, not before the file came to "
+                                                             "you). Jalali accepted.")
+    present: str = strawberry.field(default="", description="Who was present.")
+    findings: str = strawberry.field(default="", description="What was found.")
+    report: str = strawberry.field(default="", description="The social-work report.")
+    client_id: uuid.UUID | None = strawberry.field(default=None, description=_CLIENT_ID)
+
+
+@strawberry.input(description="The eight scores of the empowerment scale (Art. 1.4), each 1–5.")
+class EmpowermentScoresInput:
+    decision_making: int = strawberry.field(description="«قابلیت تصمیم‌گیری» — decision-making.")
+    social_mobility: int = strawberry.field(description="«تحرک و تعامل اجتماعی» — social mobility and interaction.")
+    education: int = strawberry.field(description="«تحصیل» — education.")
+    job_skills: int = strawberry.field(description="«مهارت‌های شغلی - حرفه‌ای» — job skills.")
+    employment_status: int = strawberry.field(description="«وضعیت شغلی» — employment status.")
+    income: int = strawberry.field(description="«درآمد» — income.")
+    housing: int = strawberry.field(description="«مسکن و سرپناه» — shelter and housing.")
+    insurance: int = strawberry.field(description="«پوشش بیمه‌ای» — insurance coverage.")
+
+
+@strawberry.input(description="An assessment on the empowerment scale (Art. 1.4), at intake and yearly (Art. 5).")
+class RecordAssessmentInput:
+    family_id: strawberry.ID = strawberry.field(description="The family.")
+    assessed_on: datetime.date = strawberry.field(description="When. Jalali accepted.")
+    scores: EmpowermentScoresInput = strawberry.field(description="The eight scores.")
+    notes: str = strawberry.field(default="", description="The assessor's notes.")
+    client_id: uuid.UUID | None = strawberry.field(default=None, description=_CLIENT_ID)
+
+
+@strawberry.input(description="An aid plan for the level-1 committee (Art. 4.7).")
+class SubmitAidPlanInput:
+    family_id: strawberry.ID = strawberry.field(description="The family.")
+    submitted_on: datetime.date = strawberry.field(description="When. Jalali accepted.")
+    goals: str = strawberry.field(description="What the plan aims at.")
+    planned_services: list[ServiceKind] = strawberry.field(description="The services it plans (Art. 5).")
+    resources: str = strawberry.field(default="", description="The resources it draws on.")
+    target_date: datetime.date = strawberry.field(description="When its goals should be reached.")
+    client_id: uuid.UUID | None = strawberry.field(default=None, description=_CLIENT_ID)
+
+
+@strawberry.input(description="A level-1 committee's decision on an aid plan (Art. 4.7). Send the `version` you read.")
+class DecideAidPlanInput:
+    aid_plan_id: strawberry.ID = strawberry.field(description="The plan.")
+    approved: bool = strawberry.field(description="Approved (true) or rejected (false).")
+    decided_on: datetime.date = strawberry.field(description="When the committee decided. Jalali accepted.")
+    minutes: str = strawberry.field(description="The committee's minutes.")
+    version: int = strawberry.field(description="The version you read (CONFLICT if someone changed it since).")
+
+
+@strawberry.input(description="A service given (Art. 5).")
+class RecordServiceInput:
+    family_id: strawberry.ID = strawberry.field(description="The family.")
+    kind: ServiceKind = strawberry.field(description="Which of the 14 kinds.")
+    given_on: datetime.date = strawberry.field(description="When. Jalali accepted.")
+    description: str = strawberry.field(default="", description="What was given.")
+    amount_rials: int | None = strawberry.field(default=None, description="Money given, in whole rials.")
+    client_id: uuid.UUID | None = strawberry.field(default=None, description=_CLIENT_ID)
+
+
+@strawberry.input(description="A referral to another body.")
+class RecordReferralInput:
+    family_id: strawberry.ID = strawberry.field(description="The family.")
+    referred_on: datetime.date = strawberry.field(description="When. Jalali accepted.")
+    referred_to: str = strawberry.field(description="To whom.")
+    reason: str = strawberry.field(default="", description="Why.")
+    outcome: str = strawberry.field(default="", description="What came of it, if known.")
+    client_id: uuid.UUID | None = strawberry.field(default=None, description=_CLIENT_ID)
+
+
+@strawberry.input(description="A loan or grant (seed 001).")
+class RecordLoanInput:
+    family_id: strawberry.ID = strawberry.field(description="The family.")
+    kind: LoanKind = strawberry.field(description="Which kind.")
+    amount_rials: int = strawberry.field(description="The amount, in whole rials.")
+    lender: str = strawberry.field(default="", description="Who lent or granted it.")
+    granted_on: datetime.date = strawberry.field(description="When. Jalali accepted.")
+    client_id: uuid.UUID | None = strawberry.field(default=None, description=_CLIENT_ID)
+
+
+@strawberry.input(description="The six-month follow-up of a loan (seed 001).")
+class RecordLoanFollowUpInput:
+    loan_id: strawberry.ID = strawberry.field(description="The loan.")
+    followed_up_on: datetime.date = strawberry.field(description="When. Jalali accepted.")
+    notes: str = strawberry.field(default="", description="What the follow-up found.")
+    version: int = strawberry.field(description="The version you read (CONFLICT if someone changed it since).")
+
+
+@strawberry.input(description="A follow-up of a child in family care (seed 003).")
+class RecordFollowUpInput:
+    child_id: strawberry.ID = strawberry.field(description="The child.")
+    kind: ChildFollowUpKind = strawberry.field(description="What was followed up.")
+    followed_up_on: datetime.date = strawberry.field(description="When. Jalali accepted.")
+    notes: str = strawberry.field(default="", description="What was found.")
+    abuse_concern: bool = strawberry.field(default=False, description="A concern of child abuse: opens an alert for "
+                                                                      "the county office (seed 003).")
+    client_id: uuid.UUID | None = strawberry.field(default=None, description=_CLIENT_ID)
+
+
+@strawberry.input(description="How the office handled an abuse alert. Send the `version` you read.")
+class HandleAlertInput:
+    alert_id: strawberry.ID = strawberry.field(description="The alert.")
+    handling: str = strawberry.field(description="What was done.")
+    version: int = strawberry.field(description="The version you read (CONFLICT if someone changed it since).")
+
+
+@strawberry.type(description="The interview recorded.")
+class InterviewPayload:
+    interview: Interview = strawberry.field(description="The interview.")
+
+
+@strawberry.type(description="The home visit recorded.")
+class HomeVisitPayload:
+    home_visit: HomeVisit = strawberry.field(description="The home visit.")
+
+
+@strawberry.type(description="The assessment recorded.")
+class AssessmentPayload:
+    assessment: Assessment = strawberry.field(description="The assessment, with its total and level.")
+
+
+@strawberry.type(description="The aid plan submitted or decided.")
+class AidPlanPayload:
+    aid_plan: AidPlan = strawberry.field(description="The plan.")
+
+
+@strawberry.type(description="The service recorded.")
+class ServicePayload:
+    service: Service = strawberry.field(description="The service.")
+
+
+@strawberry.type(description="The referral recorded.")
+class ReferralPayload:
+    referral: Referral = strawberry.field(description="The referral.")
+
+
+@strawberry.type(description="The loan recorded or followed up.")
+class LoanPayload:
+    loan: Loan = strawberry.field(description="The loan.")
+
+
+@strawberry.type(description="The follow-up recorded, and the alert it opened, if any.")
+class FollowUpPayload:
+    follow_up: FollowUp = strawberry.field(description="The follow-up.")
+    alert: Alert | None = strawberry.field(description="The abuse alert it opened, for the office; null when none.")
+
+
+@strawberry.type(description="The alert handled.")
+class AlertPayload:
+    alert: Alert = strawberry.field(description="The alert.")
+
+
+def _report_fields(present: str, findings: str, report: str) -> dict[str, str]:
+    return {"present": clean_text(present, "present", TEXT_LENGTH),
+            "findings": clean_text(findings, "findings", REPORT_LENGTH),
+            "report": clean_text(report, "report", REPORT_LENGTH)}
+
+
+@strawberry.type
+class CaseworkMutations:
+    @strawberry.mutation(description="Record an interview with a family delegated to you (or served by your office).")
+    async def record_interview(self, info: Info, input: RecordInterviewInput) -> InterviewPayload:
+        target = await record_target(info, "Family", input.family_id, "familyId")
+        values = {"held_on": record_day(target, input.held_on, "heldOn"),
+                  **_report_fields(input.present, input.findings, input.report)}
+        return InterviewPayload(interview=await create_record(info, InterviewRow, target, input.client_id, values))
+
+    @strawberry.mutation(description="Record a home visit to a family delegated to you (or served by your office).")
+    async def record_home_visit(self, info: Info, input: RecordHomeVisitInput) -> HomeVisitPayload:
+        target = await record_target(info, "Family", input.family_id, "familyId")
+        values = {"visited_on": record_day(target, input.visited_on, "visitedOn"),
+                  **_report_fields(input.present, input.findings, input.report)}
+        return HomeVisitPayload(home_visit=await create_record(info, HomeVisitRow, target, input.client_id, values))
+
+    @strawberry.mutation(description="Record an assessment on the empowerment scale (Art. 1.4); the total and level "
+                                     "are computed.")
+    async def record_assessment(self, info: Info, input: RecordAssessmentInput) -> AssessmentPayload:
+        target = await record_target(info, "Family", input.family_id, "familyId")
+        scored = score_empowerment({domain.value: getattr(input.scores, _python_name(field))
+                                    for domain, field in DOMAIN_FIELDS.items()})
+        values = {"assessed_on": record_day(target, input.assessed_on, "assessedOn"),
+                  "scores": {domain.value: score for domain, score in scored.scores.items()},
+                  "total": scored.total, "level": scored.level,
+                  "notes": clean_text(input.notes, "notes", REPORT_LENGTH)}
+        return AssessmentPayload(assessment=await create_record(info, AssessmentRow, target, input.client_id, values))
+
+    @strawberry.mutation(description="Submit an aid plan (Art. 4.7) to the level-1 committee.")
+    async def submit_aid_plan(self, info: Info, input: SubmitAidPlanInput) -> AidPlanPayload:
+        target = await record_target(info, "Family", input.family_id, "familyId")
+        submitted_on = record_day(target, input.submitted_on, "submittedOn")
+        if input.target_date <= submitted_on:
+            raise BadUserInput("The target date is after the plan's submission.",
+                               "تاریخ هدف باید پس از تاریخ ارسال برنامه باشد.", field="targetDate")
+        if not input.planned_services:
+            raise BadUserInput("A plan plans at least one service.", "برنامه باید دست‌کم یک خدمت داشته باشد.",
+                               field="plannedServices")
+        values = {"submitted_on": submitted_on, "goals": clean_text(input.goals, "goals", REPORT_LENGTH, required=True),
+                  "planned_services": sorted({kind.value for kind in input.planned_services}),
+                  "resources": clean_text(input.resources, "resources", TEXT_LENGTH), "target_date": input.target_date}
+        return AidPlanPayload(aid_plan=await create_record(info, AidPlanRow, target, input.client_id, values))
+
+    @strawberry.mutation(description="Record the level-1 committee's decision on an aid plan (Art. 4.7): the "
+                                     "partner's manager for a delegated file, the county office for a file it serves. "
+                                     "Who submitted a plan never decides it.")
+    async def decide_aid_plan(self, info: Info, input: DecideAidPlanInput) -> AidPlanPayload:
+        viewer = viewer_of(info)
+        plan = await find_scoped(info, "AidPlan", input.aid_plan_id, "aidPlanId")
+        # The committee sits where the file is served: who may record on the file now decides its plans.
+        target = await record_target(info, "Family", to_global_id("Family", plan.family_id), "aidPlanId")
+        if plan.author_id == viewer.user_id:
+            raise RuleViolation("ART_4_7_MAKER_CHECKER", "Who submitted a plan does not decide it.",
+                                "تهیه‌کننده برنامه نمی‌تواند درباره آن تصمیم بگیرد.")
+        check_version(plan, input.version)
+        if plan.status is not AidPlanStatus.SUBMITTED:
+            raise Conflict("The plan has been decided already.", "درباره این برنامه پیش‌تر تصمیم گرفته شده است.",
+                           field="aidPlanId")
+        decided_on = record_day(target, input.decided_on, "decidedOn")
+        if decided_on < plan.submitted_on:
+            raise BadUserInput("The decision is before the plan's submission.",
+                               "تاریخ تصمیم پیش از ارسال برنامه است.", field="decidedOn")
+        updated = await scoped_rows(viewer, "AidPlan").filter(id=plan.id, version=input.version).update(
+            status=AidPlanStatus.APPROVED if input.approved else AidPlanStatus.REJECTED, decided_on=decided_on,
+            decision_minutes=clean_text(input.minutes, "minutes", REPORT_LENGTH, required=True),
+            decided_by_id=viewer.user_id, decided_by_username=viewer.username, version=F("version") + 1)
+        if updated == 0:
+            raise StaleVersion()
+        return AidPlanPayload(aid_plan=await scoped_rows(viewer, "AidPlan").get(id=plan.id))
+
+    @strawberry.mutation(description="Record a service given (Art. 5), with the money given in whole rials.")
+    async def record_service(self, info: Info, input: RecordServiceInput) -> ServicePayload:
+        target = await record_target(info, "Family", input.family_id, "familyId")
+        values = {"kind": input.kind, "given_on": record_day(target, input.given_on, "givenOn"),
+                  "description": clean_text(input.description, "description", TEXT_LENGTH),
+                  "amount_rials": None if input.amount_rials is None else rial_amount(input.amount_rials,
+                                                                                      "amountRials")}
+        return ServicePayload(service=await create_record(info, ServiceRow, target, input.client_id, values))
+
+    @strawberry.mutation(description="Record a referral to another body.")
+    async def record_referral(self, info: Info, input: RecordReferralInput) -> ReferralPayload:
+        target = await record_target(info, "Family", input.family_id, "familyId")
+        values = {"referred_on": record_day(target, input.referred_on, "referredOn"),
+                  "referred_to": clean_text(input.referred_to, "referredTo", NAME_LENGTH, required=True),
+                  "reason": clean_text(input.reason, "reason", TEXT_LENGTH),
+                  "outcome": clean_text(input.outcome, "outcome", TEXT_LENGTH)}
+        return ReferralPayload(referral=await create_record(info, ReferralRow, target, input.client_id, values))
+
+    @strawberry.mutation(description="Record a loan or grant (seed 001); its six-month follow-up falls due by itself.")
+    async def record_loan(self, info: Info, input: RecordLoanInput) -> LoanPayload:
+        target = await record_target(info, "Family", input.family_id, "familyId")
+        granted_on = record_day(target, input.granted_on, "grantedOn")
+        values = {"kind": input.kind, "amount_rials": rial_amount(input.amount_rials, "amountRials"),
+                  "lender": clean_text(input.lender, "lender", NAME_LENGTH), "granted_on": granted_on,
+                  "follow_up_due_on": loan_follow_up_due(granted_on) if needs_loan_follow_up(input.kind) else None}
+        return LoanPayload(loan=await create_record(info, LoanRow, target, input.client_id, values))
+
+    @strawberry.mutation(description="Record a loan's six-month follow-up (seed 001).")
+    async def record_loan_follow_up(self, info: Info, input: RecordLoanFollowUpInput) -> LoanPayload:
+        viewer = viewer_of(info)
+        loan = await find_scoped(info, "Loan", input.loan_id, "loanId")
+        target = await record_target(info, "Family", to_global_id("Family", loan.family_id), "loanId")
+        check_version(loan, input.version)
+        if loan.follow_up_due_on is None or loan.followed_up_on is not None:
+            raise Conflict("This loan has no follow-up to record.", "این وام پیگیری ثبت‌نشده‌ای ندارد.", field="loanId")
+        followed_up_on = record_day(target, input.followed_up_on, "followedUpOn")
+        if followed_up_on < loan.granted_on:
+            raise BadUserInput("The follow-up is before the loan.", "تاریخ پیگیری پیش از تاریخ وام است.",
+                               field="followedUpOn")
+        updated = await scoped_rows(viewer, "Loan").filter(id=loan.id, version=input.version).update(
+            followed_up_on=followed_up_on, follow_up_notes=clean_text(input.notes, "notes", REPORT_LENGTH),
+            version=F("version") + 1)
+        if updated == 0:
+            raise StaleVersion()
+        return LoanPayload(loan=await scoped_rows(viewer, "Loan").get(id=loan.id))
+
+    @strawberry.mutation(description="Record a follow-up of a child in family care (seed 003). An abuse concern "
+                                     "marks the child's file and opens an alert the county office lists until "
+                                     "handled.")
+    async def record_follow_up(self, info: Info, input: RecordFollowUpInput) -> FollowUpPayload:
+        target = await record_target(info, "Child", input.child_id, "childId")
+        values = {"kind": input.kind, "followed_up_on": record_day(target, input.followed_up_on, "followedUpOn"),
+                  "notes": clean_text(input.notes, "notes", REPORT_LENGTH), "abuse_concern": input.abuse_concern}
+        follow_up = await create_record(info, FollowUpRow, target, input.client_id, values)
+        if follow_up.abuse_concern:
+            await raise_alert(follow_up)
+            await ChildRow.filter(id=target.row.id).update(abuse_flag=True)
+        alert = await scoped_rows(viewer_of(info), "Alert").filter(follow_up_id=follow_up.id).first()
+        return FollowUpPayload(follow_up=follow_up, alert=alert)
+
+    @strawberry.mutation(description="Record how the office handled an abuse alert; it leaves the open list.")
+    async def handle_alert(self, info: Info, input: HandleAlertInput) -> AlertPayload:
+        viewer = viewer_of(info)
+        alert = await find_scoped(info, "Alert", input.alert_id, "alertId")
+        check_version(alert, input.version)
+        if alert.handled_at is not None:
+            raise Conflict("The alert has been handled already.", "این هشدار پیش‌تر رسیدگی شده است.", field="alertId")
+        updated = await scoped_rows(viewer, "Alert").filter(id=alert.id, version=input.version).update(
+            handled_at=datetime.datetime.now(datetime.UTC), handled_by_id=viewer.user_id,
+            handled_by_username=viewer.username,
+            handling=clean_text(input.handling, "handling", REPORT_LENGTH, required=True), version=F("version") + 1)
+        if updated == 0:
+            raise StaleVersion()
+        return AlertPayload(alert=await scoped_rows(viewer, "Alert").get(id=alert.id))
+
+
+async def raise_alert(follow_up: FollowUpRow) -> None:
+    """Open the office's alert for an abuse concern, once per follow-up (a clientId sent again raises none). The
+    partner who raises it may not read alerts, so the database function does it (migration 0008)."""
+    await connections.get("default").execute_query("select raise_abuse_alert($1)", [follow_up.id])
+
+
+def _python_name(field: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in field)

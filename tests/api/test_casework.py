@@ -1,0 +1,248 @@
+"""Casework through /graphql (issue 7): records on delegated files, who may make and read them, the input they
+refuse, the clientId of offline apps, aid plans' level-1 decisions and abuse alerts."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Any
+
+import pytest
+
+from schema.node import to_global_id
+from tests.conftest import Api, error_code
+
+TODAY = datetime.date.today()
+YESTERDAY = (TODAY - datetime.timedelta(days=1)).isoformat()
+
+FILES = "query($f: FamilyFilter) { families(first: 200, filter: $f) { edges { node { id currentAssignment { " \
+        "assignedOn } } } } }"
+HOME_VISIT = """mutation($input: RecordHomeVisitInput!) { recordHomeVisit(input: $input) {
+  homeVisit { id visitedOn visitedOnJalali present findings report recordedBy version } } }"""
+VISITS = """query($id: ID!) { family(id: $id) { homeVisits(first: 5) { totalCount edges { node { id report } } } } }"""
+ASSESS = """mutation($input: RecordAssessmentInput!) { recordAssessment(input: $input) {
+  assessment { id assessedOn total level scores { domain score } } } }"""
+SUBMIT = """mutation($input: SubmitAidPlanInput!) { submitAidPlan(input: $input) {
+  aidPlan { id status plannedServices version } } }"""
+DECIDE = """mutation($input: DecideAidPlanInput!) { decideAidPlan(input: $input) {
+  aidPlan { id status decidedOn decisionMinutes decidedBy version } } }"""
+SERVICE = """mutation($input: RecordServiceInput!) { recordService(input: $input) {
+  service { id kind amountRials } } }"""
+LOAN = """mutation($input: RecordLoanInput!) { recordLoan(input: $input) {
+  loan { id kind amountRials grantedOn followUpDueOn followUpPending version } } }"""
+FOLLOW_UP = """mutation($input: RecordFollowUpInput!) { recordFollowUp(input: $input) {
+  followUp { id kind abuseConcern } } }"""
+ALERTS = "{ alerts(filter: {open: true}) { totalCount edges { node { id isOpen child { id } followUp { id } } } } }"
+HANDLE = """mutation($input: HandleAlertInput!) { handleAlert(input: $input) { alert { id isOpen handledBy } } }"""
+SCORES = {"decisionMaking": 3, "socialMobility": 2, "education": 4, "jobSkills": 1, "employmentStatus": 2, "income": 1,
+          "housing": 3, "insurance": 5}
+
+
+async def files_of(api: Api, username: str, **narrowed: Any) -> list[dict[str, Any]]:
+    return [e["node"] for e in (await api.ok(username, FILES, {"f": narrowed or None}))["families"]["edges"]]
+
+
+async def worker_file(api: Api) -> str:
+    return (await files_of(api, "clinic.worker1"))[0]["id"]
+
+
+def visit(family: str, **changes: Any) -> dict[str, Any]:
+    return {"input": {"familyId": family, "visitedOn": YESTERDAY, "present": "مادر خانواده", "findings": "منزل اجاره‌ای",
+                      "report": "گزارش مددکاری", **changes}}
+
+
+async def test_a_worker_records_a_home_visit_and_reads_it_on_the_file(api):
+    family = await worker_file(api)
+    made = (await api.ok("clinic.worker1", HOME_VISIT, visit(family)))["recordHomeVisit"]["homeVisit"]
+    assert made["visitedOn"] == YESTERDAY and made["recordedBy"] == "clinic.worker1" and made["version"] == 1
+    assert made["visitedOnJalali"].count("/") == 2
+    for reader in ("clinic.worker1", "clinic.manager", "yazd.county"):
+        visits = (await api.ok(reader, VISITS, {"id": family}))["family"]["homeVisits"]
+        assert visits["totalCount"] == 1 and visits["edges"][0]["node"]["id"] == made["id"], reader
+    node = await api.ok("clinic.manager", "query($id: ID!) { node(id: $id) { __typename } }", {"id": made["id"]})
+    assert node["node"] == {"__typename": "HomeVisit"}
+
+
+@pytest.mark.parametrize("username", ["auditor", "meybod.supervisor", "kindergarten.operator"])
+async def test_roles_that_record_no_casework_are_forbidden(api, username):
+    family = await worker_file(api)
+    assert error_code(await api.as_user(username, HOME_VISIT, visit(family))) == "FORBIDDEN"
+
+
+async def test_a_file_outside_the_slice_looks_like_a_missing_one(api):
+    others = await files_of(api, "clinic.worker2")
+    foreign = await api.as_user("clinic.worker1", HOME_VISIT, visit(others[0]["id"]))
+    missing = await api.as_user("clinic.worker1", HOME_VISIT, visit(to_global_id("Family", 987654)))
+    assert error_code(foreign) == "NOT_FOUND" and foreign["errors"][0]["extensions"]["field"] == "familyId"
+    assert foreign["errors"][0]["message"] == missing["errors"][0]["message"]
+    assert foreign["errors"][0]["extensions"] == missing["errors"][0]["extensions"]
+
+
+async def test_a_returned_file_takes_its_records_with_it(api):
+    family = await worker_file(api)
+    await api.ok("clinic.worker1", HOME_VISIT, visit(family))
+    await api.ok("yazd.county", "mutation($i: ReturnFileInput!) { returnFile(input: $i) { assignment { id } } }",
+                 {"i": {"familyId": family, "reason": "بازگشت"}})
+    assert error_code(await api.as_user("clinic.worker1", HOME_VISIT, visit(family))) == "NOT_FOUND"
+    assert (await api.ok("clinic.manager", VISITS, {"id": family}))["family"] is None
+    # The office, serving the file again, still reads what the partner recorded, and may now record itself.
+    assert (await api.ok("yazd.county", VISITS, {"id": family}))["family"]["homeVisits"]["totalCount"] == 1
+    await api.ok("yazd.county", HOME_VISIT, visit(family))
+
+
+async def test_the_office_records_only_on_files_it_serves(api):
+    delegated = await worker_file(api)
+    assert error_code(await api.as_user("yazd.county", HOME_VISIT, visit(delegated))) == "FORBIDDEN"
+    served = (await files_of(api, "yazd.county", assigned=False, status="ACTIVE"))[0]["id"]
+    made = (await api.ok("yazd.county", HOME_VISIT, visit(served)))["recordHomeVisit"]["homeVisit"]
+    assert made["recordedBy"] == "yazd.county"
+
+
+@pytest.mark.parametrize(("changes", "field"), [
+    ({"visitedOn": (TODAY + datetime.timedelta(days=1)).isoformat()}, "visitedOn"),
+    ({"report": "ب" * 10000}, "report"),
+    ({"findings": "ب" * 10000}, "findings"),
+    ({"present": "ب" * 2001}, "present"),
+])
+async def test_bad_visits_are_bad_user_input(api, changes, field):
+    result = await api.as_user("clinic.worker1", HOME_VISIT, visit(await worker_file(api), **changes))
+    assert error_code(result) == "BAD_USER_INPUT"
+    assert result["errors"][0]["extensions"]["field"] == field
+
+
+async def test_a_visit_before_the_file_came_to_the_partner_is_refused(api):
+    file = (await files_of(api, "clinic.worker1"))[0]
+    before = datetime.date.fromisoformat(file["currentAssignment"]["assignedOn"]) - datetime.timedelta(days=1)
+    result = await api.as_user("clinic.worker1", HOME_VISIT, visit(file["id"], visitedOn=before.isoformat()))
+    assert error_code(result) == "BAD_USER_INPUT" and result["errors"][0]["extensions"]["field"] == "visitedOn"
+
+
+async def test_a_jalali_date_is_accepted(api):
+    file = (await files_of(api, "clinic.worker1"))[0]
+    result = await api.ok("clinic.worker1", HOME_VISIT, visit(file["id"], visitedOn=YESTERDAY))
+    jalali = result["recordHomeVisit"]["homeVisit"]["visitedOnJalali"]
+    again = await api.ok("clinic.worker1", HOME_VISIT, visit(file["id"], visitedOn=jalali.replace("/", "-")))
+    assert again["recordHomeVisit"]["homeVisit"]["visitedOn"] == YESTERDAY
+
+
+async def test_the_same_client_id_makes_one_record_and_other_content_is_a_conflict(api):
+    family = await worker_file(api)
+    sent = visit(family, clientId=str(uuid.uuid4()))
+    first = (await api.ok("clinic.worker1", HOME_VISIT, sent))["recordHomeVisit"]["homeVisit"]
+    again = (await api.ok("clinic.worker1", HOME_VISIT, sent))["recordHomeVisit"]["homeVisit"]
+    assert again["id"] == first["id"]
+    assert (await api.ok("clinic.worker1", VISITS, {"id": family}))["family"]["homeVisits"]["totalCount"] == 1
+    changed = {"input": {**sent["input"], "report": "گزارشی دیگر"}}
+    conflict = await api.as_user("clinic.worker1", HOME_VISIT, changed)
+    assert error_code(conflict) == "CONFLICT" and conflict["errors"][0]["extensions"]["field"] == "clientId"
+    by_someone_else = await api.as_user("clinic.manager", HOME_VISIT, sent)
+    assert error_code(by_someone_else) == "CONFLICT"
+    bad = await api.as_user("clinic.worker1", HOME_VISIT, visit(family, clientId="not-a-uuid"))
+    assert error_code(bad) == "BAD_USER_INPUT"
+
+
+async def test_an_assessment_computes_its_total_and_level(api):
+    family = await worker_file(api)
+    made = await api.ok("clinic.worker1", ASSESS, {"input": {"familyId": family, "assessedOn": YESTERDAY,
+                                                             "scores": SCORES}})
+    assessment = made["recordAssessment"]["assessment"]
+    assert (assessment["total"], assessment["level"]) == (21, "MEDIUM")
+    assert assessment["scores"][0] == {"domain": "DECISION_MAKING", "score": 3}
+    assert len(assessment["scores"]) == 8
+
+
+@pytest.mark.parametrize(("score", "code"), [(0, "BAD_USER_INPUT"), (6, "BAD_USER_INPUT"), (2.5, "BAD_USER_INPUT")])
+async def test_scores_outside_one_to_five_are_refused(api, score, code):
+    family = await worker_file(api)
+    result = await api.as_user("clinic.worker1", ASSESS, {"input": {
+        "familyId": family, "assessedOn": YESTERDAY, "scores": {**SCORES, "income": score}}})
+    assert error_code(result) == code
+    if isinstance(score, int):
+        assert result["errors"][0]["extensions"]["field"] == "income"
+
+
+async def test_an_aid_plan_is_decided_by_the_partners_committee_never_by_its_author(api):
+    family = await worker_file(api)
+    plan = {"familyId": family, "submittedOn": YESTERDAY, "goals": "اشتغال سرپرست", "resources": "وام اشتغال",
+            "plannedServices": ["JOB_AND_RESOURCE_FINDING", "TRAINING"], "targetDate": "2030-01-01"}
+    made = (await api.ok("clinic.worker1", SUBMIT, {"input": plan}))["submitAidPlan"]["aidPlan"]
+    assert made["status"] == "SUBMITTED"
+    decision = {"aidPlanId": made["id"], "approved": True, "decidedOn": TODAY.isoformat(), "minutes": "تصویب شد",
+                "version": made["version"]}
+    assert error_code(await api.as_user("clinic.worker1", DECIDE, {"input": decision})) == "FORBIDDEN"
+    assert error_code(await api.as_user("yazd.county", DECIDE, {"input": decision})) == "FORBIDDEN"
+    decided = (await api.ok("clinic.manager", DECIDE, {"input": decision}))["decideAidPlan"]["aidPlan"]
+    assert (decided["status"], decided["decidedBy"], decided["version"]) == ("APPROVED", "clinic.manager", 2)
+    again = await api.as_user("clinic.manager", DECIDE, {"input": {**decision, "version": 2}})
+    assert error_code(again) == "CONFLICT"
+    own = (await api.ok("clinic.manager", SUBMIT, {"input": plan}))["submitAidPlan"]["aidPlan"]
+    result = await api.as_user("clinic.manager", DECIDE, {"input": {**decision, "aidPlanId": own["id"], "version": 1}})
+    assert error_code(result) == "RULE_VIOLATION"
+    assert result["errors"][0]["extensions"]["rule"] == "ART_4_7_MAKER_CHECKER"
+
+
+async def test_an_office_served_plan_is_decided_by_the_office(api):
+    served = (await files_of(api, "yazd.county", assigned=False, status="ACTIVE"))[0]["id"]
+    plan = {"familyId": served, "submittedOn": YESTERDAY, "goals": "مسکن", "plannedServices": ["HOUSING"],
+            "targetDate": "2030-01-01"}
+    made = (await api.ok("yazd.county", SUBMIT, {"input": plan}))["submitAidPlan"]["aidPlan"]
+    decision = {"aidPlanId": made["id"], "approved": False, "decidedOn": TODAY.isoformat(), "minutes": "رد شد",
+                "version": 1}
+    decided = (await api.ok("admin", DECIDE, {"input": decision}))["decideAidPlan"]["aidPlan"]
+    assert decided["status"] == "REJECTED"
+
+
+@pytest.mark.parametrize("amount", [-1, 1.5, "100"])
+async def test_money_is_whole_non_negative_rials(api, amount):
+    family = await worker_file(api)
+    result = await api.as_user("clinic.worker1", SERVICE, {"input": {
+        "familyId": family, "kind": "FOOD_AND_CLOTHING", "givenOn": YESTERDAY, "amountRials": amount}})
+    assert error_code(result) == "BAD_USER_INPUT"
+
+
+async def test_an_unknown_service_kind_is_bad_input(api):
+    family = await worker_file(api)
+    result = await api.as_user("clinic.worker1", SERVICE, {"input": {
+        "familyId": family, "kind": "HOLIDAY_TRIP", "givenOn": YESTERDAY}})
+    assert error_code(result) == "BAD_USER_INPUT"
+
+
+async def test_a_loan_falls_due_for_its_follow_up_six_jalali_months_on(api):
+    family = await worker_file(api)
+    granted = (await files_of(api, "clinic.worker1"))[0]["currentAssignment"]["assignedOn"]
+    loan = (await api.ok("clinic.worker1", LOAN, {"input": {
+        "familyId": family, "kind": "EMPLOYMENT_LOAN", "amountRials": 500_000_000, "lender": "بانک",
+        "grantedOn": granted}}))["recordLoan"]["loan"]
+    from rules.casework import loan_follow_up_due
+
+    due = loan_follow_up_due(datetime.date.fromisoformat(granted))
+    assert loan["followUpDueOn"] == due.isoformat()
+    assert loan["followUpPending"] is (due <= TODAY)
+
+
+async def test_an_abuse_concern_opens_an_alert_the_county_office_handles(api):
+    child = (await api.ok("childhome.manager", "{ children(first: 1) { edges { node { id } } } }"))
+    child_id = child["children"]["edges"][0]["node"]["id"]
+    sent = {"input": {"childId": child_id, "kind": "FAMILY_RELATIONS", "followedUpOn": YESTERDAY,
+                      "notes": "نشانه‌های آزار", "abuseConcern": True, "clientId": str(uuid.uuid4())}}
+    made = (await api.ok("childhome.manager", FOLLOW_UP, sent))["recordFollowUp"]
+    await api.ok("childhome.manager", FOLLOW_UP, sent)  # synced twice from a phone: still one alert
+    assert made["followUp"]["abuseConcern"] is True
+    flag = await api.ok("childhome.manager", "query($id: ID!) { child(id: $id) { abuseFlag } }", {"id": child_id})
+    assert flag["child"]["abuseFlag"] is True
+    assert error_code(await api.as_user("childhome.manager", ALERTS)) == "FORBIDDEN"
+    open_alerts = (await api.ok("yazd.county", ALERTS))["alerts"]
+    assert [(e["node"]["child"]["id"], e["node"]["followUp"]["id"]) for e in open_alerts["edges"]] == [
+        (child_id, made["followUp"]["id"])]
+    alert = open_alerts["edges"][0]["node"]["id"]
+    handled = await api.ok("yazd.county", HANDLE, {"input": {"alertId": alert, "handling": "ارجاع به اورژانس اجتماعی",
+                                                             "version": 1}})
+    assert handled["handleAlert"]["alert"] == {"id": alert, "isOpen": False, "handledBy": "yazd.county"}
+    assert (await api.ok("yazd.county", ALERTS))["alerts"]["totalCount"] == 0
+
+
+async def test_the_supervisor_reads_records_of_delegated_files_only(api):
+    served = (await files_of(api, "meybod.county", assigned=False, status="ACTIVE"))[0]["id"]
+    await api.ok("meybod.county", HOME_VISIT, visit(served))
+    office = await api.ok("meybod.supervisor", VISITS, {"id": served})
+    assert office["family"]["homeVisits"]["totalCount"] == 0
