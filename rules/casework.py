@@ -91,6 +91,19 @@ def assessment_overdue(
     return today > assessment_due_on(assigned_on, last_assessed_on)
 
 
+def assessment_overdue_bounds(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """What :func:`assessment_overdue` means for a list of files, as two dates to compare columns with:
+    ``(assigned_before, assessed_before)``. A file is overdue today exactly when its current assignment began
+    before ``assigned_before`` (so its 30 intake days are over) and it has no assessment on or after
+    ``assessed_before`` (so its last one, if any, is more than a Jalali year old)."""
+    assigned_before = today - datetime.timedelta(days=INTAKE_ASSESSMENT_DAYS)
+    # The earliest assessment still in force today: the first day whose Jalali anniversary is not yet past.
+    assessed_before = today - datetime.timedelta(days=367)
+    while add_jalali_years(assessed_before, 1) < today:
+        assessed_before += _ONE_DAY
+    return assigned_before, assessed_before
+
+
 # --- seed 001: six months' support after work capital or a loan ------------------------------------------------
 
 

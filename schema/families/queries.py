@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import strawberry
+from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
 from auth.roles import Viewer
-from models.families import FamilyCategory, Rehabilitability
+from models.families import FamilyCategory, FileStatus, Rehabilitability
+from rules.casework import assessment_overdue_bounds
 from rules.national_id import national_id_digits
 from schema.case_files import CaseFileFilter, case_file_field, load_case_file_page, name_prefix
 from schema.context import Info
@@ -27,6 +30,10 @@ class FamilyFilter(CaseFileFilter):
                                                                   "this (normalised Persian).")
     national_id: str | None = strawberry.field(default=None, description="Only the file with a live member of "
                                                                          "this national ID (Persian digits accepted).")
+    assessment_overdue: bool | None = strawberry.field(
+        default=None, description="Only files in the support cycle whose yearly assessment is overdue (true: none 30 "
+                                  "days after the file came to its current partner or office, or the last one more "
+                                  "than a Jalali year old; Art. 5), or only the others (false).")
 
     async def narrow(self, found: QuerySet[Any], viewer: Viewer | None) -> QuerySet[Any]:
         found = await super().narrow(found, viewer)
@@ -37,7 +44,26 @@ class FamilyFilter(CaseFileFilter):
         if self.national_id is not None:
             members = scoped_rows(viewer, "Member").filter(national_id=national_id_digits(self.national_id), live=True)
             found = found.filter(id__in=await members.values_list("family_id", flat=True))
+        if self.assessment_overdue is not None:
+            overdue = assessment_overdue(viewer)
+            found = found.filter(overdue) if self.assessment_overdue else found.filter(~overdue)
         return found
+
+
+def assessment_overdue(viewer: Viewer | None) -> Q:
+    """Files in the support cycle whose yearly assessment is overdue today (rules/casework.assessment_overdue): the
+    intake days since the current assignment — or, for a file the office serves, since support started — are over,
+    and no assessment is recent enough."""
+    assigned_before, assessed_before = assessment_overdue_bounds(datetime.date.today())
+    recent = scoped_rows(viewer, "Assessment").filter(assessed_on__gte=assessed_before).values("family_id")
+    came_long_ago = scoped_rows(viewer, "Assignment").filter(
+        ended_at__isnull=True, family_id__isnull=False, assigned_on__lt=assigned_before).values("family_id")
+    delegated_long_ago = Q(assigned_partner_id__isnull=False, id__in=Subquery(came_long_ago))
+    served_long_ago = Q(assigned_partner_id__isnull=True) & (
+        Q(support_started_on__lt=assigned_before)
+        | Q(support_started_on__isnull=True,
+            created_at__lt=datetime.datetime.combine(assigned_before, datetime.time(), tzinfo=datetime.UTC)))
+    return Q(Q(status=FileStatus.ACTIVE), delegated_long_ago | served_long_ago, ~Q(id__in=Subquery(recent)))
 
 
 async def load_family_page(info: Info, page: Connection[Any]) -> None:

@@ -246,3 +246,35 @@ async def test_the_supervisor_reads_records_of_delegated_files_only(api):
     await api.ok("meybod.county", HOME_VISIT, visit(served))
     office = await api.ok("meybod.supervisor", VISITS, {"id": served})
     assert office["family"]["homeVisits"]["totalCount"] == 0
+
+
+OVERDUE = """query($overdue: Boolean!) { families(first: 200, filter: {assessmentOverdue: $overdue}) { edges { node {
+  id status supportStartedOn currentAssignment { assignedOn } assessments(first: 1) { edges { node { assessedOn } } } }
+} } }"""
+
+
+@pytest.mark.parametrize("username", ["clinic.manager", "meybod.county"])
+async def test_the_overdue_filter_agrees_with_the_rule_and_an_assessment_clears_it(api, username):
+    from rules.casework import assessment_overdue
+
+    def overdue_by_rule(node: dict[str, Any]) -> bool:
+        started = (node["currentAssignment"] or {}).get("assignedOn") or node["supportStartedOn"]
+        last = [e["node"]["assessedOn"] for e in node["assessments"]["edges"]]
+        return node["status"] == "ACTIVE" and started is not None and assessment_overdue(
+            datetime.date.fromisoformat(started), datetime.date.fromisoformat(last[0]) if last else None, TODAY)
+
+    async def split() -> tuple[set[str], set[str]]:
+        overdue = (await api.ok(username, OVERDUE, {"overdue": True}))["families"]["edges"]
+        others = (await api.ok(username, OVERDUE, {"overdue": False}))["families"]["edges"]
+        assert all(overdue_by_rule(e["node"]) for e in overdue)
+        assert not any(overdue_by_rule(e["node"]) for e in others)
+        served[:] = [e["node"]["id"] for e in overdue if e["node"]["currentAssignment"] is None]
+        return {e["node"]["id"] for e in overdue}, {e["node"]["id"] for e in others}
+
+    served: list[str] = []
+    overdue, others = await split()
+    assert overdue
+    # One the caller may assess: any of a partner's files, an office-served one for the office.
+    late = sorted(overdue)[0] if username == "clinic.manager" else served[0]
+    await api.ok(username, ASSESS, {"input": {"familyId": late, "assessedOn": YESTERDAY, "scores": SCORES}})
+    assert await split() == (overdue - {late}, others | {late})

@@ -1,5 +1,5 @@
-"""Nested fields load through DataLoaders: the number of SQL statements for a page of families with their members
-and current assignment does not grow with the page size (issue #3, lists that scale)."""
+"""Nested fields load through DataLoaders: the number of SQL statements for a page of families with their members,
+current assignment and casework records does not grow with the page size (issues #3 and #7, lists that scale)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from api import db
 PAGE = """query($n: Int!) { families(first: $n, filter: {fileNumber: "QC-"}) { totalCount edges { node {
   id fileNumber householdSize head { firstName lastName }
   members { id firstName lastName nationalId birthDate relation }
-  currentAssignment { id assignedOn partner { id name } worker { id fullName } } } } } }"""
+  currentAssignment { id assignedOn partner { id name } worker { id fullName } }
+  homeVisits(first: 5) { totalCount edges { node { id visitedOn visitedOnJalali report recordedBy } } }
+  assessments(first: 1) { edges { node { id assessedOn total level scores { domain score } } } } } } } }"""
 
 
 async def delegated_families(database_url: str, count: int) -> None:
@@ -38,6 +40,19 @@ async def delegated_families(database_url: str, count: int) -> None:
                     " 'رضایی', '1990-01-01', 'MALE', $3, $4, '', '', '', '', true, 1, now(), now(), $5, $6, $7, $8)",
                     family, f"9{i:05d}{j:04d}"[:10], "HEAD" if j == 0 else "CHILD", j == 0, province, county,
                     clinic, worker)
+            for day in (3, 2, 1):
+                await conn.execute(
+                    "insert into home_visit (family_id, province_id, county_id, partner_id, author_id,"
+                    " author_username, client_digest, version, created_at, updated_at, visited_on, present, findings,"
+                    " report) values ($1, $2, $3, $4, $5, 'clinic.worker1', '', 1, now(), now(),"
+                    " current_date - $6::int, '', '', 'گزارش')", family, province, county, clinic, officer, day)
+            await conn.execute(
+                "insert into assessment (family_id, province_id, county_id, partner_id, author_id, author_username,"
+                " client_digest, version, created_at, updated_at, assessed_on, scores, total, level, notes) values"
+                " ($1, $2, $3, $4, $5, 'clinic.worker1', '', 1, now(), now(), current_date, $6, 16, 'LOW', '')",
+                family, province, county, clinic, officer,
+                '{"DECISION_MAKING": 2, "SOCIAL_MOBILITY": 2, "EDUCATION": 2, "JOB_SKILLS": 2, '
+                '"EMPLOYMENT_STATUS": 2, "INCOME": 2, "HOUSING": 2, "INSURANCE": 2}')
             await conn.execute(
                 "insert into assignment (family_id, partner_id, worker_id, load, assigned_on, assigned_at,"
                 " assigned_by_id, end_note, province_id, county_id) values ($1, $2, $3, 'REHABILITABLE',"
@@ -52,6 +67,8 @@ async def statements(api, caplog, size: int) -> int:
         data = await api.ok("clinic.manager", PAGE, {"n": size})
     assert len(data["families"]["edges"]) == size
     assert all(len(e["node"]["members"]) == 3 and e["node"]["currentAssignment"] for e in data["families"]["edges"])
+    assert all(e["node"]["homeVisits"]["totalCount"] == 3 and len(e["node"]["assessments"]["edges"]) == 1
+               for e in data["families"]["edges"])
     # Statements of the page itself: not the pool's bookkeeping, not the viewer's look-up (cached per process).
     return sum(1 for r in caplog.records if r.name == "tortoise.db_client"
                and "pool" not in r.getMessage() and "app_user" not in r.getMessage())

@@ -8,6 +8,7 @@ from rules.casework import (
     AUTHOR_EDIT_WINDOW,
     assessment_due_on,
     assessment_overdue,
+    assessment_overdue_bounds,
     editable_by_author,
     in_post_rehabilitation,
     loan_follow_up_due,
@@ -269,3 +270,16 @@ def test_record_date_must_be_a_plain_date(on: object) -> None:
     with pytest.raises(RuleInputError) as info:
         record_date_allowed(on, J("1403/05/01"), J("1403/07/10"), field="visitedOn")  # type: ignore[arg-type]
     assert info.value.field == "visitedOn"
+
+
+@pytest.mark.parametrize("today", [datetime.date(2025, 3, 20) + datetime.timedelta(days=n) for n in range(0, 800, 7)]
+                         + [datetime.date(2025, 3, 21), datetime.date(2025, 3, 20), datetime.date(2026, 3, 21)])
+def test_overdue_bounds_agree_with_the_rule_for_every_file(today):
+    """The two dates the families filter compares columns with give exactly assessment_overdue's answer, around
+    Nowruz and leap Esfands included."""
+    assigned_before, assessed_before = assessment_overdue_bounds(today)
+    for assigned_days_ago in (0, 29, 30, 31, 400):
+        assigned_on = today - datetime.timedelta(days=assigned_days_ago)
+        for last in (None, *(today - datetime.timedelta(days=n) for n in (1, 360, 364, 365, 366, 367, 700))):
+            by_columns = assigned_on < assigned_before and (last is None or last < assessed_before)
+            assert by_columns == assessment_overdue(assigned_on, last, today), (assigned_on, last)
