@@ -8,9 +8,17 @@ policies are plain column comparisons.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.models import Model
+
+from rules.services import ExitRoute  # noqa: F401 - the exit routes of Art. 4.8, re-exported for the models
+
+if TYPE_CHECKING:
+    from models.geography import County, Province
+    from models.organizations import Organization, StaffMember
+    from models.users import User
 
 
 class FamilyCategory(StrEnum):
@@ -31,13 +39,6 @@ class FileStatus(StrEnum):
     EXITED = "EXITED"
 
 
-class ExitRoute(StrEnum):
-    INDIVIDUAL_JOB = "INDIVIDUAL_JOB"
-    GROUP_JOB = "GROUP_JOB"
-    MARRIAGE = "MARRIAGE"
-    OTHER = "OTHER"
-
-
 class Sex(StrEnum):
     FEMALE = "FEMALE"
     MALE = "MALE"
@@ -56,16 +57,16 @@ class Relation(StrEnum):
 class CaseOwnership(Model):
     """The owner columns every case table carries (scope filter and row-level security read them)."""
 
-    province: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    province: fields.ForeignKeyRelation[Province] = fields.ForeignKeyField(
         "models.Province", related_name=False, on_delete=fields.RESTRICT)
     province_id: int
-    county: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    county: fields.ForeignKeyRelation[County] = fields.ForeignKeyField(
         "models.County", related_name=False, on_delete=fields.RESTRICT)
     county_id: int
-    assigned_partner: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+    assigned_partner: fields.ForeignKeyNullableRelation[Organization] = fields.ForeignKeyField(
         "models.Organization", related_name=False, null=True, on_delete=fields.RESTRICT)
     assigned_partner_id: int | None
-    assigned_worker: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+    assigned_worker: fields.ForeignKeyNullableRelation[StaffMember] = fields.ForeignKeyField(
         "models.StaffMember", related_name=False, null=True, on_delete=fields.RESTRICT)
     assigned_worker_id: int | None
 
@@ -140,7 +141,7 @@ class ClassificationDecision(Model):
     decided_on = fields.DateField()
     minutes = fields.TextField(default="")
     rehabilitability = fields.CharEnumField(Rehabilitability, max_length=24)
-    recorded_by: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    recorded_by: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name=False, on_delete=fields.RESTRICT)
     recorded_by_id: int
     province_id = fields.IntField()
@@ -161,7 +162,7 @@ class ChangeRecord(Model):
     family_id = fields.IntField(null=True)
     child_id = fields.IntField(null=True)
     operation = fields.CharField(max_length=40)
-    changes = fields.JSONField()
+    changes: fields.JSONField[dict[str, list[Any]]] = fields.JSONField()  # {field: [before, after]}, JSON values
     user_id = fields.IntField()
     # Kept with the record: who acted is part of the history, whoever may read the users table today.
     username = fields.CharField(max_length=100, default="")

@@ -7,10 +7,12 @@ from typing import TypeVar
 
 import strawberry
 
-from models.families import ExitRoute, FileStatus, Sex
+from models.families import FileStatus, Sex
 from models.organizations import ClinicGrade, OrganizationKind
 from models.users import Role
 from rules.kindergarten import KINDERGARTEN_KINDS, LICENSE_STATUS_LABELS_FA, KindergartenKind, LicenseStatus
+from rules.labels import descriptions
+from rules.services import EXIT_ROUTES, ExitRoute
 from rules.staffing import Degree, StaffPosition
 
 E = TypeVar("E", bound=type[Enum])
@@ -111,12 +113,7 @@ described(FileStatus, "Whether a file is in the support cycle.", {
     "EXITED": "«خارج‌شده از چرخه حمایت» — left the support cycle.",
 })
 
-described(ExitRoute, "How a client left the support cycle (Art. 4.8, Art. 6.8).", {
-    "INDIVIDUAL_JOB": "«اشتغال فردی» — individual employment.",
-    "GROUP_JOB": "«اشتغال گروهی» — group employment.",
-    "MARRIAGE": "«ازدواج» — marriage.",
-    "OTHER": "«سایر» — another route.",
-})
+described(ExitRoute, "How a client left the support cycle (Art. 4.8, Art. 6.8).", descriptions(EXIT_ROUTES))
 
 described(Sex, "A person's sex.", {
     "FEMALE": "«زن» — female.",

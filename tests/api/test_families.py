@@ -535,6 +535,14 @@ async def test_record_exit_ends_the_delegation_and_frees_the_national_ids(api, d
         "status": "EXITED", "exitRoute": "INDIVIDUAL_JOB", "exitedOn": "2025-04-09", "note": "اشتغال در کارگاه"}
 
 
+async def test_job_placement_is_an_exit_route(api):
+    """Art. 4.8's process chart ends in «کاریابی» as well as individual and group employment."""
+    family = await register(api, "yazd.county", "YZD-YAZD", [member(national_id(1))])
+    data = await api.ok("yazd.county", RECORD_EXIT, {"input": {
+        "familyId": family["id"], "route": "JOB_PLACEMENT", "exitedOn": "1404-01-20"}})
+    assert data["recordExit"]["family"]["exitRoute"] == "JOB_PLACEMENT"
+
+
 async def test_record_exit_only_in_the_callers_area(api):
     family = await register(api, "yazd.county", "YZD-YAZD", [member(national_id(1))])
     exit_input = {"familyId": family["id"], "route": "MARRIAGE", "exitedOn": "2025-01-01"}
