@@ -197,7 +197,7 @@ POLICY: dict[str, TypePolicy] = {
                    "head", "members", "householdSize", "address", "locationSketch", "supportStartedOn",
                    "currentAssignment", "exitRoute", "exitedOn",
                    "abuseFlag", "version"),
-            **only(CASE_OFFICE, "officeNotes", "decisions", "history", "assignments"),
+            **only(CASE_OFFICE, "officeNotes", "decisions", "history", "assignments", "exitPartner"),
             **only(CASE_READERS, "interviews", "homeVisits", "assessments", "aidPlans", "services", "referrals",
                    "loans"),
         },

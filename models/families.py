@@ -92,6 +92,8 @@ class Family(CaseOwnership):
     abuse_flag = fields.BooleanField(default=False)
     exit_route = fields.CharEnumField(ExitRoute, max_length=24, null=True)
     exited_on = fields.DateField(null=True)
+    # The partner that held the file when it left the cycle: the exit counts for it (Art. 6.3, Art. 6.8).
+    exit_partner_id = fields.IntField(null=True)
     version = fields.IntField(default=1)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)

@@ -307,9 +307,11 @@ class FamilyMutations:
                                field="exitedOn")
         note = clean_text(input.note or "", "note", EXIT_NOTE_LENGTH)
         members = await scoped_rows(info.context.viewer, "Member").filter(family_id=family.id, live=True)
-        await end_delegation(info, family_id=family.id, reason=EndReason.EXITED, note=note)
+        # The exit counts for the partner that held the file (Art. 6.3, Art. 6.8), whose access ends with it.
+        ended = await end_delegation(info, family_id=family.id, reason=EndReason.EXITED, note=note)
         await FamilyRow.filter(id=family.id).update(
-            status=FileStatus.EXITED, exit_route=input.route, exited_on=exited_on, version=F("version") + 1)
+            status=FileStatus.EXITED, exit_route=input.route, exited_on=exited_on,
+            exit_partner_id=ended.partner_id if ended is not None else None, version=F("version") + 1)
         await MemberRow.filter(family_id=family.id).update(live=False)
         viewer = viewer_of(info)
         place = {"province_id": family.province_id, "county_id": family.county_id}

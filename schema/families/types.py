@@ -18,7 +18,7 @@ from schema.enums import ExitRoute, FileStatus, Sex, described
 from schema.history import ChangeRecord
 from schema.loaders import then
 from schema.node import Node
-from schema.organizations.types import InArea
+from schema.organizations.types import InArea, Partner
 from schema.pagination import nested_connection_field
 from schema.rowtypes import row_type
 
@@ -115,6 +115,12 @@ class Family(Node, InArea):
     services = nested_connection_field(Service, "family_id", description="Services given, newest first (Art. 5).")
     referrals = nested_connection_field(Referral, "family_id", description="Referrals, newest first.")
     loans = nested_connection_field(Loan, "family_id", description="Loans and grants, newest first (seed 001).")
+
+    @strawberry.field(description="The partner that held the file when it left the support cycle: the exit counts "
+                                  "for it (Art. 6.3, Art. 6.8); null while in the cycle or when the office served it "
+                                  "(office only).")
+    async def exit_partner(self, info: Info) -> Partner | None:
+        return await info.context.loaders.load("Partner", self.exit_partner_id)
 
     @strawberry.field(description="Every delegation of the file, oldest first (office only).")
     async def assignments(self, info: Info) -> list[Assignment]:

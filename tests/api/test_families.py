@@ -53,7 +53,7 @@ mutation($input: UpdateMemberInput!) {
 RECORD_EXIT = """
 mutation($input: RecordExitInput!) {
   recordExit(input: $input) {
-    family { status exitRoute exitedOn currentAssignment { id } assignments { endReason endedOn } }
+    family { status exitRoute exitedOn exitPartner { id } currentAssignment { id } assignments { endReason endedOn } }
   }
 }"""
 
@@ -510,6 +510,8 @@ async def test_record_exit_ends_the_delegation_and_frees_the_national_ids(api, d
         "familyId": family["id"], "route": "INDIVIDUAL_JOB", "exitedOn": "1404-01-20", "note": "اشتغال در کارگاه"}})
     exited = data["recordExit"]["family"]
     assert exited["status"] == "EXITED" and exited["exitRoute"] == "INDIVIDUAL_JOB"
+    clinic = (await api.ok("clinic.manager", "{ me { organization { id } } }"))["me"]["organization"]["id"]
+    assert exited["exitPartner"] == {"id": clinic}
     assert exited["exitedOn"] == "2025-04-09"
     assert exited["currentAssignment"] is None
     assert [a["endReason"] for a in exited["assignments"]] == ["EXITED"]
@@ -541,6 +543,7 @@ async def test_job_placement_is_an_exit_route(api):
     data = await api.ok("yazd.county", RECORD_EXIT, {"input": {
         "familyId": family["id"], "route": "JOB_PLACEMENT", "exitedOn": "1404-01-20"}})
     assert data["recordExit"]["family"]["exitRoute"] == "JOB_PLACEMENT"
+    assert data["recordExit"]["family"]["exitPartner"] is None  # the office served it
 
 
 async def test_record_exit_only_in_the_callers_area(api):
