@@ -10,6 +10,10 @@ worker read the records of the files delegated to them now, through the file's o
 row-level security lets a row through only when its file is visible (migration 0008). Records are append-only
 (rules/casework.editable_by_author gives their author 24 hours). `client_id` is the UUID a mobile app sends so that
 sending a record twice makes it once (CONTRACT.md, conventions); `client_digest` is what the first sending said.
+
+Two records hang under something else than a file: a peer group (گروه همیار, Art. 4.8; seed 002) is its partner's,
+in the partner's area, and reached by the partner's manager and by the worker who formed it; its sessions follow
+it. A household change belongs to its file, like any record, but is the office's (it moves the pension).
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from rules.empowerment import EmpowermentLevel
-from rules.services import ChildFollowUpKind, LoanKind, ServiceKind
+from rules.services import ChildFollowUpKind, HouseholdChangeReason, LoanKind, ServiceKind
 
 
 class CaseRecord(Model):
@@ -206,3 +210,88 @@ class Alert(Model):
     class Meta:
         table = "alert"
         indexes = (("county_id", "id"),)
+
+
+class HouseholdChange(FamilyRecord):
+    """A member joined or left the household (a birth, a death, a marriage, leaving) and the household's size from
+    that day on: the monthly pension follows the size («بر اساس بعد خانوار», seeds 001 and 002), so the size of any
+    day is read from these rows (rules/household.py). A change dated before a later-dated one shifts the later
+    ones' sizes, so every row always holds the size from its day until the next change."""
+
+    effective_on = fields.DateField()
+    reason = fields.CharEnumField(HouseholdChangeReason, max_length=16)
+    member: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "models.Member", related_name=False, on_delete=fields.RESTRICT)
+    member_id: int
+    delta = fields.SmallIntField()  # +1: the member joined; -1: the member left
+    household_size = fields.SmallIntField()
+
+    class Meta:
+        table = "household_change"
+        indexes = (("family_id", "effective_on"),)
+
+
+class PeerGroup(CaseRecord):
+    """A peer group (گروه همیار, Art. 4.8; seed 002) a partner formed of the families delegated to it. It is the
+    partner's (`partner_id`) and lies in the partner's province and county; `worker_id` is the worker who formed
+    it (None: the partner's manager did), the only worker who reaches it."""
+
+    partner_id = fields.IntField()  # always a partner's
+    name = fields.CharField(max_length=200)
+    formed_on = fields.DateField()
+    worker_id = fields.IntField(null=True)
+
+    class Meta:
+        table = "peer_group"
+        indexes = (("partner_id", "id"), ("county_id", "id"), ("worker_id", "id"), ("formed_on",))
+
+
+class PeerGroupFamily(Model):
+    """A family of a peer group. It stays a member after the file leaves the partner; only those who may see the
+    family see that it is one."""
+
+    id = fields.IntField(primary_key=True)
+    group: fields.ForeignKeyRelation[PeerGroup] = fields.ForeignKeyField(
+        "models.PeerGroup", related_name=False, on_delete=fields.RESTRICT)
+    group_id: int
+    family: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "models.Family", related_name=False, on_delete=fields.RESTRICT)
+    family_id: int
+
+    class Meta:
+        table = "peer_group_family"
+        unique_together = (("group", "family"),)
+        indexes = (("family_id",),)
+
+
+class GroupSession(CaseRecord):
+    """A session of a peer group (Art. 4.8, «جلسات گروهی»); a training when `is_training` («آموزش‌های برگزار شده»)."""
+
+    group: fields.ForeignKeyRelation[PeerGroup] = fields.ForeignKeyField(
+        "models.PeerGroup", related_name=False, on_delete=fields.RESTRICT)
+    group_id: int
+    held_on = fields.DateField()
+    topic = fields.CharField(max_length=200)
+    is_training = fields.BooleanField(default=False)
+    notes = fields.TextField(default="")
+
+    class Meta:
+        table = "group_session"
+        indexes = (("group_id", "id"), ("held_on",))
+
+
+class GroupSessionAttendee(Model):
+    """A family of the group that attended a session."""
+
+    id = fields.IntField(primary_key=True)
+    session: fields.ForeignKeyRelation[GroupSession] = fields.ForeignKeyField(
+        "models.GroupSession", related_name=False, on_delete=fields.RESTRICT)
+    session_id: int
+    family: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "models.Family", related_name=False, on_delete=fields.RESTRICT)
+    family_id: int
+
+    class Meta:
+        table = "group_session_attendee"
+        unique_together = (("session", "family"),)
+        indexes = (("family_id",),)

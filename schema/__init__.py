@@ -11,9 +11,23 @@ from strawberry.tools import merge_types
 from schema.audit.queries import AuditQueries
 from schema.audit.types import AuditEvent
 from schema.case_files import record_full_read
+from schema.casework.household import HouseholdMutations
 from schema.casework.mutations import CaseworkMutations
+from schema.casework.peer_groups import PeerGroupMutations
 from schema.casework.queries import CaseworkQueries
-from schema.casework.types import AidPlan, Alert, Assessment, FollowUp, HomeVisit, Interview, Loan, Referral, Service
+from schema.casework.types import (
+    AidPlan,
+    Alert,
+    Assessment,
+    FollowUp,
+    GroupSession,
+    HomeVisit,
+    Interview,
+    Loan,
+    PeerGroup,
+    Referral,
+    Service,
+)
 from schema.children.mutations import ChildMutations
 from schema.children.queries import ChildQueries
 from schema.children.types import Child
@@ -56,11 +70,12 @@ class NodeQueries:
 Query = merge_types("Query", (UserQueries, NodeQueries, OrganizationQueries, KindergartenQueries, AuditQueries,
                               FamilyQueries, ChildQueries, CaseworkQueries))
 Mutation = merge_types("Mutation", (UserMutations, OrganizationMutations, GradingMutations, KindergartenMutations,
-                                    DelegationMutations, FamilyMutations, ChildMutations, CaseworkMutations))
+                                    DelegationMutations, FamilyMutations, ChildMutations, CaseworkMutations,
+                                    PeerGroupMutations, HouseholdMutations))
 
 NODE_TYPES = (Province, County, Office, Partner, StaffMember, KindergartenOperator, Kindergarten, User, AuditEvent,
               Agreement, Assignment, Family, Member, Child, Interview, HomeVisit, Assessment, AidPlan, Service,
-              Referral, Loan, FollowUp, Alert)
+              Referral, Loan, FollowUp, Alert, PeerGroup, GroupSession)
 
 NODE_TYPE_NAMES = frozenset(t.__strawberry_definition__.name for t in NODE_TYPES)
 

@@ -12,6 +12,7 @@ import datetime
 from typing import Any
 
 import strawberry
+from strawberry.dataloader import DataLoader
 from strawberry.types.field import StrawberryField
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q, RawSQL
@@ -104,7 +105,13 @@ def case_file_field(node: type, *, description: str) -> StrawberryField:
 def members_of(info: Info, family_id: int) -> Any:
     """A family's members: now when `load_case_file_page` loaded them, else an awaitable."""
     loaders: Loaders = info.context.loaders
-    return loaders.now_or_later(loaders.grouped("Member", "family_id"), family_id)
+    return loaders.now_or_later(_members(loaders), family_id)
+
+
+def _members(loaders: Loaders) -> DataLoader[int, Any]:
+    """Each family's members, head included, in the order they were registered; those who left the household
+    (`removeMember`) are no longer members."""
+    return loaders.grouped("Member", "family_id", removed_on__isnull=True)
 
 
 def live_assignments_of(info: Info, column: str, file_id: int) -> Any:
@@ -119,7 +126,7 @@ async def load_case_file_page(info: Info, column: str, file_ids: list[int], *, m
     loaders: Loaders = info.context.loaders
     batches = [loaders.grouped("Assignment", column, ended_at__isnull=True).load_many(file_ids)]
     if members:
-        batches.append(loaders.grouped("Member", "family_id").load_many(file_ids))
+        batches.append(_members(loaders).load_many(file_ids))
     assignments = [a for found in (await asyncio.gather(*batches))[0] for a in found]
     await asyncio.gather(
         loaders.by_id("StaffMember").load_many([a.worker_id for a in assignments if a.worker_id is not None]),

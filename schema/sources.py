@@ -60,6 +60,13 @@ SOURCES: dict[str, tuple[type[Model], Q]] = {
     "Loan": (casework.Loan, Q()),
     "FollowUp": (casework.FollowUp, Q()),
     "Alert": (casework.Alert, Q()),
+    "HouseholdChange": (casework.HouseholdChange, Q()),
+    "PeerGroup": (casework.PeerGroup, Q()),
+    "GroupSession": (casework.GroupSession, Q()),
+    # Link rows no GraphQL type shows: a group's families and a session's attendees (each family then loaded as
+    # "Family", through its own scope).
+    "PeerGroupFamily": (casework.PeerGroupFamily, Q()),
+    "GroupSessionAttendee": (casework.GroupSessionAttendee, Q()),
 }
 
 

@@ -1,10 +1,12 @@
 """GraphQL types of the casework area. Each record is a row type (schema/rowtypes.py): its columns, its Jalali
-companions, its global ID; who reads it follows its file (auth/policy.py, FAMILY_RECORD_ROWS)."""
+companions, its global ID; who reads it follows its file (auth/policy.py, FAMILY_RECORD_ROWS) — or, for peer groups
+and their sessions, the group (PEER_GROUP_ROWS). Families named inside a group or a session are loaded through the
+viewer's scope, so a family outside the slice is simply not listed."""
 
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
@@ -13,22 +15,37 @@ from models.casework import AidPlanStatus
 from models.casework import Alert as AlertRow
 from models.casework import Assessment as AssessmentRow
 from models.casework import FollowUp as FollowUpRow
+from models.casework import GroupSession as GroupSessionRow
 from models.casework import HomeVisit as HomeVisitRow
+from models.casework import HouseholdChange as HouseholdChangeRow
 from models.casework import Interview as InterviewRow
 from models.casework import Loan as LoanRow
+from models.casework import PeerGroup as PeerGroupRow
 from models.casework import Referral as ReferralRow
 from models.casework import ServiceRecord as ServiceRow
 from rules.casework import loan_follow_up_pending
 from rules.empowerment import EMPOWERMENT_DOMAINS, EMPOWERMENT_LEVELS, EmpowermentDomain, EmpowermentLevel
 from rules.labels import descriptions
-from rules.services import CHILD_FOLLOW_UP_KINDS, LOAN_KINDS, SERVICE_KINDS, ChildFollowUpKind, LoanKind, ServiceKind
+from rules.services import (
+    CHILD_FOLLOW_UP_KINDS,
+    HOUSEHOLD_CHANGE_REASONS,
+    LOAN_KINDS,
+    SERVICE_KINDS,
+    ChildFollowUpKind,
+    HouseholdChangeReason,
+    LoanKind,
+    ServiceKind,
+)
 from schema.context import Info
 from schema.enums import described
 from schema.node import Node
+from schema.pagination import nested_connection_field
 from schema.rowtypes import row_type
 
 if TYPE_CHECKING:
     from schema.children.types import Child
+    from schema.families.types import Family, Member
+    from schema.organizations.types import Partner
 
 described(ServiceKind, "The 14 kinds of service a partner may give (Art. 5).", descriptions(SERVICE_KINDS))
 described(ChildFollowUpKind, "What a follow-up of a child in family care looks at (seed 003).",
@@ -38,6 +55,8 @@ described(EmpowermentDomain, "The eight domains of the empowerment scale (Art. 1
           descriptions(EMPOWERMENT_DOMAINS))
 described(EmpowermentLevel, "A band of the scale's total, 8–40 (this project's reading: the directive names none).",
           {level.name: band.label.description for level, band in EMPOWERMENT_LEVELS.items()})
+described(HouseholdChangeReason, "Why a member joined or left a household; the pension follows its size.",
+          descriptions(HOUSEHOLD_CHANGE_REASONS))
 described(AidPlanStatus, "Where an aid plan stands with its level-1 committee (Art. 4.7).", {
     "SUBMITTED": "«ارسال‌شده» — submitted, awaiting the committee.",
     "APPROVED": "«تصویب‌شده» — approved: its services count as planned.",
@@ -185,3 +204,77 @@ class Alert(Node):
     @strawberry.field(description="The follow-up that raised it.")
     async def follow_up(self, info: Info) -> FollowUp | None:
         return await info.context.loaders.load("FollowUp", self.follow_up_id)  # type: ignore[attr-defined]
+
+
+@row_type(HouseholdChangeRow, global_id=True,
+          description="A member joined or left the household, and its size from that day until the next change: the "
+                      "monthly pension follows the size («بر اساس بعد خانوار», seeds 001 and 002).")
+class HouseholdChange(RecordFields):
+    effective_on: datetime.date = strawberry.field(description="The day the change took effect.")
+    reason: HouseholdChangeReason = strawberry.field(description="Why.")
+    household_size: int = strawberry.field(description="The household's size from that day until the next change.")
+
+    @strawberry.field(description="The member joined (true) or left (false).")
+    def joined(self) -> bool:
+        return self.delta > 0  # type: ignore[attr-defined, no-any-return]
+
+    @strawberry.field(description="The member who joined or left.")
+    async def member(self, info: Info) -> Annotated[Member, strawberry.lazy("schema.families.types")] | None:
+        return await info.context.loaders.load("Member", self.member_id)  # type: ignore[attr-defined]
+
+
+async def household_changes_of(info: Info, family_id: int) -> list[Any]:
+    """A household's changes in the order they apply: by effective day, then as they were recorded."""
+    changes = await info.context.loaders.grouped("HouseholdChange", "family_id").load(family_id)
+    return sorted(changes, key=lambda change: (change.effective_on, change.id))
+
+
+async def families_through(info: Info, links_type: str, column: str, key: int) -> list[Any]:
+    """The families a group (or a session) names through its link rows, those the viewer may see, in link order."""
+    links = await info.context.loaders.grouped(links_type, column).load(key)
+    families = await info.context.loaders.by_id("Family").load_many([link.family_id for link in links])
+    return [family for family in families if family is not None]
+
+
+async def peer_groups_of(info: Info, family_id: int) -> list[Any]:
+    """The peer groups a family belongs to that the viewer may see, oldest first."""
+    links = await info.context.loaders.grouped("PeerGroupFamily", "family_id").load(family_id)
+    groups = await info.context.loaders.by_id("PeerGroup").load_many([link.group_id for link in links])
+    return [group for group in groups if group is not None]
+
+
+@row_type(GroupSessionRow, description="A session of a peer group (Art. 4.8, «جلسات گروهی»), or a training held for "
+                                       "it («آموزش‌های برگزار شده»).")
+class GroupSession(Node, RecordFields):
+    held_on: datetime.date = strawberry.field(description="When it was held.")
+    topic: str = strawberry.field(description="What it was about.")
+    is_training: bool = strawberry.field(description="It was a training (Art. 4.8 counts trainings apart).")
+    notes: str = strawberry.field(description="The facilitator's notes.")
+
+    @strawberry.field(description="The group's families that attended, those you may see.")
+    async def attendees(self, info: Info) -> list[Annotated[Family, strawberry.lazy("schema.families.types")]]:
+        return await families_through(info, "GroupSessionAttendee", "session_id", self.id)
+
+    @strawberry.field(description="The group it was held for.")
+    async def group(self, info: Info) -> PeerGroup | None:
+        return await info.context.loaders.load("PeerGroup", self.group_id)  # type: ignore[attr-defined, no-any-return]
+
+
+@row_type(PeerGroupRow, description="A peer group (گروه همیار, Art. 4.8; seed 002) a partner formed of families "
+                                    "delegated to it, for shared economic, social and cultural activity; its partner's "
+                                    "quarterly report counts the groups formed, their sessions and trainings.")
+class PeerGroup(Node, RecordFields):
+    name: str = strawberry.field(description="The group's name.")
+    formed_on: datetime.date = strawberry.field(description="When it was formed.")
+
+    @strawberry.field(description="The partner whose group it is.")
+    async def partner(self, info: Info) -> Annotated[Partner, strawberry.lazy("schema.organizations.types")] | None:
+        return await info.context.loaders.load("Partner", self.partner_id)  # type: ignore[attr-defined]
+
+    @strawberry.field(description="Its families that you may see, in the order they joined. A family whose file has "
+                                  "left the partner stays a member but is no longer shown to the partner.")
+    async def families(self, info: Info) -> list[Annotated[Family, strawberry.lazy("schema.families.types")]]:
+        return await families_through(info, "PeerGroupFamily", "group_id", self.id)
+
+    sessions = nested_connection_field(GroupSession, "group_id", description="Its sessions and trainings, newest "
+                                                                             "first.")
