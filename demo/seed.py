@@ -1,9 +1,10 @@
 """Seed the demo data set: Yazd province, its nine counties, the office tiers, four partners, three
-kindergarten operators with ten kindergartens, one demo account per role, and the case files of demo/cases.py
-(households, children in family care, this year's agreements and the delegations).
+kindergarten operators with ten kindergartens, one demo account per role, the case files of demo/cases.py
+(households, children in family care, this year's agreements and the delegations) and a year of casework on them
+(demo/casework.py).
 
-Everything here is fixed and the case files come from a seeded generator, so two runs on the same day produce
-the same data; a second run finds the province "YZD" and does nothing. The accounts below all share
+Everything here is fixed and the case files and their casework come from seeded generators, so two runs on the
+same day produce the same data; a second run finds the province "YZD" and does nothing. The accounts below all share
 :data:`DEMO_PASSWORD` and are stored with ``is_demo=True``: they exist only for demo mode, since the server lets
 ``is_demo`` users log in only when it was started with ``--demo``.
 """
@@ -18,6 +19,7 @@ from tortoise.transactions import in_transaction
 
 from auth.passwords import hash_password
 from demo.cases import CaseRefs, DemoCases, PartnerStaff, build_cases, family_load, write_cases
+from demo.casework import Accounts, build_casework, write_casework
 from models.delegation import CaseloadNormRow
 from models.geography import County, Province
 from models.kindergartens import Kindergarten
@@ -28,7 +30,7 @@ from rules.kindergarten import KindergartenKind, LicenseStatus, check_enrolment
 from rules.persian import normalise_search, normalise_text
 from rules.staffing import Degree, StaffFacts, StaffPosition, check_partner_staff, counts_for_caseload
 
-__all__ = ["DEMO_ACCOUNTS", "DEMO_PASSWORD", "SeedReport", "partner_staff", "seed_demo"]
+__all__ = ["DEMO_ACCOUNTS", "DEMO_PASSWORD", "SeedReport", "casework_accounts", "partner_staff", "seed_demo"]
 
 DEMO_PASSWORD = "demo"
 """The one password of every demo account."""
@@ -220,6 +222,20 @@ def partner_staff() -> dict[str, PartnerStaff]:
     }
 
 
+def casework_accounts() -> Accounts:
+    """The demo accounts that record casework (demo/casework.py): the workers who have one, each partner's manager,
+    each county's officer."""
+    roles = {username: Role(role) for username, role, _ in DEMO_ACCOUNTS}
+    return Accounts(
+        workers={(org_key, staff_key): username for username, (_, org_key, staff_key) in _USERS.items()
+                 if staff_key is not None},
+        managers={org_key: username for username, (_, org_key, _) in _USERS.items()
+                  if roles[username] is Role.PARTNER_MANAGER},
+        officers={org_key.removeprefix("county:"): username for username, (_, org_key, _) in _USERS.items()
+                  if roles[username] is Role.COUNTY_OFFICER},
+    )
+
+
 async def _check_caseload_norms(conn: BaseDBAsyncClient, cases: DemoCases) -> None:
     """The caseload norms, read from the policy table the migrations seeded, applied to the plan (rules.caseload):
     no charity's experts carry more than their cap (Art. 3.1). No demo agreement records note 3's statement, so no
@@ -238,9 +254,12 @@ async def _check_caseload_norms(conn: BaseDBAsyncClient, cases: DemoCases) -> No
 async def seed_demo(today: datetime.date | None = None) -> SeedReport:
     """Create the demo data in one transaction, unless the province "YZD" already exists.
 
-    `today` (default: the real date) anchors the case files' dates and the agreements' Jalali year."""
+    `today` (default: the real date) anchors the case files' and the casework's dates and the agreements' Jalali
+    year."""
     _check_data()
-    cases = build_cases(today or datetime.date.today(), partner_staff())
+    today = today or datetime.date.today()
+    cases = build_cases(today, partner_staff())
+    casework = build_casework(today, cases, casework_accounts())
     async with in_transaction() as conn:
         if await Province.filter(code=PROVINCE_CODE).using_db(conn).exists():
             return SeedReport(created=False, counts={})
@@ -248,6 +267,7 @@ async def seed_demo(today: datetime.date | None = None) -> SeedReport:
         await _check_caseload_norms(conn, cases)
         counts, refs = await _seed(conn, password_hash)
         counts.update(await write_cases(conn, cases, refs))
+        counts.update(await write_casework(conn, casework, refs.province_id, refs.counties, refs.partners))
     return SeedReport(created=True, counts=counts)
 
 

@@ -1,8 +1,10 @@
-"""The demo case files (demo/cases.py, issue #3): counted and cross-checked in the seeded database as its owner."""
+"""The demo case files (demo/cases.py, issue #3) and their casework (demo/casework.py, issue 7): counted and
+cross-checked in the seeded database as its owner."""
 
 from __future__ import annotations
 
 import datetime
+import json
 import random
 from collections.abc import AsyncIterator
 
@@ -11,9 +13,19 @@ import pytest
 
 from api import db
 from demo.cases import build_cases
-from demo.seed import partner_staff
+from demo.casework import build_casework
+from demo.seed import casework_accounts, partner_staff
+from rules.casework import (
+    INTAKE_ASSESSMENT_DAYS,
+    assessment_overdue,
+    loan_follow_up_due,
+    loan_follow_up_pending,
+    needs_loan_follow_up,
+)
+from rules.empowerment import score_empowerment
 from rules.jalali import jalali_year
 from rules.national_id import is_valid_national_id
+from rules.services import LoanKind
 
 
 @pytest.fixture
@@ -139,3 +151,143 @@ def test_the_case_files_are_deterministic() -> None:
     assert build_cases(day, partner_staff()) == first
     assert len({f.file_number for f in first.families}) == len(first.families)
     assert len({c.file_number for c in first.children}) == len(first.children)
+
+
+# --- the casework (demo/casework.py) -----------------------------------------------------------------------------
+
+# table -> the column saying which day the record is for, and the file it is on
+CASEWORK_DAYS = {
+    "interview": ("held_on", "family"),
+    "home_visit": ("visited_on", "family"),
+    "assessment": ("assessed_on", "family"),
+    "aid_plan": ("submitted_on", "family"),
+    "service_record": ("given_on", "family"),
+    "referral": ("referred_on", "family"),
+    "loan": ("granted_on", "family"),
+    "child_follow_up": ("followed_up_on", "child"),
+}
+
+
+async def test_a_year_of_casework_of_every_kind(owner: asyncpg.Connection) -> None:
+    for table in (*CASEWORK_DAYS, "alert"):
+        assert await owner.fetchval(f"select count(*) from {table}") > 0, table
+    kinds = await owner.fetchval("select count(distinct kind) from service_record where amount_rials is not null")
+    assert kinds >= 4
+    assert await owner.fetchval("select count(distinct kind) from child_follow_up") >= 6
+    # Money is whole rials, in the tens of millions a service gives.
+    amounts = await owner.fetch("select amount_rials from service_record where amount_rials is not null "
+                                "union all select amount_rials from loan")
+    assert all(0 < r["amount_rials"] and r["amount_rials"] % 100_000 == 0 for r in amounts)
+    partners = await owner.fetchval("select count(distinct partner_id) from home_visit where partner_id is not null")
+    assert partners >= 3  # both clinics and the charity
+    assert await owner.fetchval("select count(*) from home_visit where partner_id is null") > 0  # office files
+
+
+async def test_casework_dates_lie_in_the_last_year_and_never_before_the_assignment(owner: asyncpg.Connection) -> None:
+    today = datetime.date.today()
+    for table, (day, file) in CASEWORK_DAYS.items():
+        rows = await owner.fetch(f"""
+            select r.{day} as day, a.assigned_on, r.partner_id, a.partner_id as assigned_partner,
+                   r.province_id = f.province_id and r.county_id = f.county_id as same_area
+            from {table} r join {file} f on f.id = r.{file}_id
+            left join assignment a on a.{file}_id = f.id and a.ended_at is null""")
+        for row in rows:
+            assert today - datetime.timedelta(days=366) <= row["day"] < today, (table, dict(row))
+            assert row["assigned_on"] is None or row["day"] >= row["assigned_on"], (table, dict(row))
+            assert row["partner_id"] == row["assigned_partner"] and row["same_area"], (table, dict(row))
+    decided = await owner.fetch("select submitted_on, decided_on from aid_plan where decided_on is not null")
+    assert all(r["submitted_on"] <= r["decided_on"] < today for r in decided)
+    follow_ups = await owner.fetch("select granted_on, followed_up_on from loan where followed_up_on is not null")
+    assert all(r["granted_on"] < r["followed_up_on"] < today for r in follow_ups)
+
+
+async def test_records_are_by_the_account_that_serves_the_file(owner: asyncpg.Connection) -> None:
+    for table, (_, file) in CASEWORK_DAYS.items():
+        strangers = await owner.fetchval(f"""
+            select count(*) from {table} r join app_user u on u.id = r.author_id
+            left join staff_member s on s.id = u.staff_member_id
+            join {file} f on f.id = r.{file}_id
+            where u.username <> r.author_username
+               or (r.partner_id is null and (u.role <> 'COUNTY_OFFICER'
+                                             or u.organization_id <> (select id from organization o
+                                                                      where o.kind = 'COUNTY_OFFICE'
+                                                                        and o.county_id = r.county_id)))
+               or (r.partner_id is not null and (u.organization_id <> r.partner_id
+                                                 or (u.staff_member_id is not null
+                                                     and u.staff_member_id is distinct from f.assigned_worker_id)))""")
+        assert strangers == 0, table
+
+
+async def test_plans_are_approved_and_rejected_by_someone_other_than_their_author(owner: asyncpg.Connection) -> None:
+    statuses = dict(await owner.fetch("select status, count(*) from aid_plan group by status"))
+    assert statuses.get("APPROVED", 0) > 0 and statuses.get("REJECTED", 0) > 0 and statuses.get("SUBMITTED", 0) > 0
+    decided = await owner.fetch("""
+        select p.author_id, p.decided_by_id, p.decided_by_username, p.decision_minutes, p.version, u.username, u.role,
+               u.organization_id, p.partner_id
+        from aid_plan p left join app_user u on u.id = p.decided_by_id where p.status <> 'SUBMITTED'""")
+    for plan in decided:
+        assert plan["decided_by_id"] != plan["author_id"], dict(plan)
+        assert plan["username"] == plan["decided_by_username"] and plan["decision_minutes"], dict(plan)
+        # A delegated file's plan is decided by its partner's manager (Art. 4.7, level 1).
+        assert (plan["role"], plan["organization_id"]) == ("PARTNER_MANAGER", plan["partner_id"]), dict(plan)
+        assert plan["version"] == 2
+    undecided = await owner.fetchval("select count(*) from aid_plan where status = 'SUBMITTED' and ("
+                                     "decided_on is not null or decided_by_id is not null or decision_minutes <> '')")
+    assert undecided == 0
+
+
+async def test_assessments_follow_the_scale_and_a_few_are_overdue(owner: asyncpg.Connection) -> None:
+    for row in await owner.fetch("select scores, total, level from assessment"):
+        scored = score_empowerment(json.loads(row["scores"]))
+        assert (scored.total, scored.level.value) == (row["total"], row["level"])
+    today = datetime.date.today()
+    files = await owner.fetch("""
+        select a.assigned_on, max(s.assessed_on) as last from assignment a
+        left join assessment s on s.family_id = a.family_id
+        where a.ended_at is null and a.family_id is not null group by a.id""")
+    overdue = sum(assessment_overdue(f["assigned_on"], f["last"], today) for f in files)
+    assert 0 < overdue <= len(files) // 5, (overdue, len(files))
+    intake = await owner.fetch("""
+        select a.assigned_on, min(s.assessed_on) as first from assignment a
+        join assessment s on s.family_id = a.family_id
+        where a.ended_at is null and a.assigned_on > current_date - 300 group by a.id""")
+    assert intake and all((f["first"] - f["assigned_on"]).days <= INTAKE_ASSESSMENT_DAYS for f in intake)
+
+
+async def test_loans_fall_due_six_jalali_months_on_some_followed_up_some_pending(owner: asyncpg.Connection) -> None:
+    loans = await owner.fetch("select kind, granted_on, follow_up_due_on, followed_up_on from loan")
+    for loan in loans:
+        due = loan_follow_up_due(loan["granted_on"]) if needs_loan_follow_up(LoanKind(loan["kind"])) else None
+        assert loan["follow_up_due_on"] == due, dict(loan)
+    today = datetime.date.today()
+    assert any(loan["followed_up_on"] for loan in loans)
+    assert any(loan_follow_up_pending(loan["granted_on"], loan["followed_up_on"] is not None, today)
+               for loan in loans if loan["follow_up_due_on"])
+
+
+async def test_one_abuse_alert_is_open_and_one_handled(owner: asyncpg.Connection) -> None:
+    alerts = await owner.fetch("""
+        select a.handled_at, a.handled_by_id, a.handling, a.county_id = c.county_id as same_county, c.abuse_flag,
+               f.abuse_concern, f.kind, f.child_id = a.child_id as same_child
+        from alert a join child c on c.id = a.child_id join child_follow_up f on f.id = a.follow_up_id""")
+    assert sum(a["handled_at"] is None for a in alerts) == 1
+    assert sum(a["handled_at"] is not None and a["handled_by_id"] is not None and a["handling"] != ""
+               for a in alerts) >= 1
+    for alert in alerts:
+        assert alert["same_county"] and alert["same_child"] and alert["abuse_flag"] and alert["abuse_concern"]
+        assert alert["kind"] == "CHILD_ABUSE"
+    # Every concern raised has its alert; children are followed up about monthly.
+    assert await owner.fetchval("select count(*) from child_follow_up where abuse_concern") == len(alerts)
+    gaps = await owner.fetch("""
+        select max(gap) as widest from (select followed_up_on - lag(followed_up_on) over (
+            partition by child_id order by followed_up_on) as gap from child_follow_up) g""")
+    assert gaps[0]["widest"] <= 35
+
+
+def test_the_casework_is_deterministic() -> None:
+    day = datetime.date(2026, 3, 1)
+    cases = build_cases(day, partner_staff())
+    first = build_casework(day, cases, casework_accounts())
+    random.seed(7)
+    assert build_casework(day, cases, casework_accounts()) == first
+    assert len(first.alerts) == 2
