@@ -57,6 +57,16 @@ PLAN_DECIDERS = frozenset({Role.PARTNER_MANAGER, Role.COUNTY_OFFICER, Role.NATIO
 ALERT_HANDLERS = CASE_WRITERS
 # Roles that reach a record only while its file is delegated (ACCESS.md: the supervisor "reads delegated files").
 DELEGATED_ONLY = frozenset({Role.SUPERVISOR})
+# Peer groups (Art. 4.8: the partner reports the groups it formed, their sessions and trainings) are formed and run by
+# partner staff: the manager on the partner's files, a worker on the files assigned to them. The office, which
+# serves files itself, forms none under this reading (the directive has partners report them), and reads them in
+# its area with the supervisor.
+PEER_GROUP_STAFF = PARTNER_STAFF
+# Household changes move the monthly pension the office pays (seeds 001, 002), so they are the office's, like the
+# members' other details (updateMember), on the files of its area, delegated or not. A partner that learns of a birth
+# or a death first records it in an interview or a home visit; it does not change the household (ACCESS.md gives
+# partners casework, not edits of the file).
+HOUSEHOLD_EDITORS = CASE_WRITERS
 # The audit trail: the auditor and the office roles, in their area.
 AUDIT_READERS = frozenset({Role.NATIONAL_ADMIN, Role.PROVINCE_OFFICER, Role.COUNTY_OFFICER, Role.SUPERVISOR,
                            Role.AUDITOR})
@@ -98,7 +108,7 @@ STAFF_ROWS = RowScope(province="organization__province_id", county="organization
                       organization="organization_id")
 USER_ROWS = RowScope(province="organization__province_id", county="organization__county_id", self_user="id")
 CASE_ROWS = RowScope(province="province_id", county="county_id", organization="assigned_partner_id",
-                     worker="assigned_worker_id")
+                     worker="assigned_worker_id", until="access_until")
 OFFICE_CASE_ROWS = RowScope(province="province_id", county="county_id")
 ASSIGNMENT_ROWS = RowScope(province="province_id", county="county_id", organization="partner_id", worker="worker_id")
 AGREEMENT_ROWS = RowScope(province="province_id", county="county_id", organization="partner_id")
@@ -106,10 +116,21 @@ PARTNER_GRADE_ROWS = RowScope(province="province_id", county="county_id", organi
 AUDIT_ROWS = RowScope(province="province_id", county="county_id")
 # A casework record is reached through its file: whoever reaches the file now reaches its records.
 FAMILY_RECORD_ROWS = RowScope(province="province_id", county="county_id", organization="family__assigned_partner_id",
-                              worker="family__assigned_worker_id")
+                              worker="family__assigned_worker_id", until="family__access_until")
 CHILD_RECORD_ROWS = RowScope(province="province_id", county="county_id", organization="child__assigned_partner_id",
-                             worker="child__assigned_worker_id")
+                             worker="child__assigned_worker_id", until="child__access_until")
 RECORD_FIELDS = ("id", "recordedBy", "recordedAt", "version")
+# A peer group is its partner's, in the partner's area: the manager reaches all the partner's groups, a worker only
+# those they formed (`worker_id`; a group the manager formed reaches no worker), the office those of its area.
+# Its sessions follow it; the link rows naming its families and a session's attendees follow the group (the session),
+# and each family named is then loaded through its own scope.
+PEER_GROUP_ROWS = RowScope(province="province_id", county="county_id", organization="partner_id", worker="worker_id")
+GROUP_SESSION_ROWS = RowScope(province="province_id", county="county_id", organization="group__partner_id",
+                              worker="group__worker_id")
+PEER_GROUP_LINK_ROWS = RowScope(province="group__province_id", county="group__county_id",
+                                organization="group__partner_id", worker="group__worker_id")
+SESSION_ATTENDEE_ROWS = RowScope(province="session__province_id", county="session__county_id",
+                                 organization="session__group__partner_id", worker="session__group__worker_id")
 
 FIELDS_OF_PARTNER = (
     "id", "kind", "name", "province", "county", "address", "phone", "licenseNumber", "licenseValidFrom",
@@ -131,6 +152,7 @@ POLICY: dict[str, TypePolicy] = {
         **only(KINDERGARTEN_OFFICE, "kindergartenOperators"),
         **only(USER_ADMINS, "users"),
         **only(ALERT_HANDLERS, "alerts"),
+        **only(CASE_READERS, "peerGroups"),
     }),
     "Mutation": TypePolicy(fields={
         "login": PUBLIC,
@@ -145,9 +167,12 @@ POLICY: dict[str, TypePolicy] = {
         **only(DELEGATORS, "assignFiles", "returnFile"),
         **only(frozenset({Role.PARTNER_MANAGER}), "assignWorker"),
         **only(CASEWORKERS, "recordInterview", "recordHomeVisit", "recordAssessment", "submitAidPlan", "recordService",
-               "recordReferral", "recordLoan", "recordLoanFollowUp", "recordFollowUp"),
+               "recordReferral", "recordLoan", "recordLoanFollowUp", "recordFollowUp", "correctInterview",
+               "correctHomeVisit"),
         **only(PLAN_DECIDERS, "decideAidPlan"),
         **only(ALERT_HANDLERS, "handleAlert"),
+        **only(PEER_GROUP_STAFF, "formPeerGroup", "recordGroupSession"),
+        **only(HOUSEHOLD_EDITORS, "addMember", "removeMember"),
     }),
     # Plumbing (connections, edges and payloads) is declared by `plumbing_roles` below; the login's payload is
     # the one reached before any token exists.
@@ -195,18 +220,20 @@ POLICY: dict[str, TypePolicy] = {
         fields={
             **only(CASE_READERS, "id", "fileNumber", "category", "status", "rehabilitability", "province", "county",
                    "head", "members", "householdSize", "address", "locationSketch", "supportStartedOn",
+                   "postRehabilitationUntil",
                    "currentAssignment", "exitRoute", "exitedOn",
                    "abuseFlag", "version"),
             **only(CASE_OFFICE, "officeNotes", "decisions", "history", "assignments", "exitPartner"),
             **only(CASE_READERS, "interviews", "homeVisits", "assessments", "aidPlans", "services", "referrals",
                    "loans"),
+            **only(CASE_READERS, "householdHistory", "householdSizeOn", "peerGroups"),
         },
         row_scope=CASE_ROWS,
         row_roles=CASE_READERS,
     ),
     "Member": TypePolicy(
         fields=only(CASE_READERS, "id", "nationalId", "firstName", "lastName", "birthDate", "sex",
-                    "relation", "isHead", "education", "job", "health", "insurance", "version"),
+                    "relation", "isHead", "education", "job", "health", "insurance", "removedOn", "version"),
         row_scope=CASE_ROWS,
         row_roles=CASE_READERS,
     ),
@@ -288,6 +315,20 @@ POLICY: dict[str, TypePolicy] = {
         fields=only(ALERT_HANDLERS, "id", "child", "followUp", "openedAt", "isOpen", "handledAt", "handledBy",
                     "handling", "version"),
         row_scope=OFFICE_CASE_ROWS, row_roles=ALERT_HANDLERS),
+    # The household's changes are part of the file (its size drives the pension): whoever reads the file reads them.
+    "HouseholdChange": TypePolicy(
+        fields=only(CASE_READERS, *RECORD_FIELDS, "effectiveOn", "reason", "householdSize", "joined", "member"),
+        row_scope=FAMILY_RECORD_ROWS, row_roles=CASE_READERS),
+    "PeerGroup": TypePolicy(
+        fields=only(CASE_READERS, *RECORD_FIELDS, "name", "formedOn", "partner", "families", "sessions"),
+        row_scope=PEER_GROUP_ROWS, row_roles=CASE_READERS),
+    "GroupSession": TypePolicy(
+        fields=only(CASE_READERS, *RECORD_FIELDS, "heldOn", "topic", "isTraining", "notes", "attendees", "group"),
+        row_scope=GROUP_SESSION_ROWS, row_roles=CASE_READERS),
+    # Link rows no GraphQL type shows (no fields): the scope of the loads that name a group's families and a
+    # session's attendees (schema/sources.py).
+    "PeerGroupFamily": TypePolicy(fields={}, row_scope=PEER_GROUP_LINK_ROWS, row_roles=CASE_READERS),
+    "GroupSessionAttendee": TypePolicy(fields={}, row_scope=SESSION_ATTENDEE_ROWS, row_roles=CASE_READERS),
     "AuditEvent": TypePolicy(
         fields=only(AUDIT_READERS, "id", "at", "username", "role", "operation", "objectIds",
                     "requestId", "clientAddress"),

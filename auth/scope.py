@@ -13,6 +13,7 @@ ownership (`RowScope`); a level the table does not declare reaches no rows, so t
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from tortoise.expressions import Q
@@ -31,6 +32,8 @@ class RowScope:
     `worker` is the column of the staff member a file is assigned to (the partner worker's slice);
     `worker_organization` lets a worker reach rows of their own organisation (its own partner record).
     `self_user` is a column compared to the viewer's user id, reached whatever the scope (one's own user).
+    `until` is a date column after which the partner and worker scopes no longer reach the row (a file kept for a
+    year of post-rehabilitation follow-up, Art. 6.7); offices are not bound by it.
     """
 
     province: str | None = None
@@ -39,6 +42,7 @@ class RowScope:
     worker: str | None = None
     worker_organization: bool = False
     self_user: str | None = None
+    until: str | None = None
     national: bool = True
 
 
@@ -63,13 +67,21 @@ def _scope_condition(viewer: Viewer, scope: Scope, row_scope: RowScope) -> Q:
     if scope is Scope.COUNTY:
         return _equals(row_scope.county, viewer.county_id)
     if scope is Scope.OWN_ORGANIZATION:
-        return _equals(row_scope.organization, viewer.organization_id)
+        return _still_open(row_scope, _equals(row_scope.organization, viewer.organization_id))
     if scope is Scope.OWN_ASSIGNMENT:
         if row_scope.worker:
-            return _equals(row_scope.worker, viewer.staff_member_id)
+            return _still_open(row_scope, _equals(row_scope.worker, viewer.staff_member_id))
         if row_scope.worker_organization:
             return _equals(row_scope.organization, viewer.organization_id)
     return NOTHING
+
+
+def _still_open(row_scope: RowScope, condition: Q) -> Q:
+    """A partner's or worker's condition, bounded by the row's `until` date when the table has one."""
+    if row_scope.until is None or condition is NOTHING:
+        return condition
+    today = datetime.date.today()
+    return condition & (Q(**{f"{row_scope.until}__isnull": True}) | Q(**{f"{row_scope.until}__gte": today}))
 
 
 def _equals(column: str | None, value: int | None) -> Q:

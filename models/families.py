@@ -69,6 +69,10 @@ class CaseOwnership(Model):
     assigned_worker: fields.ForeignKeyNullableRelation[StaffMember] = fields.ForeignKeyField(
         "models.StaffMember", related_name=False, null=True, on_delete=fields.RESTRICT)
     assigned_worker_id: int | None
+    # The last day the partner and worker above may reach the file; None: while the delegation lasts. Set when a
+    # file leaves the cycle with a year of post-rehabilitation follow-up (Art. 6.7), after which access ends by
+    # itself (the scope filter and row-level security compare it with today).
+    access_until = fields.DateField(null=True)
 
     class Meta:
         abstract = True
@@ -123,6 +127,9 @@ class Member(CaseOwnership):
     health = fields.CharField(max_length=200, default="")
     insurance = fields.CharField(max_length=100, default="")
     live = fields.BooleanField(default=True)
+    # The day the member left the household (a death, a marriage, leaving: models.casework.HouseholdChange); such a
+    # member is no longer live and no longer listed among the household's members.
+    removed_on = fields.DateField(null=True)
     version = fields.IntField(default=1)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)

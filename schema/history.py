@@ -13,9 +13,9 @@ from enum import Enum
 from typing import Any
 
 import strawberry
+from tortoise import connections
 
 from auth.roles import Viewer
-from models.families import ChangeRecord as ChangeRecordRow
 
 
 def _plain(value: Any) -> Any:
@@ -49,15 +49,18 @@ async def record_change(
     after: dict[str, Any],
     province_id: int,
     county_id: int,
-) -> ChangeRecordRow | None:
-    """Write one history record of `entity` (Family, Member or Child); nothing when no field changed."""
+) -> None:
+    """Write one history record of `entity` (a file, a member, or a record on a file); nothing when no field
+    changed. A plain INSERT: partner staff write the history of their files' casework without reading it back (the
+    history is the office's; row-level security, migration 0011)."""
     changes = changed_fields(before, after)
     if not changes:
-        return None
-    return await ChangeRecordRow.create(
-        entity=entity, entity_id=entity_id, family_id=family_id, child_id=child_id, operation=operation,
-        changes=changes, user_id=viewer.user_id, username=viewer.username, province_id=province_id, county_id=county_id,
-    )
+        return
+    await connections.get("default").execute_query(
+        "insert into change_record (entity, entity_id, family_id, child_id, operation, changes, user_id, username,"
+        " province_id, county_id, at) values ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, now())",
+        [entity, entity_id, family_id, child_id, operation, json.dumps(changes, ensure_ascii=False), viewer.user_id,
+         viewer.username, province_id, county_id])
 
 
 def _shown(value: Any) -> str | None:
@@ -75,9 +78,12 @@ class FieldChange:
 
 @strawberry.type(description="One change to a family, a member or a child: who, when, what (office only).")
 class ChangeRecord:
-    entity: str = strawberry.field(description="What was changed: `Family`, `Member` or `Child`.")
+    entity: str = strawberry.field(description="What was changed: `Family`, `Member`, `Child`, or a casework record "
+                                               "its author corrected (`Interview`, `HomeVisit`).")
     operation: str = strawberry.field(
-        description="How: `create`, `update`, `classify` (committee decision) or `exit` (left the support cycle).")
+        description="How: `create`, `update`, `classify` (committee decision), `exit` (left the support cycle), "
+                    "`correct` (a record corrected by its author within 24 hours), `add` or `remove` (a member "
+                    "joined or left the household, and its size).")
     at: datetime.datetime = strawberry.field(description="When.")
 
     @strawberry.field(description="The fields that changed, before and after, by field name.")

@@ -57,7 +57,9 @@ def row_type(
             cls.id = _global_id_field(type_name)  # type: ignore[attr-defined]
         dates = _date_columns(cls)
         for date_name, nullable in dates.items():
-            setattr(cls, date_name + JALALI_SUFFIX, _jalali_field(date_name, nullable))
+            declared = vars(cls).get(date_name)
+            shown_as = declared.graphql_name if isinstance(declared, StrawberryField) else None
+            setattr(cls, date_name + JALALI_SUFFIX, _jalali_field(date_name, nullable, shown_as))
         typed = strawberry.type(cls, name=name, description=description)
         _companions_follow_their_dates(typed.__strawberry_definition__.fields, dates)  # type: ignore[attr-defined]
         return typed
@@ -72,13 +74,14 @@ def _global_id_field(type_name: str) -> StrawberryField:
     return strawberry.field(resolver=resolve, description="Opaque global ID; `node(id:)` fetches the object by it.")
 
 
-def _jalali_field(date_name: str, nullable: bool) -> StrawberryField:
+def _jalali_field(date_name: str, nullable: bool, shown_as: str | None) -> StrawberryField:
     def resolve(root: Any) -> str | None:
         value = getattr(root, date_name)
         return None if value is None else to_jalali(value)
 
-    camel = to_camel_case(date_name)
+    camel = shown_as or to_camel_case(date_name)
     return strawberry.field(
+        name=f"{camel}Jalali",
         resolver=resolve,
         graphql_type=str | None if nullable else str,
         description=f"`{camel}` in the Jalali calendar (YYYY/MM/DD), for display"

@@ -30,12 +30,13 @@ from schema.casework.records import (
     NAME_LENGTH,
     REPORT_LENGTH,
     TEXT_LENGTH,
+    correct_record,
     create_record,
     record_day,
     record_target,
 )
 from schema.casework.types import AidPlan, Alert, Assessment, FollowUp, HomeVisit, Interview, Loan, Referral, Service
-from schema.common import check_version, clean_text, find_scoped, viewer_of
+from schema.common import check_version, clean_text, find_scoped, given, viewer_of
 from schema.context import Info
 from schema.errors import BadUserInput, Conflict, StaleVersion
 from schema.node import to_global_id
@@ -64,6 +65,16 @@ class RecordHomeVisitInput:
     findings: str = strawberry.field(default="", description="What was found.")
     report: str = strawberry.field(default="", description="The social-work report.")
     client_id: uuid.UUID | None = strawberry.field(default=None, description=_CLIENT_ID)
+
+
+@strawberry.input(description="A correction of your own interview or home visit within 24 hours of recording it; "
+                              "omitted fields stay as they are. Send the `version` you read.")
+class CorrectReportInput:
+    id: strawberry.ID = strawberry.field(description="The interview or home visit.")
+    version: int = strawberry.field(description="The version you read (CONFLICT if someone changed it since).")
+    present: str | None = strawberry.field(default=strawberry.UNSET, description="Who was present.")
+    findings: str | None = strawberry.field(default=strawberry.UNSET, description="What was found.")
+    report: str | None = strawberry.field(default=strawberry.UNSET, description="The social-work report.")
 
 
 @strawberry.input(description="The eight scores of the empowerment scale (Art. 1.4), each 1–5.")
@@ -215,21 +226,39 @@ def _report_fields(present: str, findings: str, report: str) -> dict[str, str]:
             "report": clean_text(report, "report", REPORT_LENGTH)}
 
 
+def _corrected_report(input: CorrectReportInput) -> dict[str, str]:
+    return {name: clean_text(value, name, TEXT_LENGTH if name == "present" else REPORT_LENGTH)
+            for name, value in (("present", input.present), ("findings", input.findings), ("report", input.report))
+            if given(value)}
+
+
 @strawberry.type
 class CaseworkMutations:
     @strawberry.mutation(description="Record an interview with a family delegated to you (or served by your office).")
     async def record_interview(self, info: Info, input: RecordInterviewInput) -> InterviewPayload:
-        target = await record_target(info, "Family", input.family_id, "familyId")
+        target = await record_target(info, "Family", input.family_id, "familyId", after_exit=True)
         values = {"held_on": record_day(target, input.held_on, "heldOn"),
                   **_report_fields(input.present, input.findings, input.report)}
         return InterviewPayload(interview=await create_record(info, InterviewRow, target, input.client_id, values))
 
     @strawberry.mutation(description="Record a home visit to a family delegated to you (or served by your office).")
     async def record_home_visit(self, info: Info, input: RecordHomeVisitInput) -> HomeVisitPayload:
-        target = await record_target(info, "Family", input.family_id, "familyId")
+        target = await record_target(info, "Family", input.family_id, "familyId", after_exit=True)
         values = {"visited_on": record_day(target, input.visited_on, "visitedOn"),
                   **_report_fields(input.present, input.findings, input.report)}
         return HomeVisitPayload(home_visit=await create_record(info, HomeVisitRow, target, input.client_id, values))
+
+    @strawberry.mutation(description="Correct your own interview within 24 hours of recording it; the change is "
+                                     "kept in the file's history. Records are append-only after that.")
+    async def correct_interview(self, info: Info, input: CorrectReportInput) -> InterviewPayload:
+        return InterviewPayload(interview=await correct_record(info, "Interview", input.id, input.version,
+                                                               _corrected_report(input)))
+
+    @strawberry.mutation(description="Correct your own home visit within 24 hours of recording it; the change is "
+                                     "kept in the file's history. Records are append-only after that.")
+    async def correct_home_visit(self, info: Info, input: CorrectReportInput) -> HomeVisitPayload:
+        return HomeVisitPayload(home_visit=await correct_record(info, "HomeVisit", input.id, input.version,
+                                                                _corrected_report(input)))
 
     @strawberry.mutation(description="Record an assessment on the empowerment scale (Art. 1.4); the total and level "
                                      "are computed.")
@@ -287,7 +316,7 @@ class CaseworkMutations:
 
     @strawberry.mutation(description="Record a service given (Art. 5), with the money given in whole rials.")
     async def record_service(self, info: Info, input: RecordServiceInput) -> ServicePayload:
-        target = await record_target(info, "Family", input.family_id, "familyId")
+        target = await record_target(info, "Family", input.family_id, "familyId", after_exit=True)
         values = {"kind": input.kind, "given_on": record_day(target, input.given_on, "givenOn"),
                   "description": clean_text(input.description, "description", TEXT_LENGTH),
                   "amount_rials": None if input.amount_rials is None else rial_amount(input.amount_rials,
@@ -316,7 +345,7 @@ class CaseworkMutations:
     async def record_loan_follow_up(self, info: Info, input: RecordLoanFollowUpInput) -> LoanPayload:
         viewer = viewer_of(info)
         loan = await find_scoped(info, "Loan", input.loan_id, "loanId")
-        target = await record_target(info, "Family", to_global_id("Family", loan.family_id), "loanId")
+        target = await record_target(info, "Family", to_global_id("Family", loan.family_id), "loanId", after_exit=True)
         check_version(loan, input.version)
         if loan.follow_up_due_on is None or loan.followed_up_on is not None:
             raise Conflict("This loan has no follow-up to record.", "این وام پیگیری ثبت‌نشده‌ای ندارد.", field="loanId")

@@ -3,12 +3,19 @@
 - **The file.** It is looked up through the caller's scope, so a file outside the slice — never delegated to the
   caller, returned, reassigned — answers NOT_FOUND like a missing one (ACCESS.md rules 3–4). Partner staff record on
   their files; the office only on a file it serves itself (auth/policy.may_record_on): FORBIDDEN otherwise. A file
-  that has left the support cycle takes no new record.
+  that has left the support cycle takes no new record — but during a post-rehabilitation follow-up (Art. 6.7) its
+  partner still records services and follow-up contacts (`after_exit`), dated from the exit on.
 - **The day.** Not in the future, and not before the file's current assignment to the caller's partner began
   (rules/casework.record_date_allowed).
+- **Corrections.** Records are append-only, but their author may correct one within 24 hours
+  (`correct_record`); the change goes to the file's history.
 - **Once per clientId.** A mobile app that records offline sends a UUID with each record (CONTRACT.md). Sent again
   with the same content by the same user, the record already made is returned; anything else under that UUID is a
   CONFLICT. The database's unique index settles two sendings that race.
+
+A record may also hang under a partner (a peer group) or a peer group (its sessions): the target then gives the
+record its area and partner as a file does (`RecordTarget`), and the caller checks who may record (schema/casework/
+peer_groups.py).
 """
 
 from __future__ import annotations
@@ -21,15 +28,18 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from auth.policy import may_record_on
 from models.casework import CaseRecord
 from models.families import FileStatus
-from rules.casework import record_date_allowed
-from schema.common import find_scoped, viewer_of
+from rules.casework import editable_by_author, record_date_allowed
+from rules.errors import RuleViolation
+from schema.common import check_version, find_scoped, viewer_of
 from schema.context import Info
-from schema.errors import BadUserInput, Conflict, Forbidden
+from schema.errors import BadUserInput, Conflict, Forbidden, StaleVersion
+from schema.history import record_change
 from schema.sources import scoped_rows
 
 R = TypeVar("R", bound=CaseRecord)
@@ -40,30 +50,47 @@ TEXT_LENGTH = 2000
 NAME_LENGTH = 200
 
 
+# The column of a record that names what it hangs under; a peer group names no row (its partner_id says whose it is).
+TARGET_COLUMNS: dict[str, str | None] = {"Family": "family_id", "Child": "child_id", "PeerGroup": "group_id",
+                                         "Partner": None}
+
+
 @dataclass(frozen=True)
 class RecordTarget:
-    """The file a record goes on, and what the record inherits from it."""
+    """What a record hangs under — a file, or for peer groups a partner or a group — and what the record inherits
+    from it: its area and its partner."""
 
-    type_name: str  # "Family" or "Child"
+    type_name: str  # a key of TARGET_COLUMNS
     row: Any
     partner_id: int | None  # the partner serving the file now; None when the office serves it
     started_on: datetime.date  # the first day a record may be for
 
     @property
-    def column(self) -> str:
-        return "family_id" if self.type_name == "Family" else "child_id"
+    def columns(self) -> dict[str, Any]:
+        column = TARGET_COLUMNS[self.type_name]
+        return {} if column is None else {column: self.row.id}
 
 
-async def record_target(info: Info, type_name: str, global_id: str, field: str) -> RecordTarget:
-    """The file an input names, if the caller may record on it now."""
+async def record_target(info: Info, type_name: str, global_id: str, field: str, *,
+                        after_exit: bool = False) -> RecordTarget:
+    """The file an input names, if the caller may record on it now; `after_exit`: this kind of record is one a
+    partner keeps making during a post-rehabilitation follow-up (services and follow-up contacts, Art. 6.7)."""
     viewer = viewer_of(info)
     row = await find_scoped(info, type_name, global_id, field)
     delegated = row.assigned_partner_id is not None
     if not may_record_on(viewer.role, delegated):
         raise Forbidden("casework on a delegated file is its partner's (Art. 4.6–4.7)")
     if row.status is FileStatus.EXITED:
-        raise BadUserInput("The file has left the support cycle.", "این پرونده از چرخه حمایت خارج شده است.",
-                           field=field)
+        # A partner reaches an exited file only during its follow-up year (the scope filter ends it by itself).
+        if not delegated or row.access_until is None:
+            raise BadUserInput("The file has left the support cycle.", "این پرونده از چرخه حمایت خارج شده است.",
+                               field=field)
+        if not after_exit:
+            raise RuleViolation("ART_6_7_FOLLOW_UP_ONLY", "After rehabilitation a partner records only services and "
+                                "follow-up contacts on the file (Art. 6.7).", "پس از توانمندی، مؤسسه همکار فقط "
+                                "خدمات و پیگیری‌ها را در پرونده ثبت می‌کند (بند ۶-۷).")
+        return RecordTarget(type_name=type_name, row=row, partner_id=row.assigned_partner_id,
+                            started_on=row.exited_on)
     started_on = datetime.date.min
     if delegated:
         column = "family_id" if type_name == "Family" else "child_id"
@@ -81,25 +108,46 @@ def record_day(target: RecordTarget, on: datetime.date, field: str) -> datetime.
 async def create_record(info: Info, model: type[R], target: RecordTarget, client_id: uuid.UUID | None,
                         values: dict[str, Any]) -> R:
     """Make the record (or return the one this `clientId` already made), with its file and its author."""
+    return (await make_record(info, model, target, client_id, values))[0]
+
+
+async def make_record(info: Info, model: type[R], target: RecordTarget, client_id: uuid.UUID | None,
+                      values: dict[str, Any], *, sent: dict[str, Any] | None = None) -> tuple[R, bool]:
+    """`create_record`, also saying whether the record was made now (True) or by an earlier sending (False), so that
+    what hangs under a new record (a group's families) is made once. `sent` is what the sending said, when the
+    record's columns do not say it all (a group's families; a new member's details); by default its `values`."""
     viewer = viewer_of(info)
-    digest = _digest(target, values)
+    digest = _digest(target, values if sent is None else sent)
     if client_id is not None:
         existing = await model.get_or_none(client_id=client_id)
         if existing is not None:
-            return _same_sending(existing, viewer.user_id, digest)
+            return _same_sending(existing, viewer.user_id, digest), False
     try:
         async with in_transaction():  # a savepoint: a raced clientId leaves the request usable for the look-up
             return await model.create(
-                **values, **{target.column: target.row.id}, province_id=target.row.province_id,
+                **values, **target.columns, province_id=target.row.province_id,
                 county_id=target.row.county_id, partner_id=target.partner_id, author_id=viewer.user_id,
-                author_username=viewer.username, client_id=client_id, client_digest=digest)
+                author_username=viewer.username, client_id=client_id, client_digest=digest), True
     except IntegrityError:
         if client_id is None:
             raise
         existing = await model.get_or_none(client_id=client_id)
         if existing is None:  # the UUID belongs to a record the caller cannot see
             raise _client_id_conflict() from None
-        return _same_sending(existing, viewer.user_id, digest)
+        return _same_sending(existing, viewer.user_id, digest), False
+
+
+async def sent_before(info: Info, model: type[R], target: RecordTarget, client_id: uuid.UUID | None,
+                      sent: dict[str, Any]) -> R | None:
+    """The record an earlier sending of this `clientId` made with the same content (None when none did; CONFLICT
+    when it said something else), for a mutation that must know before it makes anything else (addMember makes the
+    member first). `make_record` with the same `sent` settles a race."""
+    if client_id is None:
+        return None
+    existing = await model.get_or_none(client_id=client_id)
+    if existing is None:
+        return None
+    return _same_sending(existing, viewer_of(info).user_id, _digest(target, sent))
 
 
 def _digest(target: RecordTarget, values: dict[str, Any]) -> str:
@@ -116,3 +164,31 @@ def _same_sending(existing: R, user_id: int, digest: str) -> R:
 def _client_id_conflict() -> Conflict:
     return Conflict("This clientId was already used for a different record.",
                     "این شناسه کاربر (clientId) پیش‌تر برای ثبت دیگری به کار رفته است.", field="clientId")
+
+
+async def correct_record(info: Info, type_name: str, global_id: str, version: int, changes: dict[str, Any]) -> Any:
+    """A record corrected by its author within 24 hours of making it (rules/casework.editable_by_author); after
+    that, or by anyone else, records are append-only (RULE_VIOLATION). The change is kept in the file's history."""
+    viewer = viewer_of(info)
+    record = await find_scoped(info, type_name, global_id, "id")
+    if record.author_id != viewer.user_id or not editable_by_author(record.created_at,
+                                                                     datetime.datetime.now(datetime.UTC)):
+        raise RuleViolation("RECORD_APPEND_ONLY", "A record is corrected only by its author, within 24 hours of "
+                            "making it; after that, add a new record.", "هر ثبت را فقط ثبت‌کننده آن و تا ۲۴ ساعت "
+                            "پس از ثبت می‌تواند اصلاح کند؛ پس از آن ثبت تازه‌ای بیفزایید.")
+    check_version(record, version)
+    updated = await scoped_rows(viewer, type_name).filter(id=record.id, version=version).update(
+        **changes, version=F("version") + 1)
+    if updated == 0:
+        raise StaleVersion()
+    await record_change(viewer, entity=type_name, entity_id=record.id, family_id=getattr(record, "family_id", None),
+                        child_id=getattr(record, "child_id", None), operation="correct",
+                        before={_camel(name): getattr(record, name) for name in changes},
+                        after={_camel(name): value for name, value in changes.items()},
+                        province_id=record.province_id, county_id=record.county_id)
+    return await scoped_rows(viewer, type_name).get(id=record.id)
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)

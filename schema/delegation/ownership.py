@@ -7,6 +7,7 @@ and the columns can never drift from the assignment history.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from tortoise import timezone
@@ -23,9 +24,10 @@ from schema.sources import scoped_rows
 
 
 async def set_file_owners(*, family_id: int | None = None, child_id: int | None = None, partner_id: int | None,
-                          worker_id: int | None) -> None:
-    """Point a family (and its members) or a child at the partner and worker now serving it (None: the office)."""
-    owners = {"assigned_partner_id": partner_id, "assigned_worker_id": worker_id}
+                          worker_id: int | None, access_until: datetime.date | None = None) -> None:
+    """Point a family (and its members) or a child at the partner and worker now serving it (None: the office),
+    until `access_until` if given (a post-rehabilitation follow-up, Art. 6.7) or while the delegation lasts."""
+    owners = {"assigned_partner_id": partner_id, "assigned_worker_id": worker_id, "access_until": access_until}
     if family_id is not None:
         await FamilyRow.filter(id=family_id).update(**owners)
         await MemberRow.filter(family_id=family_id).update(**owners)

@@ -16,6 +16,7 @@ from models.families import ClassificationDecision as DecisionRow
 from models.families import ExitRoute, FamilyCategory, FileStatus, Rehabilitability, Relation, Sex
 from models.families import Family as FamilyRow
 from models.families import Member as MemberRow
+from rules.casework import post_rehabilitation_window
 from rules.national_id import validate_national_id
 from rules.persian import normalise_search
 from schema.case_files import (
@@ -37,7 +38,7 @@ from schema.common import (
     viewer_of,
 )
 from schema.context import Info
-from schema.delegation.ownership import end_delegation
+from schema.delegation.ownership import end_delegation, set_file_owners
 from schema.errors import BadUserInput, Conflict, StaleVersion
 from schema.families.types import Family, Member
 from schema.history import record_change
@@ -106,6 +107,10 @@ class RecordExitInput:
     route: ExitRoute = strawberry.field(description="How it left.")
     exited_on: datetime.date = strawberry.field(description="When it left.")
     note: str | None = strawberry.field(default=None, description="A note for the history.")
+    post_rehabilitation_follow_up: bool = strawberry.field(
+        default=False, description="On the level-1 committee's proposal, the partner that held the file keeps "
+                                   "following it for up to a year from the exit, for services and follow-up visits "
+                                   "only; then its access ends by itself (Art. 6.7). Only for a delegated file.")
 
 
 @strawberry.type(description="The family admitted or changed.")
@@ -121,8 +126,8 @@ class MemberPayload:
 # --- families ------------------------------------------------------------------------------------------------
 
 
-def _member_fields(member: Any) -> dict[str, Any]:
-    """A member's history fields, by GraphQL name."""
+def member_fields(member: Any) -> dict[str, Any]:
+    """A member's history fields, by GraphQL name (schema/history.py)."""
     return {"nationalId": member.national_id, "firstName": member.first_name, "lastName": member.last_name,
             "birthDate": member.birth_date, "sex": member.sex, "relation": member.relation, "isHead": member.is_head,
             "education": member.education, "job": member.job, "health": member.health, "insurance": member.insurance}
@@ -142,21 +147,27 @@ def _cleaned_members(members: list[MemberInput]) -> list[dict[str, Any]]:
                            "دقیقاً یک عضو باید سرپرست خانوار باشد.", field="members")
     cleaned, seen = [], set()
     for member in members:
-        national_id = validate_national_id(member.national_id, "nationalId")
-        if national_id in seen:
+        columns = cleaned_member(member)
+        if columns["national_id"] in seen:
             raise Conflict("The same national ID is given twice.", "یک کد ملی دو بار آمده است.", field="nationalId")
-        seen.add(national_id)
-        cleaned.append({
-            "national_id": national_id, "first_name": plain_name(member.first_name, "firstName"),
-            "last_name": plain_name(member.last_name, "lastName"),
-            "birth_date": not_in_future(member.birth_date, "birthDate"), "sex": member.sex,
-            "relation": member.relation, "is_head": member.relation is Relation.HEAD,
-            "education": clean_text(member.education, "education", SHORT_TEXT_LENGTH),
-            "job": clean_text(member.job, "job", SHORT_TEXT_LENGTH),
-            "health": clean_text(member.health, "health", HEALTH_LENGTH),
-            "insurance": clean_text(member.insurance, "insurance", SHORT_TEXT_LENGTH),
-        })
+        seen.add(columns["national_id"])
+        cleaned.append(columns)
     return cleaned
+
+
+def cleaned_member(member: MemberInput) -> dict[str, Any]:
+    """A member's columns from its input: the national ID checked, names and text normalised (BAD_USER_INPUT on the
+    field otherwise). Whether the ID is free across live files is the database's to say (`member_conflict`)."""
+    return {
+        "national_id": validate_national_id(member.national_id, "nationalId"),
+        "first_name": plain_name(member.first_name, "firstName"), "last_name": plain_name(member.last_name, "lastName"),
+        "birth_date": not_in_future(member.birth_date, "birthDate"), "sex": member.sex,
+        "relation": member.relation, "is_head": member.relation is Relation.HEAD,
+        "education": clean_text(member.education, "education", SHORT_TEXT_LENGTH),
+        "job": clean_text(member.job, "job", SHORT_TEXT_LENGTH),
+        "health": clean_text(member.health, "health", HEALTH_LENGTH),
+        "insurance": clean_text(member.insurance, "insurance", SHORT_TEXT_LENGTH),
+    }
 
 
 def _head_search(first_name: str, last_name: str) -> dict[str, str]:
@@ -164,7 +175,7 @@ def _head_search(first_name: str, last_name: str) -> dict[str, str]:
             "head_last_name_search": normalise_search(last_name)}
 
 
-async def _member_conflict(info: Info, national_ids: list[str], error: IntegrityError) -> Exception:
+async def member_conflict(info: Info, national_ids: list[str], error: IntegrityError) -> Exception:
     """The CONFLICT for a national ID a live member already holds, naming the file only if the viewer sees it."""
     if not is_unique_violation(error, "member_live_national_id"):
         return error
@@ -189,7 +200,7 @@ async def _record_creation(info: Info, family: FamilyRow, members: list[MemberRo
                         operation="create", before={}, after=_family_fields(family), **place)
     for member in members:
         await record_change(viewer, entity="Member", entity_id=member.id, family_id=family.id, child_id=None,
-                            operation="create", before={}, after=_member_fields(member), **place)
+                            operation="create", before={}, after=member_fields(member), **place)
 
 
 def _member_changes(input: UpdateMemberInput, current: MemberRow) -> dict[str, Any]:
@@ -239,7 +250,7 @@ class FamilyMutations:
         try:
             family, created = await _create_family(data, members)
         except IntegrityError as error:
-            raise await _member_conflict(info, [m["national_id"] for m in members], error) from None
+            raise await member_conflict(info, [m["national_id"] for m in members], error) from None
         await _record_creation(info, family, created)
         return FamilyPayload(family=family)
 
@@ -254,7 +265,7 @@ class FamilyMutations:
                 updated = await scoped_rows(info.context.viewer, "Member").filter(
                     id=current.id, version=input.version).update(**changes, version=F("version") + 1)
         except IntegrityError as error:
-            raise await _member_conflict(info, [changes.get("national_id", "")], error) from None
+            raise await member_conflict(info, [changes.get("national_id", "")], error) from None
         if updated == 0:
             raise StaleVersion()
         member = await scoped_rows(info.context.viewer, "Member").get(id=current.id)
@@ -262,8 +273,8 @@ class FamilyMutations:
             await scoped_rows(info.context.viewer, "Family").filter(id=member.family_id).update(
                 **_head_search(member.first_name, member.last_name))
         await record_change(viewer_of(info), entity="Member", entity_id=member.id, family_id=member.family_id,
-                            child_id=None, operation="update", before=_member_fields(current),
-                            after=_member_fields(member), province_id=member.province_id, county_id=member.county_id)
+                            child_id=None, operation="update", before=member_fields(current),
+                            after=member_fields(member), province_id=member.province_id, county_id=member.county_id)
         return MemberPayload(member=member)
 
     @strawberry.mutation(description="Record a committee's rehabilitability decision (Art. 4.1). Level 2 sits at the "
@@ -306,9 +317,17 @@ class FamilyMutations:
             raise BadUserInput("exitedOn is before support started.", "تاریخ خروج پیش از شروع حمایت است.",
                                field="exitedOn")
         note = clean_text(input.note or "", "note", EXIT_NOTE_LENGTH)
+        if input.post_rehabilitation_follow_up and family.assigned_partner_id is None:
+            raise BadUserInput("Only a partner that holds the file can follow it up after rehabilitation.",
+                               "پیگیری پس از توانمندی فقط برای پرونده واگذارشده به مؤسسه همکار است.",
+                               field="postRehabilitationFollowUp")
         members = await scoped_rows(info.context.viewer, "Member").filter(family_id=family.id, live=True)
-        # The exit counts for the partner that held the file (Art. 6.3, Art. 6.8), whose access ends with it.
+        # The exit counts for the partner that held the file (Art. 6.3, Art. 6.8). Its access ends with the exit, or,
+        # with a post-rehabilitation follow-up, at the end of the year that follows (Art. 6.7).
         ended = await end_delegation(info, family_id=family.id, reason=EndReason.EXITED, note=note)
+        if ended is not None and input.post_rehabilitation_follow_up:
+            await set_file_owners(family_id=family.id, partner_id=ended.partner_id, worker_id=ended.worker_id,
+                                  access_until=post_rehabilitation_window(exited_on)[1])
         await FamilyRow.filter(id=family.id).update(
             status=FileStatus.EXITED, exit_route=input.route, exited_on=exited_on,
             exit_partner_id=ended.partner_id if ended is not None else None, version=F("version") + 1)
@@ -318,7 +337,8 @@ class FamilyMutations:
         await record_change(viewer, entity="Family", entity_id=family.id, family_id=family.id, child_id=None,
                             operation="exit", before={"status": family.status},
                             after={"status": FileStatus.EXITED, "exitRoute": input.route, "exitedOn": exited_on,
-                                   "note": note or None}, **place)
+                                   "note": note or None,
+                                   "postRehabilitationFollowUp": input.post_rehabilitation_follow_up or None}, **place)
         for member in members:
             await record_change(viewer, entity="Member", entity_id=member.id, family_id=family.id, child_id=None,
                                 operation="exit", before={"live": True}, after={"live": False}, **place)

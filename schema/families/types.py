@@ -10,8 +10,21 @@ from models.families import ClassificationDecision as DecisionRow
 from models.families import Family as FamilyRow
 from models.families import FamilyCategory, Rehabilitability, Relation
 from models.families import Member as MemberRow
+from rules.household import household_size_on
 from schema.case_files import live_assignments_of, members_of
-from schema.casework.types import AidPlan, Assessment, HomeVisit, Interview, Loan, Referral, Service
+from schema.casework.types import (
+    AidPlan,
+    Assessment,
+    HomeVisit,
+    HouseholdChange,
+    Interview,
+    Loan,
+    PeerGroup,
+    Referral,
+    Service,
+    household_changes_of,
+    peer_groups_of,
+)
 from schema.context import Info
 from schema.delegation.types import Assignment
 from schema.enums import ExitRoute, FileStatus, Sex, described
@@ -59,6 +72,9 @@ class Member(Node):
     job: str = strawberry.field(description="Job.")
     health: str = strawberry.field(description="Health and disability.")
     insurance: str = strawberry.field(description="Insurance.")
+    removed_on: datetime.date | None = strawberry.field(
+        description="The day the member left the household (death, marriage, leaving); null while a member. A member "
+                    "who left is no longer among the family's `members`; `householdHistory` names them.")
     version: int = strawberry.field(description="Changes with every edit; send it back to update (CONFLICT if stale).")
 
 
@@ -90,6 +106,10 @@ class Family(Node, InArea):
     support_started_on: datetime.date | None = strawberry.field(description="When support started.")
     exit_route: ExitRoute | None = strawberry.field(description="How the household left the cycle; null while in.")
     exited_on: datetime.date | None = strawberry.field(description="When it left the cycle; null while in.")
+    access_until: datetime.date | None = strawberry.field(
+        name="postRehabilitationUntil",
+        description="For a file that left the cycle with a post-rehabilitation follow-up: the last day its partner "
+                    "follows it (Art. 6.7); null otherwise.")
     abuse_flag: bool = strawberry.field(description="A child-abuse concern is recorded (the assigned worker, their "
                                                     "manager and the office see it).")
     office_notes: str = strawberry.field(description="The office's internal notes (office only).")
@@ -99,7 +119,8 @@ class Family(Node, InArea):
     def head(self, info: Info) -> Member | None:
         return then(members_of(info, self.id), lambda members: next((m for m in members if m.is_head), None))
 
-    @strawberry.field(description="The members, head included, in the order they were registered.")
+    @strawberry.field(description="The members, head included, in the order they were registered; one who left the "
+                                  "household (removeMember) is no longer listed.")
     def members(self, info: Info) -> list[Member]:
         return members_of(info, self.id)
 
@@ -115,6 +136,20 @@ class Family(Node, InArea):
     services = nested_connection_field(Service, "family_id", description="Services given, newest first (Art. 5).")
     referrals = nested_connection_field(Referral, "family_id", description="Referrals, newest first.")
     loans = nested_connection_field(Loan, "family_id", description="Loans and grants, newest first (seed 001).")
+
+    @strawberry.field(description="Members who joined or left (birth, death, marriage, leaving) and the household's "
+                                  "size from each change on, in the order they took effect.")
+    async def household_history(self, info: Info) -> list[HouseholdChange]:
+        return await household_changes_of(info, self.id)
+
+    @strawberry.field(description="The household's size on a day (ISO or Jalali), which the monthly pension of its "
+                                  "month follows; before the first recorded change, the size the file had then.")
+    async def household_size_on(self, info: Info, date: datetime.date) -> int:
+        return household_size_on(await household_changes_of(info, self.id), self.household_size, date)
+
+    @strawberry.field(description="The peer groups the household belongs to that you may see, oldest first (Art. 4.8).")
+    async def peer_groups(self, info: Info) -> list[PeerGroup]:
+        return await peer_groups_of(info, self.id)
 
     @strawberry.field(description="The partner that held the file when it left the support cycle: the exit counts "
                                   "for it (Art. 6.3, Art. 6.8); null while in the cycle or when the office served it "

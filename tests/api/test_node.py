@@ -9,6 +9,14 @@ from graphql import GraphQLObjectType
 
 from schema import build_schema
 
+
+def family_records(username: str, field: str, files: int = 20) -> tuple[str, str, tuple[str, ...]]:
+    """A FIRST_OF entry for a kind of casework record: the newest one on each of the first `files` families."""
+    records = f"{field}(first: 1) {{ edges {{ node {{ id }} }} }}"
+    listing = f"{{ families(first: {files}) {{ edges {{ node {{ {records} }} }} }} }}"
+    return username, listing, ("families", "edges", "node", field, "edges", "node")
+
+
 # For each Node type: a demo account that may see one, a query listing some, and where their IDs are in the answer.
 # A Node type missing here fails `test_every_node_type_is_walked`, so a new type is walked from its first day.
 FIRST_OF: dict[str, tuple[str, str, tuple[str, ...]]] = {
@@ -31,6 +39,17 @@ FIRST_OF: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "Member": ("clinic.worker1", "{ families(first: 5) { edges { node { members { id } } } } }",
                ("families", "edges", "node", "members")),
     "Child": ("yazd.county", "{ children(first: 5) { edges { node { id } } } }", ("children", "edges", "node")),
+    "Interview": family_records("clinic.worker1", "interviews"),
+    "HomeVisit": family_records("clinic.worker1", "homeVisits"),
+    "Assessment": family_records("clinic.worker1", "assessments"),
+    "AidPlan": family_records("clinic.worker1", "aidPlans"),
+    "Service": family_records("clinic.worker1", "services"),
+    "Referral": family_records("clinic.manager", "referrals", files=100),
+    "Loan": family_records("clinic.manager", "loans", files=100),
+    "FollowUp": ("childhome.manager", "{ children(first: 20) { edges { node { followUps(first: 1) { edges { node { "
+                 "id } } } } } } }", ("children", "edges", "node", "followUps", "edges", "node")),
+    # The demo's open abuse alert is in Yazd county.
+    "Alert": ("yazd.county", "{ alerts(first: 5) { edges { node { id } } } }", ("alerts", "edges", "node")),
 }
 
 
