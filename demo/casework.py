@@ -18,7 +18,11 @@ the file reached whoever serves it now (rules.casework.record_date_allowed):
   referrals; loans for some employment plans (seed 001), their six-month follow-up recorded for some, pending for
   others (rules.casework.loan_follow_up_due);
 - children delegated to the child home or a clinic: monthly follow-ups (seed 003), with one abuse concern still open
-  for the county office and one it has handled.
+  for the county office and one it has handled;
+- two peer groups (Art. 4.8, seed 002) of files that came to their partner at least four months ago, formed some
+  months back and meeting about monthly since, trainings among the sessions: one that clinic.worker1 formed of files
+  assigned to her (so a worker sees the group she formed), one the charity's manager formed (so the groups of two
+  partners and two counties stay apart).
 
 Who recorded a record is the demo account that would have: the file's worker where that worker has an account, else
 the partner's manager, or the county officer for a file the office serves (offices without a demo officer record
@@ -46,22 +50,29 @@ from models.casework import (
     CaseRecord,
     ChildRecord,
     FollowUp,
+    GroupSession,
+    GroupSessionAttendee,
     HomeVisit,
     Interview,
     Loan,
+    PeerGroup,
+    PeerGroupFamily,
     Referral,
     ServiceRecord,
 )
 from models.children import Child
 from models.families import Family, FamilyCategory, Rehabilitability
+from models.organizations import Organization
 from models.users import User
 from rules.casework import INTAKE_ASSESSMENT_DAYS, loan_follow_up_due, needs_loan_follow_up
 from rules.empowerment import EmpowermentDomain, score_empowerment
 from rules.periods import add_jalali_months, add_jalali_years
 from rules.persian import normalise_text
 from rules.services import ChildFollowUpKind, LoanKind, ServiceKind
+from schema.casework.peer_groups import MAX_GROUP_FAMILIES, MIN_GROUP_FAMILIES
 
-__all__ = ["Accounts", "AlertPlan", "DemoCasework", "RecordPlan", "build_casework", "write_casework"]
+__all__ = ["Accounts", "AlertPlan", "DemoCasework", "GroupPlan", "RecordPlan", "SessionPlan", "build_casework",
+           "write_casework"]
 
 SEED = 1407
 """The casework generator's own seed: the case files keep theirs (demo/cases.py), so adding casework changes none."""
@@ -115,11 +126,39 @@ class AlertPlan:
 
 
 @dataclass(frozen=True)
+class SessionPlan:
+    """A session of a peer group, or a training held for it, and the group's families that attended (file numbers)."""
+
+    held_on: datetime.date
+    recorded_at: datetime.datetime
+    topic: str
+    is_training: bool
+    notes: str
+    attendees: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GroupPlan:
+    """A peer group: its partner (key), who formed it (`author`, a username; `worker`, the staff key of the worker
+    who did, None for the manager), its families (file numbers) and its sessions, oldest first."""
+
+    partner: str
+    worker: str | None
+    author: str
+    name: str
+    formed_on: datetime.date
+    recorded_at: datetime.datetime
+    families: tuple[str, ...]
+    sessions: tuple[SessionPlan, ...]
+
+
+@dataclass(frozen=True)
 class DemoCasework:
     """The whole demo casework, in memory."""
 
     records: tuple[RecordPlan, ...]
     alerts: tuple[AlertPlan, ...]
+    groups: tuple[GroupPlan, ...]
 
 
 # --- what the records say ---------------------------------------------------------------------------------------
@@ -283,6 +322,45 @@ OPEN_ABUSE_NOTES = "کبودی روی بازوی کودک و ترس از باز�
 HANDLED_ABUSE_NOTES = "کودک از تنبیه بدنی توسط یکی از اعضای خانواده گفت."
 HANDLING = "بازدید مشترک با اورژانس اجتماعی؛ تعهد کتبی از خانواده گرفته شد و پیگیری ماهانه ادامه دارد."
 
+
+@dataclass(frozen=True)
+class _GroupTemplate:
+    """A demo peer group: whose, formed by which worker (None: the manager), of how many files, preferring which, and
+    what its sessions were about, in order — (topic, a training?, the facilitator's notes)."""
+
+    partner: str
+    worker: str | None
+    name: str
+    size: int
+    prefer: Rehabilitability | FamilyCategory
+    sessions: tuple[tuple[str, bool, str], ...]
+
+
+PEER_GROUPS = (
+    _GroupTemplate("clinic1", "worker1", "گروه همیار مشاغل خانگی مهرآفرین", 6, Rehabilitability.REHABILITABLE, (
+        ("آشنایی اعضا و تعیین اهداف گروه", False,
+         "اعضا خود را معرفی کردند و قرار شد ماهی یک بار در کلینیک دور هم جمع شوند."),
+        ("آموزش مدیریت هزینه‌های خانوار", True, "دفترچه دخل و خرج به اعضا داده شد؛ ثبت هزینه‌ها تا جلسه بعد."),
+        ("راه‌اندازی صندوق پس‌انداز گروه", False,
+         "اعضا پذیرفتند هر ماه مبلغ کمی پس‌انداز کنند؛ یک نفر مسئول دفتر صندوق شد."),
+        ("آموزش بسته‌بندی و فروش محصولات خانگی", True, "دو عضو گروه از تجربه فروش در بازارچه محلی گفتند."),
+        ("برنامه غرفه گروه در بازارچه خیریه", False, "کار غرفه میان اعضا تقسیم شد؛ هر خانوار دو محصول می‌آورد."),
+        ("آموزش مهارت‌های زندگی: حل مسئله", True, "تمرین گروهی حل مسئله با نمونه‌هایی از زندگی اعضا."),
+    )),
+    _GroupTemplate("charity", None, "گروه همیار خانواده‌های مراقب میبد", 8, FamilyCategory.ELDERLY_DISABLED, (
+        ("آشنایی خانواده‌های مراقب و نیازهای مشترک", False,
+         "اعضا از دشواری‌های مراقبت در خانه گفتند؛ فهرست نیازهای مشترک تهیه شد."),
+        ("آموزش مراقبت از سالمند در منزل", True, "جابه‌جایی ایمن بیمار و پیشگیری از زخم بستر آموزش داده شد."),
+        ("همفکری درباره هزینه دارو و درمان", False, "قرار شد خرید گروهی دارو از داروخانه طرف قرارداد پیگیری شود."),
+        ("آموزش کاهش فشار روانی مراقبان", True, "مشاور بهزیستی تمرین‌های آرام‌سازی را با اعضا انجام داد."),
+        ("برنامه دیدار از اعضای بیمار گروه", False, "نوبت دیدار هفتگی از دو عضو بستری تعیین شد."),
+        ("آموزش پیشگیری از سقوط سالمندان", True, "نکات ایمن‌سازی حمام و پله‌های منزل مرور شد."),
+    )),
+)
+GROUP_SETTLED = datetime.timedelta(days=120)
+"""A peer group is formed of files that have been with the partner at least this long (four months): the worker
+knows the families by then, and the group has months of sessions behind it."""
+
 DAY_COLUMNS: dict[type[CaseRecord], str] = {
     Interview: "held_on", HomeVisit: "visited_on", Assessment: "assessed_on", AidPlan: "submitted_on",
     ServiceRecord: "given_on", Referral: "referred_on", Loan: "granted_on", FollowUp: "followed_up_on",
@@ -336,12 +414,15 @@ class _Writer:
 
     def add(self, model: type[CaseRecord], on: datetime.date, **values: Any) -> None:
         assert self.fits(on), (self.desk, on)
-        # Recorded the same working day, between 08:00 and 15:00 Tehran time (UTC+3:30).
-        minutes = self.rng.randint(4 * 60 + 30, 11 * 60 + 30)
-        at = datetime.datetime.combine(on, datetime.time(minutes // 60, minutes % 60), datetime.UTC)
         stored = {key: _stored_text(value) if isinstance(value, str) else value for key, value in values.items()}
         stored[DAY_COLUMNS[model]] = on
-        self.records.append(RecordPlan(model, self.desk, at, stored))
+        self.records.append(RecordPlan(model, self.desk, _recorded_at(self.rng, on), stored))
+
+
+def _recorded_at(rng: random.Random, on: datetime.date) -> datetime.datetime:
+    """When a record for `on` was made: the same working day, between 08:00 and 15:00 Tehran time (UTC+3:30)."""
+    minutes = rng.randint(4 * 60 + 30, 11 * 60 + 30)
+    return datetime.datetime.combine(on, datetime.time(minutes // 60, minutes % 60), datetime.UTC)
 
 
 @functools.cache
@@ -610,6 +691,38 @@ def _abuse_alerts(year: _Year, followed: dict[str, list[RecordPlan]], children: 
     return alerts
 
 
+def _peer_group(year: _Year, template: _GroupTemplate, families: Sequence[FamilyPlan],
+                accounts: Accounts) -> GroupPlan:
+    """The group of `template`: of the partner's files (the worker's, for a worker's group) that came at least
+    GROUP_SETTLED ago, the preferred kind first; formed some 3–6 months ago (never before the last of them came); a
+    session about every month since, as long as the template's topics last — three at least."""
+    rng, yesterday = year.rng, year.yesterday
+    candidates = [f for f in families if f.delegation is not None and f.delegation.partner == template.partner
+                  and (template.worker is None or f.delegation.worker == template.worker)
+                  and f.delegation.assigned_on <= yesterday - GROUP_SETTLED]
+    preferred = [f for f in candidates if template.prefer in (f.rehabilitability, f.category)]
+    others = [f for f in candidates if f not in preferred]
+    chosen = rng.sample(preferred, min(template.size, len(preferred)))
+    chosen += rng.sample(others, min(template.size - len(chosen), len(others)))
+    assert MIN_GROUP_FAMILIES <= len(chosen) <= MAX_GROUP_FAMILIES, (template.name, len(chosen))
+    members = sorted(f.file_number for f in chosen)
+    came = max(f.delegation.assigned_on for f in chosen if f.delegation is not None)
+    formed_on = max(came, yesterday - datetime.timedelta(days=170)) + datetime.timedelta(days=rng.randint(0, 20))
+    author = (accounts.workers[(template.partner, template.worker)] if template.worker is not None
+              else accounts.managers[template.partner])
+    sessions: list[SessionPlan] = []
+    on = formed_on + datetime.timedelta(days=rng.randint(7, 14))
+    for topic, is_training, notes in template.sessions:
+        if on > yesterday:
+            break
+        attended = rng.sample(members, rng.randint(max(MIN_GROUP_FAMILIES, len(members) * 3 // 5), len(members)))
+        sessions.append(SessionPlan(on, _recorded_at(rng, on), _stored_text(topic), is_training, _stored_text(notes),
+                                    tuple(sorted(attended))))
+        on += datetime.timedelta(days=rng.randint(24, 35))
+    return GroupPlan(template.partner, template.worker, author, _stored_text(template.name), formed_on,
+                     _recorded_at(rng, formed_on), tuple(members), tuple(sessions))
+
+
 def build_casework(today: datetime.date, cases: DemoCases, accounts: Accounts) -> DemoCasework:
     """The demo casework as of `today`, from ``random.Random(1407)``: the same records for the same day and files."""
     year = _Year(random.Random(SEED), today - _DAY)
@@ -633,7 +746,10 @@ def build_casework(today: datetime.date, cases: DemoCases, accounts: Accounts) -
             followed[child.file_number] = _monthly_follow_ups(year, child, desk)
     alerts = _abuse_alerts(year, followed, {c.file_number: c for c in cases.children}, accounts)
     records += [record for visits in followed.values() for record in visits]
-    return DemoCasework(records=tuple(records), alerts=tuple(alerts))
+    # Last, so that adding them changed none of the records above.
+    families = sorted(cases.families, key=lambda f: f.file_number)
+    groups = tuple(_peer_group(year, template, families, accounts) for template in PEER_GROUPS)
+    return DemoCasework(records=tuple(records), alerts=tuple(alerts), groups=groups)
 
 
 # --- writing ----------------------------------------------------------------------------------------------------
@@ -681,4 +797,47 @@ async def write_casework(conn: BaseDBAsyncClient, casework: DemoCasework, provin
     ], using_db=conn)
     await Child.filter(file_number__in=[a.child for a in casework.alerts]).using_db(conn).update(abuse_flag=True)
     counts["alert"] = len(casework.alerts)
+    counts.update(await _write_groups(conn, casework.groups, province_id, partners, family_ids))
     return counts
+
+
+async def _write_groups(conn: BaseDBAsyncClient, groups: Sequence[GroupPlan], province_id: int,
+                        partners: Mapping[str, int], family_ids: Mapping[str, int]) -> dict[str, int]:
+    """The peer groups, their families, sessions and attendees, with the columns formPeerGroup and
+    recordGroupSession fill: a group lies in its partner's area and names the staff member of the worker who formed
+    it; a session carries its group's area and partner and is recorded by whoever formed the group."""
+    users = {username: (user_id, staff_id) for username, user_id, staff_id
+             in await User.all().using_db(conn).values_list("username", "id", "staff_member_id")}
+    areas = {org_id: county_id for org_id, county_id
+             in await Organization.filter(id__in=list(partners.values())).using_db(conn).values_list("id", "county_id")}
+    assert len({g.name for g in groups}) == len(groups), "the demo groups are told apart by name"
+    rows = []
+    for g in groups:
+        author_id, staff_id = users[g.author]
+        assert g.worker is None or staff_id is not None, g.author
+        rows.append(PeerGroup(
+            province_id=province_id, county_id=areas[partners[g.partner]], partner_id=partners[g.partner],
+            author_id=author_id, author_username=g.author, created_at=g.recorded_at, name=g.name,
+            formed_on=g.formed_on, worker_id=staff_id if g.worker is not None else None))
+    await PeerGroup.bulk_create(rows, using_db=conn)
+    made = {name: (group_id, county_id) for name, group_id, county_id
+            in await PeerGroup.all().using_db(conn).values_list("name", "id", "county_id")}
+    await PeerGroupFamily.bulk_create([PeerGroupFamily(group_id=made[g.name][0], family_id=family_ids[number])
+                                       for g in groups for number in g.families], using_db=conn)
+    await GroupSession.bulk_create([
+        GroupSession(province_id=province_id, county_id=made[g.name][1], partner_id=partners[g.partner],
+                     author_id=users[g.author][0], author_username=g.author, created_at=s.recorded_at,
+                     group_id=made[g.name][0], held_on=s.held_on, topic=s.topic, is_training=s.is_training,
+                     notes=s.notes)
+        for g in groups for s in g.sessions], using_db=conn)
+    held = {(group_id, held_on): session_id for group_id, held_on, session_id
+            in await GroupSession.all().using_db(conn).values_list("group_id", "held_on", "id")}
+    await GroupSessionAttendee.bulk_create([
+        GroupSessionAttendee(session_id=held[(made[g.name][0], s.held_on)], family_id=family_ids[number])
+        for g in groups for s in g.sessions for number in s.attendees], using_db=conn)
+    return {
+        "peer_group": len(groups),
+        "peer_group_family": sum(len(g.families) for g in groups),
+        "group_session": sum(len(g.sessions) for g in groups),
+        "group_session_attendee": sum(len(s.attendees) for g in groups for s in g.sessions),
+    }

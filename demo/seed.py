@@ -1,7 +1,7 @@
 """Seed the demo data set: Yazd province, its nine counties, the office tiers, four partners, three
 kindergarten operators with ten kindergartens, one demo account per role, the case files of demo/cases.py
-(households, children in family care, this year's agreements and the delegations) and a year of casework on them
-(demo/casework.py).
+(households, children in family care, this year's agreements and the delegations), a year of casework on them and
+two partners' peer groups with their sessions (demo/casework.py).
 
 Everything here is fixed and the case files and their casework come from seeded generators, so two runs on the
 same day produce the same data; a second run finds the province "YZD" and does nothing. The accounts below all share

@@ -1,5 +1,5 @@
-"""The demo case files (demo/cases.py, issue #3) and their casework (demo/casework.py, issue 7): counted and
-cross-checked in the seeded database as its owner."""
+"""The demo case files (demo/cases.py, issue #3) and their casework and peer groups (demo/casework.py, issue 7):
+counted and cross-checked in the seeded database as its owner."""
 
 from __future__ import annotations
 
@@ -25,7 +25,9 @@ from rules.casework import (
 from rules.empowerment import score_empowerment
 from rules.jalali import jalali_year
 from rules.national_id import is_valid_national_id
+from rules.persian import normalise_text
 from rules.services import LoanKind
+from schema.casework.peer_groups import MAX_GROUP_FAMILIES, MIN_GROUP_FAMILIES
 
 
 @pytest.fixture
@@ -284,6 +286,51 @@ async def test_one_abuse_alert_is_open_and_one_handled(owner: asyncpg.Connection
     assert gaps[0]["widest"] <= 35
 
 
+async def test_two_peer_groups_of_their_partners_active_files(owner: asyncpg.Connection) -> None:
+    groups = await owner.fetch("""
+        select g.*, o.kind as partner_kind, o.province_id as partner_province, o.county_id as partner_county,
+               u.username, u.role, u.organization_id, u.staff_member_id
+        from peer_group g join organization o on o.id = g.partner_id join app_user u on u.id = g.author_id""")
+    assert len(groups) == 2
+    today = datetime.date.today()
+    for group in groups:
+        assert (group["province_id"], group["county_id"]) == (group["partner_province"], group["partner_county"])
+        assert group["username"] == group["author_username"] and group["organization_id"] == group["partner_id"]
+        assert group["name"] and normalise_text(group["name"]) == group["name"]
+        members = await owner.fetch("""
+            select f.id, f.status, f.assigned_partner_id, f.assigned_worker_id, a.assigned_on
+            from peer_group_family m join family f on f.id = m.family_id
+            left join assignment a on a.family_id = f.id and a.ended_at is null where m.group_id = $1""", group["id"])
+        assert MIN_GROUP_FAMILIES <= len(members) <= MAX_GROUP_FAMILIES, dict(group)
+        for member in members:
+            assert member["status"] == "ACTIVE" and member["assigned_partner_id"] == group["partner_id"], dict(member)
+            if group["worker_id"] is not None:  # a worker forms groups of the files assigned to them
+                assert member["assigned_worker_id"] == group["worker_id"], dict(member)
+        came = max(member["assigned_on"] for member in members)
+        assert today - datetime.timedelta(days=366) <= group["formed_on"] < today and group["formed_on"] >= came
+        sessions = await owner.fetch("select * from group_session where group_id = $1", group["id"])
+        assert len(sessions) >= 2, dict(group)
+        for session in sessions:
+            assert group["formed_on"] <= session["held_on"] < today and session["held_on"] >= came, dict(session)
+            assert (session["province_id"], session["county_id"], session["partner_id"]) == (
+                group["province_id"], group["county_id"], group["partner_id"]), dict(session)
+            assert (session["author_id"], session["author_username"]) == (group["author_id"], group["author_username"])
+            for text in (session["topic"], session["notes"]):
+                assert text and normalise_text(text) == text, dict(session)
+            attendees = {r["family_id"] for r in await owner.fetch(
+                "select family_id from group_session_attendee where session_id = $1", session["id"])}
+            assert attendees and attendees <= {member["id"] for member in members}, dict(session)
+        assert any(session["is_training"] for session in sessions), dict(group)
+        assert any(not session["is_training"] for session in sessions), dict(group)
+    by_author = {group["author_username"]: group for group in groups}
+    # One group clinic.worker1 formed (so she sees it), one another partner's manager formed (no worker sees it).
+    worker = by_author["clinic.worker1"]
+    assert worker["role"] == "PARTNER_WORKER" and worker["worker_id"] == worker["staff_member_id"] is not None
+    (manager,) = (group for username, group in by_author.items() if username != "clinic.worker1")
+    assert manager["role"] == "PARTNER_MANAGER" and manager["worker_id"] is None
+    assert manager["partner_id"] != worker["partner_id"] and manager["partner_kind"] in ("CHARITY", "CLINIC")
+
+
 def test_the_casework_is_deterministic() -> None:
     day = datetime.date(2026, 3, 1)
     cases = build_cases(day, partner_staff())
@@ -291,3 +338,4 @@ def test_the_casework_is_deterministic() -> None:
     random.seed(7)
     assert build_casework(day, cases, casework_accounts()) == first
     assert len(first.alerts) == 2
+    assert len(first.groups) == 2 and all(group.sessions for group in first.groups)

@@ -50,6 +50,11 @@ FIRST_OF: dict[str, tuple[str, str, tuple[str, ...]]] = {
                  "id } } } } } } }", ("children", "edges", "node", "followUps", "edges", "node")),
     # The demo's open abuse alert is in Yazd county.
     "Alert": ("yazd.county", "{ alerts(first: 5) { edges { node { id } } } }", ("alerts", "edges", "node")),
+    # The demo's clinic.worker1 formed a peer group and recorded its sessions.
+    "PeerGroup": ("clinic.worker1", "{ peerGroups(first: 5) { edges { node { id } } } }",
+                  ("peerGroups", "edges", "node")),
+    "GroupSession": ("clinic.worker1", "{ peerGroups(first: 5) { edges { node { sessions(first: 1) { edges { node { "
+                     "id } } } } } } }", ("peerGroups", "edges", "node", "sessions", "edges", "node")),
 }
 
 

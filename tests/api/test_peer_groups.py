@@ -1,5 +1,8 @@
 """Peer groups through /graphql (Art. 4.8): partner staff form groups of their own files and record sessions and
-trainings; who reaches a group, the families it shows, the input it refuses and the clientId of offline apps."""
+trainings; who reaches a group, the families it shows, the input it refuses and the clientId of offline apps.
+
+The demo already holds two groups (demo/casework.py: one clinic.worker1 formed, one the charity's), so the tests count
+what a new group adds to them and find it by its ID."""
 
 from __future__ import annotations
 
@@ -55,7 +58,42 @@ async def groups_of(api: Api, username: str) -> dict[str, Any]:
     return (await api.ok(username, GROUPS))["peerGroups"]
 
 
+async def counts_of(api: Api, usernames: tuple[str, ...]) -> dict[str, int]:
+    return {username: (await groups_of(api, username))["totalCount"] for username in usernames}
+
+
+def listed(groups: dict[str, Any], group: dict[str, Any]) -> dict[str, Any]:
+    """The group among those listed."""
+    (node,) = (edge["node"] for edge in groups["edges"] if edge["node"]["id"] == group["id"])
+    return node
+
+
+async def family_groups(api: Api, username: str, family: str) -> list[dict[str, Any]]:
+    return (await api.ok(username, FAMILY_GROUPS, {"id": family}))["family"]["peerGroups"]
+
+
+async def test_the_demo_groups_reach_their_partner_their_worker_and_their_office(api):
+    seen = {username: await groups_of(api, username) for username in (
+        "clinic.worker1", "clinic.worker2", "clinic.manager", "clinic2.manager", "charity.manager", "yazd.county",
+        "meybod.county", "yazd.province")}
+    assert {username: groups["totalCount"] for username, groups in seen.items()} == {
+        "clinic.worker1": 1, "clinic.worker2": 0, "clinic.manager": 1, "clinic2.manager": 0, "charity.manager": 1,
+        "yazd.county": 1, "meybod.county": 1, "yazd.province": 2}
+    assert seen["clinic.worker1"]["edges"] == seen["clinic.manager"]["edges"] == seen["yazd.county"]["edges"]
+    assert seen["charity.manager"]["edges"] == seen["meybod.county"]["edges"]
+    for username in ("clinic.worker1", "charity.manager"):
+        group = seen[username]["edges"][0]["node"]
+        members = {family["id"] for family in group["families"]}
+        sessions = [edge["node"] for edge in group["sessions"]["edges"]]
+        assert len(members) >= 2 and sessions and any(s["isTraining"] for s in sessions), username
+        assert all(s["attendees"] and {a["id"] for a in s["attendees"]} <= members for s in sessions), username
+
+
 async def test_a_worker_forms_a_group_of_their_files_and_records_its_sessions(api):
+    readers = ("clinic.worker1", "clinic.manager", "yazd.county", "yazd.province", "admin")
+    before = await counts_of(api, readers)
+    first_family = (await files_of(api, "clinic.worker1"))[0]["id"]
+    groups_before = await family_groups(api, "clinic.worker1", first_family)
     group = await form(api)
     assert group["recordedBy"] == "clinic.worker1" and group["version"] == 1 and len(group["families"]) == 3
     assert group["partner"]["name"] and group["formedOnJalali"].count("/") == 2
@@ -64,27 +102,30 @@ async def test_a_worker_forms_a_group_of_their_files_and_records_its_sessions(ap
     assert training["attendees"] == group["families"][:2]
     await api.ok("clinic.worker1", SESSION, session(group, isTraining=False, topic="جلسه ماهانه",
                                                     attendeeFamilyIds=[group["families"][2]["id"]]))
-    for reader in ("clinic.worker1", "clinic.manager", "yazd.county", "yazd.province", "admin"):
-        listed = await groups_of(api, reader)
-        assert listed["totalCount"] == 1, reader
-        node = listed["edges"][0]["node"]
+    for reader in readers:
+        groups = await groups_of(api, reader)
+        assert groups["totalCount"] == before[reader] + 1, reader
+        node = listed(groups, group)
         assert node["sessions"]["totalCount"] == 2 and node["sessions"]["edges"][1]["node"]["isTraining"] is True
     family = group["families"][0]["id"]
-    assert (await api.ok("clinic.worker1", FAMILY_GROUPS, {"id": family}))["family"]["peerGroups"] == [
-        {"id": group["id"]}]
+    assert family == first_family
+    assert await family_groups(api, "clinic.worker1", family) == [*groups_before, {"id": group["id"]}]
 
 
 async def test_other_partners_other_counties_and_other_workers_do_not_see_a_group(api):
+    outsiders = ("clinic.worker2", "clinic2.manager", "charity.manager", "meybod.county", "meybod.supervisor")
+    before = await counts_of(api, outsiders)
     group = await form(api)
-    for outsider in ("clinic.worker2", "clinic2.manager", "charity.manager", "meybod.county", "meybod.supervisor"):
-        assert (await groups_of(api, outsider))["totalCount"] == 0, outsider
+    assert await counts_of(api, outsiders) == before
+    for outsider in outsiders:
         assert (await api.ok(outsider, GROUP, {"id": group["id"]}))["node"] is None, outsider
 
 
 async def test_a_group_the_manager_formed_reaches_no_worker(api):
+    before = await counts_of(api, ("clinic.manager", "clinic.worker1"))
     group = await form(api, "clinic.manager")
-    assert (await groups_of(api, "clinic.manager"))["totalCount"] == 1
-    assert (await groups_of(api, "clinic.worker1"))["totalCount"] == 0
+    assert await counts_of(api, ("clinic.manager", "clinic.worker1")) == {
+        "clinic.manager": before["clinic.manager"] + 1, "clinic.worker1": before["clinic.worker1"]}
     await api.ok("clinic.manager", SESSION, session(group))
     assert error_code(await api.as_user("clinic.worker1", SESSION, session(group))) == "NOT_FOUND"
 
@@ -174,13 +215,14 @@ async def test_a_bad_session_is_bad_user_input(api, changes, field):
 
 
 async def test_the_same_client_id_makes_one_group_and_one_session(api):
+    before = (await groups_of(api, "clinic.worker1"))["totalCount"]
     files = (await files_of(api, "clinic.worker1"))[:3]
     sent = {"name": "گروه همیار", "formedOn": formed_on(files), "familyIds": [f["id"] for f in files],
             "clientId": str(uuid.uuid4())}
     first = (await api.ok("clinic.worker1", FORM, {"input": sent}))["formPeerGroup"]["peerGroup"]
     again = (await api.ok("clinic.worker1", FORM, {"input": sent}))["formPeerGroup"]["peerGroup"]
     assert again["id"] == first["id"] and len(again["families"]) == 3
-    assert (await groups_of(api, "clinic.worker1"))["totalCount"] == 1
+    assert (await groups_of(api, "clinic.worker1"))["totalCount"] == before + 1
     other_families = await api.as_user("clinic.worker1", FORM, {"input": {**sent, "familyIds": sent["familyIds"][:2]}})
     assert error_code(other_families) == "CONFLICT"
     assert other_families["errors"][0]["extensions"]["field"] == "clientId"
@@ -189,8 +231,8 @@ async def test_the_same_client_id_makes_one_group_and_one_session(api):
     made = (await api.ok("clinic.worker1", SESSION, sending))["recordGroupSession"]["groupSession"]
     resent = (await api.ok("clinic.worker1", SESSION, sending))["recordGroupSession"]["groupSession"]
     assert resent["id"] == made["id"] and resent["attendees"] == made["attendees"]
-    listed = (await groups_of(api, "clinic.worker1"))["edges"][0]["node"]["sessions"]
-    assert listed["totalCount"] == 1
+    sessions = listed(await groups_of(api, "clinic.worker1"), first)["sessions"]
+    assert sessions["totalCount"] == 1
     changed = await api.as_user("clinic.worker1", SESSION, {"input": {**sending["input"], "isTraining": False}})
     assert error_code(changed) == "CONFLICT"
 
@@ -200,40 +242,49 @@ async def test_a_returned_family_stays_a_member_unseen_by_the_partner(api):
     returned = group["families"][0]["id"]
     await api.ok("yazd.county", RETURN, {"i": {"familyId": returned, "reason": "بازگشت"}})
     for partner in ("clinic.worker1", "clinic.manager"):
-        seen = (await groups_of(api, partner))["edges"][0]["node"]["families"]
+        seen = listed(await groups_of(api, partner), group)["families"]
         assert seen == group["families"][1:], partner
-    office = (await groups_of(api, "yazd.county"))["edges"][0]["node"]["families"]
+    office = listed(await groups_of(api, "yazd.county"), group)["families"]
     assert office == group["families"]
-    assert (await api.ok("yazd.county", FAMILY_GROUPS, {"id": returned}))["family"]["peerGroups"] == [
-        {"id": group["id"]}]
+    assert {"id": group["id"]} in await family_groups(api, "yazd.county", returned)
     # No longer the partner's file: naming it as an attendee answers as for any file outside the slice.
     result = await api.as_user("clinic.worker1", SESSION, session(group, attendeeFamilyIds=[returned]))
     assert error_code(result) == "NOT_FOUND"
 
 
 async def test_groups_are_narrowed_by_partner_and_formation_day(api):
-    group = await form(api)
     partner = (await api.ok("clinic.manager", "{ me { organization { id } } }"))["me"]["organization"]["id"]
+    other = (await api.ok("clinic2.manager", "{ me { organization { id } } }"))["me"]["organization"]["id"]
     query = "query($f: PeerGroupFilter) { peerGroups(filter: $f) { totalCount } }"
-    assert (await api.ok("yazd.county", query, {"f": {"partnerId": partner}}))["peerGroups"]["totalCount"] == 1
-    assert (await api.ok("yazd.county", query, {"f": {"formedFrom": group["formedOn"], "formedTo": group[
-        "formedOn"]}}))["peerGroups"]["totalCount"] == 1
-    after = (datetime.date.fromisoformat(group["formedOn"]) + datetime.timedelta(days=1)).isoformat()
-    assert (await api.ok("yazd.county", query, {"f": {"formedFrom": after}}))["peerGroups"]["totalCount"] == 0
+    day = formed_on((await files_of(api, "clinic.worker1"))[:3])
+    after = (datetime.date.fromisoformat(day) + datetime.timedelta(days=1)).isoformat()
+    filters = {"partner": {"partnerId": partner}, "otherPartner": {"partnerId": other},
+               "day": {"formedFrom": day, "formedTo": day}, "after": {"formedFrom": after}}
+
+    async def counts() -> dict[str, int]:
+        return {name: (await api.ok("yazd.county", query, {"f": f}))["peerGroups"]["totalCount"]
+                for name, f in filters.items()}
+
+    before = await counts()
+    group = await form(api)
+    assert group["formedOn"] == day
+    assert await counts() == {**before, "partner": before["partner"] + 1, "day": before["day"] + 1}
 
 
 async def test_row_level_security_keeps_groups_to_their_slice_without_the_first_wall(api, monkeypatch):
+    outsiders = ("clinic.worker2", "clinic2.manager", "meybod.county")
+    before = await counts_of(api, outsiders)  # with the first wall: the demo's groups of their own slices
     group = await form(api)
     made = (await api.ok("clinic.worker1", SESSION, session(group)))["recordGroupSession"]["groupSession"]
     returned = group["families"][0]["id"]
     await api.ok("yazd.county", RETURN, {"i": {"familyId": returned, "reason": "بازگشت"}})
     monkeypatch.setattr(schema.sources, "type_scope_filter", lambda _viewer, _type_name: Q())
-    for outsider in ("clinic.worker2", "clinic2.manager", "meybod.county"):
-        assert (await groups_of(api, outsider))["totalCount"] == 0, outsider
+    assert await counts_of(api, outsiders) == before
+    for outsider in outsiders:
         assert (await api.ok(outsider, GROUP, {"id": group["id"]}))["node"] is None, outsider
         assert (await api.ok(outsider, "query($id: ID!) { node(id: $id) { id } }", {"id": made["id"]}))[
             "node"] is None, outsider
-    seen = (await groups_of(api, "clinic.worker1"))["edges"][0]["node"]
+    seen = listed(await groups_of(api, "clinic.worker1"), group)
     assert seen["families"] == group["families"][1:]
     assert seen["sessions"]["edges"][0]["node"]["attendees"] == group["families"][1:2]
-    assert (await groups_of(api, "yazd.county"))["edges"][0]["node"]["families"] == group["families"]
+    assert listed(await groups_of(api, "yazd.county"), group)["families"] == group["families"]
