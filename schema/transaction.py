@@ -36,8 +36,14 @@ class _RollBack(Exception):
     pass
 
 
+# Inputs named like IDs that are not the global ID of an object: the UUID an app makes for a record it sends twice.
+NOT_OBJECT_IDS = frozenset({"clientId"})
+
+
 def _is_id_key(key: str) -> bool:
-    return key == "id" or key.endswith(("Id", "Ids"))
+    """Whether a key holds global IDs of objects (`id`, `…Id`, `…Ids`): the audit trail names objects by those only
+    (ACCESS.md rule 7)."""
+    return key not in NOT_OBJECT_IDS and (key == "id" or key.endswith(("Id", "Ids")))
 
 
 def _ids_in(value: Any, found: list[str]) -> list[str]:

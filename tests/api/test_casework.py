@@ -404,3 +404,15 @@ async def test_the_author_corrects_a_visit_within_24_hours_and_the_change_is_kep
     late = await api.as_user("clinic.worker1", CORRECT, {"input": {"id": made["id"], "version": 2, "report": "x"}})
     assert error_code(late) == "RULE_VIOLATION"
     assert late["errors"][0]["extensions"]["rule"] == "RECORD_APPEND_ONLY"
+
+
+async def test_a_record_is_audited_by_its_objects_not_by_the_apps_client_id(api):
+    """ACCESS.md rule 7: the trail names objects by global ID only; the app's clientId is not an object."""
+    family = await worker_file(api)
+    client_id = str(uuid.uuid4())
+    made = (await api.ok("clinic.worker1", HOME_VISIT, visit(family, clientId=client_id)))["recordHomeVisit"]
+    events = await api.ok("auditor", "query($f: AuditEventFilter) { auditEvents(filter: $f) { edges { node { "
+                                     "operation objectIds } } } }", {"f": {"objectId": made["homeVisit"]["id"]}})
+    [event] = [e["node"] for e in events["auditEvents"]["edges"]]
+    assert event["operation"] == "mutation recordHomeVisit"
+    assert set(event["objectIds"]) == {family, made["homeVisit"]["id"]}
