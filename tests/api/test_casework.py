@@ -416,3 +416,40 @@ async def test_a_record_is_audited_by_its_objects_not_by_the_apps_client_id(api)
     [event] = [e["node"] for e in events["auditEvents"]["edges"]]
     assert event["operation"] == "mutation recordHomeVisit"
     assert set(event["objectIds"]) == {family, made["homeVisit"]["id"]}
+
+
+# Every record a partner makes on a family, with a valid input for it: each must refuse alike the wrong role, a file
+# of another worker, a file returned to the office, and take the right one (issue 7, "Done when").
+RECORDS: dict[str, tuple[str, Any]] = {
+    "recordInterview": ("RecordInterviewInput", lambda f: {"familyId": f, "heldOn": YESTERDAY, "report": "گزارش"}),
+    "recordHomeVisit": ("RecordHomeVisitInput", lambda f: {"familyId": f, "visitedOn": YESTERDAY}),
+    "recordAssessment": ("RecordAssessmentInput", lambda f: {"familyId": f, "assessedOn": YESTERDAY,
+                                                             "scores": SCORES}),
+    "submitAidPlan": ("SubmitAidPlanInput", lambda f: {"familyId": f, "submittedOn": YESTERDAY, "goals": "اشتغال",
+                                                       "plannedServices": ["TRAINING"], "targetDate": "2030-01-01"}),
+    "recordService": ("RecordServiceInput", lambda f: {"familyId": f, "kind": "HOUSING", "givenOn": YESTERDAY,
+                                                       "amountRials": 1000}),
+    "recordReferral": ("RecordReferralInput", lambda f: {"familyId": f, "referredOn": YESTERDAY,
+                                                         "referredTo": "بانک"}),
+    "recordLoan": ("RecordLoanInput", lambda f: {"familyId": f, "kind": "WORK_CAPITAL", "amountRials": 1000,
+                                                 "grantedOn": YESTERDAY}),
+}
+
+
+def record_mutation(name: str) -> str:
+    return f"mutation($input: {RECORDS[name][0]}!) {{ {name}(input: $input) {{ __typename }} }}"
+
+
+@pytest.mark.parametrize("name", sorted(RECORDS))
+async def test_every_record_refuses_alike_and_takes_the_right_caller(api, name):
+    mine = await files_of(api, "clinic.worker1")
+    family = next(f["id"] for f in mine if f["currentAssignment"]["assignedOn"] < YESTERDAY)
+    sent = {"input": RECORDS[name][1](family)}
+    for wrong in ("auditor", "meybod.supervisor", "kindergarten.operator"):
+        assert error_code(await api.as_user(wrong, record_mutation(name), sent)) == "FORBIDDEN", wrong
+    foreign = {"input": RECORDS[name][1]((await files_of(api, "clinic.worker2"))[0]["id"])}
+    assert error_code(await api.as_user("clinic.worker1", record_mutation(name), foreign)) == "NOT_FOUND"
+    await api.ok("clinic.worker1", record_mutation(name), sent)
+    await api.ok("yazd.county", "mutation($i: ReturnFileInput!) { returnFile(input: $i) { assignment { id } } }",
+                 {"i": {"familyId": family, "reason": "بازگشت"}})
+    assert error_code(await api.as_user("clinic.worker1", record_mutation(name), sent)) == "NOT_FOUND"
