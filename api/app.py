@@ -13,6 +13,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
 
 from api import db
 from api.middleware import RequestIdMiddleware
@@ -56,7 +58,7 @@ class WelfareGraphQL(GraphQL):
         )
 
 
-    async def process_result(self, request: Request, result: Any) -> Any:  # type: ignore[override]
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
         """Every error leaves in the contract's form (code, English and Persian messages); the unexpected are
         masked as INTERNAL with the request ID. Done here so that errors raised before execution (syntax,
         token limits) are covered too."""

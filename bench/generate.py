@@ -120,7 +120,8 @@ async def _complete(url: str, size: int) -> bool:
     try:
         if not await conn.fetchval("select to_regclass('bench_generated') is not null"):
             return False
-        return await conn.fetchval("select size from bench_generated") == size
+        generated: int = await conn.fetchval("select size from bench_generated")
+        return generated == size
     finally:
         await conn.close()
 
@@ -148,6 +149,7 @@ async def fill(url: str, size: int, log: Callable[[str], None] = print) -> None:
                    (select organization_id from app_user where username = 'clinic2.manager') as clinic2,
                    (select organization_id from app_user where username = 'charity.manager') as charity,
                    (select id from app_user where username = 'yazd.county') as officer""")
+        assert refs is not None  # a select without from always gives one row
         workers = await conn.fetchval(
             "select array_agg(id order by id) from staff_member where organization_id = $1 "
             "and position = 'SOCIAL_WORKER'", refs["clinic1"])

@@ -19,6 +19,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import asyncpg
+from asyncpg.pool import PoolConnectionProxy
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -61,7 +62,7 @@ class Viewers:
         self.demo_mode = demo_mode
         self._entries: dict[str, tuple[float, Viewer | None]] = {}
 
-    async def get(self, conn: asyncpg.Connection, username: str) -> Viewer | None:
+    async def get(self, conn: PoolConnectionProxy, username: str) -> Viewer | None:
         entry = self._entries.get(username)
         if entry is not None and time.monotonic() - entry[0] < self.ttl:
             return entry[1]
@@ -90,7 +91,7 @@ def _scope_sql(viewer: Viewer, settings: dict[str, str]) -> tuple[str, list[Any]
     return f"{column} = $1", [value]
 
 
-async def families_page(conn: asyncpg.Connection, viewer: Viewer) -> dict[str, Any]:
+async def families_page(conn: PoolConnectionProxy, viewer: Viewer) -> dict[str, Any]:
     """The bench page as `/graphql` shapes it, within one transaction scoped for row-level security."""
     settings = database_settings(viewer)
     names = list(settings)

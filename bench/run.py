@@ -118,7 +118,8 @@ async def load(name: str, port: int, request: bytes, clients: int, requests: int
 def free_port() -> int:
     with socket.socket() as s:
         s.bind((HOST, 0))
-        return s.getsockname()[1]
+        port: int = s.getsockname()[1]
+        return port
 
 
 @contextmanager

@@ -18,7 +18,7 @@ class AuditEvent(Model):
     province_id = fields.IntField(null=True)
     county_id = fields.IntField(null=True)
     operation = fields.CharField(max_length=80)
-    object_ids = fields.JSONField(default=list)
+    object_ids: fields.JSONField[list[str]] = fields.JSONField(default=list)  # global IDs
     request_id = fields.CharField(max_length=64)
     client_address = fields.CharField(max_length=64)
 

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from tortoise import fields
 
-from models.families import CaseOwnership, ExitRoute, FileStatus, Sex
+from models.families import CaseOwnership, ExitRoute, Family, FileStatus, Sex
 
 
 class CustodyReason(StrEnum):
@@ -41,7 +41,7 @@ class Child(CaseOwnership):
     discharged_on = fields.DateField(null=True)
     priority = fields.BooleanField(default=False)
     abuse_flag = fields.BooleanField(default=False)
-    guardian_family: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+    guardian_family: fields.ForeignKeyNullableRelation[Family] = fields.ForeignKeyField(
         "models.Family", related_name="children_in_care", null=True, on_delete=fields.RESTRICT)
     guardian_family_id: int | None
     status = fields.CharEnumField(FileStatus, max_length=16, default=FileStatus.ACTIVE)

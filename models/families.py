@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from tortoise import fields
 from tortoise.models import Model
 
-from rules.services import ExitRoute  # noqa: F401 - the exit routes of Art. 4.8, re-exported for the models
+from rules.services import ExitRoute as ExitRoute  # the exit routes of Art. 4.8, re-exported for the models
 
 if TYPE_CHECKING:
     from models.geography import County, Province

@@ -1,11 +1,17 @@
-"""Kindergartens licensed by the office (seed 002: principal approval, then activity licence)."""
+"""Kindergartens licensed by the office (seed 002: principal approval, then activity license)."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
 
 from rules.kindergarten import KindergartenKind, LicenseStatus
+
+if TYPE_CHECKING:
+    from models.geography import County, Province
+    from models.organizations import Organization
 
 
 class Kindergarten(Model):
@@ -19,15 +25,15 @@ class Kindergarten(Model):
     license_number = fields.CharField(max_length=50, null=True, unique=True)
     capacity = fields.IntField()
     enrolment = fields.IntField(default=0)
-    operator: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    operator: fields.ForeignKeyRelation[Organization] = fields.ForeignKeyField(
         "models.Organization", related_name="kindergartens", on_delete=fields.RESTRICT
     )
     operator_id: int
-    county: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    county: fields.ForeignKeyRelation[County] = fields.ForeignKeyField(
         "models.County", related_name="kindergartens", on_delete=fields.RESTRICT
     )
     county_id: int
-    province: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    province: fields.ForeignKeyRelation[Province] = fields.ForeignKeyField(
         "models.Province", related_name="kindergartens", on_delete=fields.RESTRICT
     )
     province_id: int

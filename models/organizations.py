@@ -60,7 +60,7 @@ class Organization(Model):
     county_id: int | None
     address = fields.CharField(max_length=500, default="")
     phone = fields.CharField(max_length=30, default="")
-    # Partner licence (Art. 1: licensed under Art. 26 of the law on government finances).
+    # Partner license (Art. 1: licensed under Art. 26 of the law on government finances).
     license_number = fields.CharField(max_length=50, null=True, unique=True)
     license_valid_from = fields.DateField(null=True)
     license_valid_until = fields.DateField(null=True)

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from models.organizations import Organization, StaffMember
 
 
 class Role(StrEnum):
@@ -27,11 +31,11 @@ class User(Model):
     password_hash = fields.CharField(max_length=200)
     full_name = fields.CharField(max_length=200, default="")
     role = fields.CharEnumField(Role, max_length=32)
-    organization: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    organization: fields.ForeignKeyRelation[Organization] = fields.ForeignKeyField(
         "models.Organization", related_name="users", on_delete=fields.RESTRICT
     )
     organization_id: int
-    staff_member: fields.OneToOneNullableRelation = fields.OneToOneField(
+    staff_member: fields.OneToOneNullableRelation[StaffMember] = fields.OneToOneField(
         "models.StaffMember", related_name="user", null=True, on_delete=fields.SET_NULL
     )
     staff_member_id: int | None

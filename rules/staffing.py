@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum, StrEnum
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from rules.caseload import check_partner_kind
 from rules.errors import RuleInputError, RuleViolation
@@ -72,7 +72,10 @@ def check_years_of_experience(years: int) -> int:
     return years
 
 
-def _coerce(enum: type[Enum], value: object, field: str) -> Enum:
+_E = TypeVar("_E", bound=Enum)
+
+
+def _coerce(enum: type[_E], value: object, field: str) -> _E:
     try:
         return enum(value)
     except ValueError:
@@ -84,11 +87,16 @@ def _coerce(enum: type[Enum], value: object, field: str) -> Enum:
 
 
 class HasStaffFacts(Protocol):
-    """A staff member as the database or an input holds it."""
+    """A staff member as the database or an input holds it (read-only: a row's enum or an input's string)."""
 
-    degree: Degree | str
-    years_of_experience: int
-    position: StaffPosition | str
+    @property
+    def degree(self) -> Degree | str: ...
+
+    @property
+    def years_of_experience(self) -> int: ...
+
+    @property
+    def position(self) -> StaffPosition | str: ...
 
 
 @dataclass(frozen=True)
@@ -106,7 +114,8 @@ class StaffFacts:
     @classmethod
     def of(cls, person: HasStaffFacts) -> StaffFacts:
         """The facts of a staff member's row, or of an input describing one (anything with the three fields)."""
-        return cls(degree=person.degree, years_of_experience=person.years_of_experience, position=person.position)
+        return cls(degree=_coerce(Degree, person.degree, "degree"), years_of_experience=person.years_of_experience,
+                   position=_coerce(StaffPosition, person.position, "position"))
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "degree", _coerce(Degree, self.degree, "degree"))

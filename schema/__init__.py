@@ -7,6 +7,7 @@ from typing import Any
 import strawberry
 from strawberry.extensions import DisableIntrospection, ValidationCache
 from strawberry.tools import merge_types
+from strawberry.types.base import get_object_definition
 
 from schema.audit.queries import AuditQueries
 from schema.audit.types import AuditEvent
@@ -61,7 +62,7 @@ class NodeQueries:
         type_name, pk = from_global_id(id)
         if type_name not in NODE_TYPE_NAMES:
             return None
-        found = await info.context.loaders.load(type_name, pk)
+        found: Node | None = await info.context.loaders.load(type_name, pk)
         if found is not None:
             record_full_read(info, type_name, pk)
         return found
@@ -77,7 +78,7 @@ NODE_TYPES = (Province, County, Office, Partner, StaffMember, KindergartenOperat
               Agreement, Assignment, Family, Member, Child, Interview, HomeVisit, Assessment, AidPlan, Service,
               Referral, Loan, FollowUp, Alert, PeerGroup, GroupSession)
 
-NODE_TYPE_NAMES = frozenset(t.__strawberry_definition__.name for t in NODE_TYPES)
+NODE_TYPE_NAMES = frozenset(get_object_definition(t, strict=True).name for t in NODE_TYPES)
 
 
 class WelfareSchema(strawberry.Schema):
@@ -96,9 +97,12 @@ def build_schema(*, introspection: bool = True, max_depth: int = 12, max_aliases
     ]
     if not introspection:
         extensions.append(DisableIntrospection)
-    execution_context = type("SchemaExecutionContext", (PlainFieldExecutionContext,), {"plain": {}})
+
+    class SchemaExecutionContext(PlainFieldExecutionContext):
+        plain = {}  # this schema's own, set below
+
     schema = WelfareSchema(query=Query, mutation=Mutation, types=NODE_TYPES, extensions=extensions,
                            scalar_overrides=SCALAR_OVERRIDES,
-                           execution_context_class=execution_context if plain_field_shortcut else None)
-    execution_context.plain = plain_fields(schema._schema)
+                           execution_context_class=SchemaExecutionContext if plain_field_shortcut else None)
+    SchemaExecutionContext.plain = plain_fields(schema._schema)
     return schema

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime
-from typing import Any
+from typing import Any, cast
 
 import strawberry
 from strawberry.dataloader import DataLoader
+from strawberry.types.base import get_object_definition
 from strawberry.types.field import StrawberryField
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q, RawSQL
@@ -88,7 +89,7 @@ def record_full_read(info: Info, type_name: str, pk: int) -> None:
 def case_file_field(node: type, *, description: str) -> StrawberryField:
     """`family(id:)` / `child(id:)`: one full file within the slice, null when absent or outside it (ACCESS.md
     rule 3); each read is audited."""
-    type_name = node.__strawberry_definition__.name  # type: ignore[attr-defined]
+    type_name = get_object_definition(node, strict=True).name
 
     async def resolve(info: Info, id: strawberry.ID) -> Any:
         kind, pk = from_global_id(id)
@@ -99,22 +100,22 @@ def case_file_field(node: type, *, description: str) -> StrawberryField:
 
     resolve.__annotations__ = {"info": Info, "id": strawberry.ID, "return": node | None}
     resolve.__name__ = f"resolve_{type_name}"
-    return strawberry.field(resolver=resolve, description=description)
+    return strawberry.field(resolve, description=description)
 
 
-def members_of(info: Info, family_id: int) -> Any:
+def members_of(info: Info, family_id: int) -> list[Any]:
     """A family's members: now when `load_case_file_page` loaded them, else an awaitable."""
     loaders: Loaders = info.context.loaders
     return loaders.now_or_later(_members(loaders), family_id)
 
 
-def _members(loaders: Loaders) -> DataLoader[int, Any]:
+def _members(loaders: Loaders) -> DataLoader[int, list[Any]]:
     """Each family's members, head included, in the order they were registered; those who left the household
     (`removeMember`) are no longer members."""
     return loaders.grouped("Member", "family_id", removed_on__isnull=True)
 
 
-def live_assignments_of(info: Info, column: str, file_id: int) -> Any:
+def live_assignments_of(info: Info, column: str, file_id: int) -> list[Any]:
     """A file's live assignment, as a list of at most one (`column`: family_id or child_id)."""
     loaders: Loaders = info.context.loaders
     return loaders.now_or_later(loaders.grouped("Assignment", column, ended_at__isnull=True), file_id)
@@ -151,9 +152,10 @@ async def next_file_number(info: Info, type_name: str, county: County, marker: s
     year = jalali_year(datetime.date.today())
     prefix = "-".join(part for part in (county.code, marker) if part) + "-"
     files = scoped_rows(info.context.viewer, type_name)
-    last = await (files.filter(county_id=county.id, file_number__startswith=prefix)
-                  .annotate(sequence=RawSQL(f"right(file_number, {SEQUENCE_DIGITS})"))
-                  .order_by("-sequence").first().values_list("sequence", flat=True))
+    # cast: tortoise types a single row's flat `values_list` as a tuple; it is the one value, or None.
+    last = cast("str | None", await (files.filter(county_id=county.id, file_number__startswith=prefix)
+                                     .annotate(sequence=RawSQL(f"right(file_number, {SEQUENCE_DIGITS})"))
+                                     .order_by("-sequence").first().values_list("sequence", flat=True)))
     sequence = int(last) if last is not None and last.isdigit() else 0
     return f"{prefix}{year}-{sequence + 1:0{SEQUENCE_DIGITS}d}"
 

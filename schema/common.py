@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, TypeGuard, TypeVar
 
 import strawberry
+from strawberry.types.unset import UnsetType
 
 from auth.roles import Viewer
 from auth.scope import RowScope, within_scope
@@ -17,6 +18,8 @@ from schema.context import Info
 from schema.errors import BadUserInput, NotFound, StaleVersion, Unauthenticated
 from schema.node import expect_id
 from schema.sources import scoped_rows
+
+T = TypeVar("T")
 
 
 def viewer_of(info: Info) -> Viewer:
@@ -89,5 +92,6 @@ def jalali(value: datetime.date | None) -> str | None:
     return to_jalali(value) if value is not None else None
 
 
-def given(value: Any) -> bool:
+def given(value: T | UnsetType | None) -> TypeGuard[T]:
+    """Whether an optional input field was sent with a value: neither left out nor null."""
     return value is not strawberry.UNSET and value is not None

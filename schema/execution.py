@@ -11,7 +11,9 @@ extension, and `plain_fields` refuses any that does.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable
+from enum import Enum
+from typing import Any, Final, TypeGuard, cast
 
 from graphql import GraphQLEnumType, GraphQLNonNull, GraphQLObjectType, GraphQLScalarType, GraphQLSchema, Undefined
 from strawberry.execution.is_awaitable import optimized_is_awaitable
@@ -22,9 +24,16 @@ from rules.jalali import to_jalali
 from schema.node import to_global_id
 from schema.rowtypes import JALALI_OF
 
-PlainField = tuple[str, GraphQLScalarType | GraphQLEnumType | str | None, bool]
+
+class _Jalali(Enum):
+    """A marker that mypy can tell from the leaf types (a sentinel enum), unlike a plain string."""
+
+    LEAF = "jalali"
+
+
+PlainField = tuple[str, GraphQLScalarType | GraphQLEnumType | _Jalali | None, bool]
 GLOBAL_ID = None  # the leaf of a Node's `id`: to_global_id(type, row.id), as every Node type resolves it
-JALALI = "jalali"  # the leaf of a date's `…Jalali` companion (schema/rowtypes.py): to_jalali(row.<date>)
+JALALI: Final = _Jalali.LEAF  # the leaf of a date's `…Jalali` companion (schema/rowtypes.py): to_jalali(row.<date>)
 
 
 def plain_fields(schema: GraphQLSchema) -> dict[tuple[str, str], PlainField]:
@@ -51,7 +60,7 @@ def plain_fields(schema: GraphQLSchema) -> dict[tuple[str, str], PlainField]:
     return found
 
 
-def is_awaitable(value: Any) -> bool:
+def is_awaitable(value: Any) -> TypeGuard[Awaitable[Any]]:
     """graphql-core's test, except for ORM rows. A Tortoise model defines `__await__` (awaiting it yields itself),
     so the standard test takes every row a resolver returns for a coroutine and spends a task on it."""
     return not isinstance(value, Model) and optimized_is_awaitable(value)
@@ -101,7 +110,7 @@ class PlainFieldExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 return _in_order(grouped_field_set, inline, await others)
 
             return merged()
-        return _in_order(grouped_field_set, inline, others)
+        return _in_order(grouped_field_set, inline, cast("dict[str, Any]", others))  # not awaitable: a value
 
 
 def _in_order(grouped_field_set: Any, inline: dict[str, Any], others: dict[str, Any]) -> dict[str, Any]:

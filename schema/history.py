@@ -16,6 +16,7 @@ import strawberry
 from tortoise import connections
 
 from auth.roles import Viewer
+from models.families import ChangeRecord as ChangeRow
 
 
 def _plain(value: Any) -> Any:
@@ -87,10 +88,10 @@ class ChangeRecord:
     at: datetime.datetime = strawberry.field(description="When.")
 
     @strawberry.field(description="The fields that changed, before and after, by field name.")
-    def changes(self) -> list[FieldChange]:
+    def changes(root: ChangeRow) -> list[FieldChange]:
         return [FieldChange(field=name, before=_shown(pair[0]), after=_shown(pair[1]))
-                for name, pair in sorted(self.changes.items())]
+                for name, pair in sorted(root.changes.items())]
 
     @strawberry.field(description="Who made the change.")
-    def by_username(self) -> str:
-        return self.username
+    def by_username(root: ChangeRow) -> str:
+        return root.username

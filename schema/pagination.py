@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, Generic, Protocol, TypeVar
 
 import strawberry
+from strawberry.types.base import get_object_definition
 from strawberry.types.field import StrawberryField
 from tortoise.queryset import QuerySet
 
@@ -132,7 +133,7 @@ def connection_field(node: type, filter_type: type, *, description: str,
     """A root connection field over the viewer's scoped rows of `node`'s type: `(filter, first, after, last,
     before)`, keyset pages in ID order (CONTRACT.md), the filter's `narrow` applied to the scoped rows, and
     `load_page` run on the page (to load its nested data up front, schema/execution.py)."""
-    type_name = node.__strawberry_definition__.name  # type: ignore[attr-defined]
+    type_name = get_object_definition(node, strict=True).name
 
     async def resolve(info: Info, filter: Any = None, first: int | None = None, after: str | None = None,
                       last: int | None = None, before: str | None = None) -> Connection[Any]:
@@ -144,13 +145,15 @@ def connection_field(node: type, filter_type: type, *, description: str,
             await load_page(info, page)
         return page
 
+    # `Connection[node]`: the generic applied at run time to a type known only then, which mypy cannot follow.
     resolve.__annotations__ = {
         "info": Info, "filter": Annotated[filter_type | None, _FILTER],
         "first": Annotated[int | None, _FIRST], "after": Annotated[str | None, _AFTER],
-        "last": Annotated[int | None, _LAST], "before": Annotated[str | None, _BEFORE], "return": Connection[node],
+        "last": Annotated[int | None, _LAST], "before": Annotated[str | None, _BEFORE],
+        "return": Connection[node],  # type: ignore[valid-type]
     }
     resolve.__name__ = f"resolve_{type_name}_connection"
-    return strawberry.field(resolver=resolve, description=description)
+    return strawberry.field(resolve, description=description)
 
 
 def page_of_loaded(rows: list[Any], first: int | None, after: str | None) -> Connection[Any]:
@@ -169,13 +172,14 @@ def nested_connection_field(node: type, parent_column: str, *, description: str)
 
     The records of every file on the page are loaded in one query (a grouped DataLoader through `scoped_rows`), so
     the statement count does not grow with the page; each file's page is then cut from what was loaded."""
-    type_name = node.__strawberry_definition__.name  # type: ignore[attr-defined]
+    type_name = get_object_definition(node, strict=True).name
 
     async def resolve(root: Any, info: Info, first: int | None = None, after: str | None = None) -> Connection[Any]:
         loader = info.context.loaders.grouped(type_name, parent_column, order_by="-id")
         return page_of_loaded(await loader.load(root.id), first, after)
 
     resolve.__annotations__ = {"root": Any, "info": Info, "first": Annotated[int | None, _FIRST],
-                               "after": Annotated[str | None, _AFTER], "return": Connection[node]}
+                               "after": Annotated[str | None, _AFTER],
+                               "return": Connection[node]}  # type: ignore[valid-type]  # as in connection_field
     resolve.__name__ = f"resolve_{type_name}_records"
-    return strawberry.field(resolver=resolve, description=description)
+    return strawberry.field(resolve, description=description)

@@ -97,6 +97,7 @@ class PolicyGuard(SchemaExtension):
         role = viewer.role if viewer is not None else None
         denied: list[tuple[str, str, Node]] = []
         needs_login = False
+        assert ctx.graphql_document is not None  # parsed: strawberry asserts as much before execution begins
         found = _collect(ctx.schema._schema, ctx.graphql_document, ctx.variables or {})
         for parent, name, node in found.fields:
             if may_select(role, parent, name):

@@ -19,9 +19,10 @@ from __future__ import annotations
 import datetime
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast, overload
 
 import strawberry
+from strawberry.types.base import get_object_definition
 from strawberry.types.field import StrawberryField
 from strawberry.utils.str_converters import to_camel_case
 from tortoise.models import Model
@@ -30,6 +31,8 @@ from rules.jalali import to_jalali
 from schema.node import Node, to_global_id
 
 T = TypeVar("T", bound=type)
+G = TypeVar("G")  # a row type's class, e.g. schema.families.types.Family
+R = TypeVar("R", bound=Model)
 
 JALALI_SUFFIX = "_jalali"
 # Marks a companion field for schema/execution.py: (python name of the date it shows).
@@ -61,17 +64,34 @@ def row_type(
             shown_as = declared.graphql_name if isinstance(declared, StrawberryField) else None
             setattr(cls, date_name + JALALI_SUFFIX, _jalali_field(date_name, nullable, shown_as))
         typed = strawberry.type(cls, name=name, description=description)
-        _companions_follow_their_dates(typed.__strawberry_definition__.fields, dates)  # type: ignore[attr-defined]
+        _companions_follow_their_dates(get_object_definition(typed, strict=True).fields, dates)
         return typed
 
     return decorate
+
+
+@overload
+def served_as(row_type_class: type[G], rows: Model) -> G: ...
+@overload
+def served_as(row_type_class: type[G], rows: Model | None) -> G | None: ...
+@overload
+def served_as(row_type_class: type[G], rows: list[R]) -> list[G]: ...
+def served_as(row_type_class: type[G], rows: Model | list[R] | None) -> G | list[G] | None:
+    """`rows` (a row, a row or None, or a list of rows) typed as the `@row_type` class they are served as, e.g.
+    `FamilyPayload(family=served_as(Family, row))`.
+
+    A row type's class is never instantiated: strawberry resolves its fields on the row itself and tells the type by
+    `is_type_of`, so at run time the row *is* the GraphQL object. Only mypy sees two types, and this is the one place
+    that says they are the same. Nothing is converted or checked.
+    """
+    return cast("G | list[G] | None", rows)
 
 
 def _global_id_field(type_name: str) -> StrawberryField:
     def resolve(root: Any) -> strawberry.ID:
         return strawberry.ID(to_global_id(type_name, root.id))
 
-    return strawberry.field(resolver=resolve, description="Opaque global ID; `node(id:)` fetches the object by it.")
+    return strawberry.field(resolve, description="Opaque global ID; `node(id:)` fetches the object by it.")
 
 
 def _jalali_field(date_name: str, nullable: bool, shown_as: str | None) -> StrawberryField:
@@ -81,8 +101,8 @@ def _jalali_field(date_name: str, nullable: bool, shown_as: str | None) -> Straw
 
     camel = shown_as or to_camel_case(date_name)
     return strawberry.field(
+        resolve,
         name=f"{camel}Jalali",
-        resolver=resolve,
         graphql_type=str | None if nullable else str,
         description=f"`{camel}` in the Jalali calendar (YYYY/MM/DD), for display"
                     + ("; null when it is." if nullable else "."),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import strawberry
+from strawberry.types.scalar import ScalarDefinition
 
 from rules.jalali import parse_date
 
@@ -28,4 +29,5 @@ Date = strawberry.scalar(
     parse_value=_parse_date,
 )
 
-SCALAR_OVERRIDES = {datetime.date: Date}
+# Keyed by `object`: strawberry.Schema takes a Mapping, whose key type is invariant.
+SCALAR_OVERRIDES: dict[object, ScalarDefinition] = {datetime.date: Date}

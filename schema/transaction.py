@@ -116,7 +116,10 @@ class RequestTransaction(SchemaExtension):
 
     async def on_execute(self) -> AsyncIterator[None]:
         ctx = self.execution_context
-        if ctx.result is not None:  # refused before execution (schema/permissions.py)
+        # Refused before execution (schema/permissions.py). A flag, not a test of ctx.result itself: mypy would keep
+        # that narrowed to None past the `yield`, after which execution has set it.
+        refused = ctx.result is not None
+        if refused:
             yield
             return
         context = ctx.context
@@ -133,7 +136,7 @@ class RequestTransaction(SchemaExtension):
                 is_mutation = ctx.operation_type is OperationType.MUTATION
                 if is_mutation and (result is None or result.errors):
                     raise _RollBack
-                if is_mutation and (context.viewer or context.authenticated) is not None:
+                if is_mutation and result is not None and (context.viewer or context.authenticated) is not None:
                     fields = _root_fields(ctx.graphql_document, ctx.operation_name)
                     ids = (_ids_in(ctx.variables or {}, []) + _literal_ids(ctx.graphql_document)
                            + _ids_in(result.data or {}, []))

@@ -40,6 +40,7 @@ from schema.common import check_version, clean_text, find_scoped, given, viewer_
 from schema.context import Info
 from schema.errors import BadUserInput, Conflict, StaleVersion
 from schema.node import to_global_id
+from schema.rowtypes import served_as
 from schema.sources import scoped_rows
 
 _CLIENT_ID = "A UUID your app made for this record: sending it again returns the record already made."
@@ -239,14 +240,16 @@ class CaseworkMutations:
         target = await record_target(info, "Family", input.family_id, "familyId", after_exit=True)
         values = {"held_on": record_day(target, input.held_on, "heldOn"),
                   **_report_fields(input.present, input.findings, input.report)}
-        return InterviewPayload(interview=await create_record(info, InterviewRow, target, input.client_id, values))
+        interview = await create_record(info, InterviewRow, target, input.client_id, values)
+        return InterviewPayload(interview=served_as(Interview, interview))
 
     @strawberry.mutation(description="Record a home visit to a family delegated to you (or served by your office).")
     async def record_home_visit(self, info: Info, input: RecordHomeVisitInput) -> HomeVisitPayload:
         target = await record_target(info, "Family", input.family_id, "familyId", after_exit=True)
         values = {"visited_on": record_day(target, input.visited_on, "visitedOn"),
                   **_report_fields(input.present, input.findings, input.report)}
-        return HomeVisitPayload(home_visit=await create_record(info, HomeVisitRow, target, input.client_id, values))
+        home_visit = await create_record(info, HomeVisitRow, target, input.client_id, values)
+        return HomeVisitPayload(home_visit=served_as(HomeVisit, home_visit))
 
     @strawberry.mutation(description="Correct your own interview within 24 hours of recording it; the change is "
                                      "kept in the file's history. Records are append-only after that.")
@@ -270,7 +273,8 @@ class CaseworkMutations:
                   "scores": {domain.value: score for domain, score in scored.scores.items()},
                   "total": scored.total, "level": scored.level,
                   "notes": clean_text(input.notes, "notes", REPORT_LENGTH)}
-        return AssessmentPayload(assessment=await create_record(info, AssessmentRow, target, input.client_id, values))
+        assessment = await create_record(info, AssessmentRow, target, input.client_id, values)
+        return AssessmentPayload(assessment=served_as(Assessment, assessment))
 
     @strawberry.mutation(description="Submit an aid plan (Art. 4.7) to the level-1 committee.")
     async def submit_aid_plan(self, info: Info, input: SubmitAidPlanInput) -> AidPlanPayload:
@@ -285,7 +289,8 @@ class CaseworkMutations:
         values = {"submitted_on": submitted_on, "goals": clean_text(input.goals, "goals", REPORT_LENGTH, required=True),
                   "planned_services": sorted({kind.value for kind in input.planned_services}),
                   "resources": clean_text(input.resources, "resources", TEXT_LENGTH), "target_date": input.target_date}
-        return AidPlanPayload(aid_plan=await create_record(info, AidPlanRow, target, input.client_id, values))
+        aid_plan = await create_record(info, AidPlanRow, target, input.client_id, values)
+        return AidPlanPayload(aid_plan=served_as(AidPlan, aid_plan))
 
     @strawberry.mutation(description="Record the level-1 committee's decision on an aid plan (Art. 4.7): the "
                                      "partner's manager for a delegated file, the county office for a file it serves. "
@@ -321,7 +326,8 @@ class CaseworkMutations:
                   "description": clean_text(input.description, "description", TEXT_LENGTH),
                   "amount_rials": None if input.amount_rials is None else rial_amount(input.amount_rials,
                                                                                       "amountRials")}
-        return ServicePayload(service=await create_record(info, ServiceRow, target, input.client_id, values))
+        service = await create_record(info, ServiceRow, target, input.client_id, values)
+        return ServicePayload(service=served_as(Service, service))
 
     @strawberry.mutation(description="Record a referral to another body.")
     async def record_referral(self, info: Info, input: RecordReferralInput) -> ReferralPayload:
@@ -330,7 +336,8 @@ class CaseworkMutations:
                   "referred_to": clean_text(input.referred_to, "referredTo", NAME_LENGTH, required=True),
                   "reason": clean_text(input.reason, "reason", TEXT_LENGTH),
                   "outcome": clean_text(input.outcome, "outcome", TEXT_LENGTH)}
-        return ReferralPayload(referral=await create_record(info, ReferralRow, target, input.client_id, values))
+        referral = await create_record(info, ReferralRow, target, input.client_id, values)
+        return ReferralPayload(referral=served_as(Referral, referral))
 
     @strawberry.mutation(description="Record a loan or grant (seed 001); its six-month follow-up falls due by itself.")
     async def record_loan(self, info: Info, input: RecordLoanInput) -> LoanPayload:
@@ -339,7 +346,8 @@ class CaseworkMutations:
         values = {"kind": input.kind, "amount_rials": rial_amount(input.amount_rials, "amountRials"),
                   "lender": clean_text(input.lender, "lender", NAME_LENGTH), "granted_on": granted_on,
                   "follow_up_due_on": loan_follow_up_due(granted_on) if needs_loan_follow_up(input.kind) else None}
-        return LoanPayload(loan=await create_record(info, LoanRow, target, input.client_id, values))
+        loan = await create_record(info, LoanRow, target, input.client_id, values)
+        return LoanPayload(loan=served_as(Loan, loan))
 
     @strawberry.mutation(description="Record a loan's six-month follow-up (seed 001).")
     async def record_loan_follow_up(self, info: Info, input: RecordLoanFollowUpInput) -> LoanPayload:
@@ -372,7 +380,7 @@ class CaseworkMutations:
             await raise_alert(follow_up)
             await ChildRow.filter(id=target.row.id).update(abuse_flag=True)
         alert = await scoped_rows(viewer_of(info), "Alert").filter(follow_up_id=follow_up.id).first()
-        return FollowUpPayload(follow_up=follow_up, alert=alert)
+        return FollowUpPayload(follow_up=served_as(FollowUp, follow_up), alert=alert)
 
     @strawberry.mutation(description="Record how the office handled an abuse alert; it leaves the open list.")
     async def handle_alert(self, info: Info, input: HandleAlertInput) -> AlertPayload:

@@ -33,6 +33,7 @@ from schema.casework.types import GroupSession, PeerGroup
 from schema.common import clean_text, find_scoped, viewer_of
 from schema.context import Info
 from schema.errors import BadUserInput
+from schema.rowtypes import served_as
 from schema.sources import scoped_rows
 
 _CLIENT_ID = "A UUID your app made for this record: sending it again returns the record already made."
@@ -119,7 +120,7 @@ class PeerGroupMutations:
         if made:
             await GroupFamilyRow.bulk_create([GroupFamilyRow(group_id=group.id, family_id=family_id)
                                               for family_id in family_ids])
-        return PeerGroupPayload(peer_group=group)
+        return PeerGroupPayload(peer_group=served_as(PeerGroup, group))
 
     @strawberry.mutation(description="Record a session of one of your peer groups, or a training held for it "
                                      "(Art. 4.8), with the group's families that attended.")
@@ -146,4 +147,4 @@ class PeerGroupMutations:
         if made:
             await AttendeeRow.bulk_create([AttendeeRow(session_id=session.id, family_id=family_id)
                                            for family_id in attendees])
-        return GroupSessionPayload(group_session=session)
+        return GroupSessionPayload(group_session=served_as(GroupSession, session))

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from models.casework import AidPlan as AidPlanRow
-from models.casework import AidPlanStatus
+from models.casework import AidPlanStatus, CaseRecord
 from models.casework import Alert as AlertRow
 from models.casework import Assessment as AssessmentRow
 from models.casework import FollowUp as FollowUpRow
@@ -71,12 +71,12 @@ class RecordFields:
     version: int = strawberry.field(description="Changes with every edit.")
 
     @strawberry.field(description="Who recorded it (username).")
-    def recorded_by(self) -> str:
-        return self.author_username  # type: ignore[attr-defined, no-any-return]
+    def recorded_by(root: CaseRecord) -> str:
+        return root.author_username
 
     @strawberry.field(description="When it was recorded.")
-    def recorded_at(self) -> datetime.datetime:
-        return self.created_at  # type: ignore[attr-defined, no-any-return]
+    def recorded_at(root: CaseRecord) -> datetime.datetime:
+        return root.created_at
 
 
 @row_type(InterviewRow, description="An interview with the family and the social-work report written from it "
@@ -112,8 +112,8 @@ class Assessment(Node, RecordFields):
     notes: str = strawberry.field(description="The assessor's notes.")
 
     @strawberry.field(description="The eight scores, in the scale's order.")
-    def scores(self) -> list[DomainScore]:
-        stored: dict[str, int] = self.scores  # type: ignore[assignment]
+    def scores(root: AssessmentRow) -> list[DomainScore]:
+        stored = root.scores
         return [DomainScore(domain=domain, score=stored[domain.value]) for domain in EmpowermentDomain]
 
 
@@ -130,12 +130,12 @@ class AidPlan(Node, RecordFields):
     decision_minutes: str = strawberry.field(description="The committee's minutes.")
 
     @strawberry.field(description="The services it plans (Art. 5); they count as planned only once approved.")
-    def planned_services(self) -> list[ServiceKind]:
-        return [ServiceKind(kind) for kind in self.planned_services]  # type: ignore[attr-defined]
+    def planned_services(root: AidPlanRow) -> list[ServiceKind]:
+        return [ServiceKind(kind) for kind in root.planned_services]
 
     @strawberry.field(description="Who recorded the committee's decision (username); null until decided.")
-    def decided_by(self) -> str | None:
-        return self.decided_by_username or None  # type: ignore[attr-defined]
+    def decided_by(root: AidPlanRow) -> str | None:
+        return root.decided_by_username or None
 
 
 @row_type(ServiceRow, name="Service", description="A service given (Art. 5), with the money given where any.")
@@ -166,10 +166,10 @@ class Loan(Node, RecordFields):
     follow_up_notes: str = strawberry.field(description="What the follow-up found.")
 
     @strawberry.field(description="Its follow-up is due and not yet recorded.")
-    def follow_up_pending(self) -> bool:
-        if self.follow_up_due_on is None:
+    def follow_up_pending(root: LoanRow) -> bool:
+        if root.follow_up_due_on is None:
             return False
-        return loan_follow_up_pending(self.granted_on, self.followed_up_on is not None, datetime.date.today())
+        return loan_follow_up_pending(root.granted_on, root.followed_up_on is not None, datetime.date.today())
 
 
 @row_type(FollowUpRow, description="A follow-up of a child in family care (seed 003); an abuse concern opens an "
@@ -190,20 +190,20 @@ class Alert(Node):
     version: int = strawberry.field(description="Changes with every edit; send it back to handle (CONFLICT if stale).")
 
     @strawberry.field(description="Still waiting to be handled.")
-    def is_open(self) -> bool:
-        return self.handled_at is None
+    def is_open(root: AlertRow) -> bool:
+        return root.handled_at is None
 
     @strawberry.field(description="Who handled it (username); null while open.")
-    def handled_by(self) -> str | None:
-        return self.handled_by_username or None  # type: ignore[attr-defined]
+    def handled_by(root: AlertRow) -> str | None:
+        return root.handled_by_username or None
 
     @strawberry.field(description="The child the concern is about; null if outside your slice.")
-    async def child(self, info: Info) -> Annotated[Child, strawberry.lazy("schema.children.types")] | None:
-        return await info.context.loaders.load("Child", self.child_id)  # type: ignore[attr-defined]
+    async def child(root: AlertRow, info: Info) -> Annotated[Child, strawberry.lazy("schema.children.types")] | None:
+        return await info.context.loaders.load("Child", root.child_id)
 
     @strawberry.field(description="The follow-up that raised it.")
-    async def follow_up(self, info: Info) -> FollowUp | None:
-        return await info.context.loaders.load("FollowUp", self.follow_up_id)  # type: ignore[attr-defined]
+    async def follow_up(root: AlertRow, info: Info) -> FollowUp | None:
+        return await info.context.loaders.load("FollowUp", root.follow_up_id)
 
 
 @row_type(HouseholdChangeRow, global_id=True,
@@ -215,12 +215,15 @@ class HouseholdChange(RecordFields):
     household_size: int = strawberry.field(description="The household's size from that day until the next change.")
 
     @strawberry.field(description="The member joined (true) or left (false).")
-    def joined(self) -> bool:
-        return self.delta > 0  # type: ignore[attr-defined, no-any-return]
+    def joined(root: HouseholdChangeRow) -> bool:
+        delta: int = root.delta  # a SmallIntField: tortoise types its value as Any
+        return delta > 0
 
     @strawberry.field(description="The member who joined or left.")
-    async def member(self, info: Info) -> Annotated[Member, strawberry.lazy("schema.families.types")] | None:
-        return await info.context.loaders.load("Member", self.member_id)  # type: ignore[attr-defined]
+    async def member(
+        root: HouseholdChangeRow, info: Info
+    ) -> Annotated[Member, strawberry.lazy("schema.families.types")] | None:
+        return await info.context.loaders.load("Member", root.member_id)
 
 
 async def household_changes_of(info: Info, family_id: int) -> list[Any]:
@@ -252,12 +255,14 @@ class GroupSession(Node, RecordFields):
     notes: str = strawberry.field(description="The facilitator's notes.")
 
     @strawberry.field(description="The group's families that attended, those you may see.")
-    async def attendees(self, info: Info) -> list[Annotated[Family, strawberry.lazy("schema.families.types")]]:
-        return await families_through(info, "GroupSessionAttendee", "session_id", self.id)
+    async def attendees(
+        root: GroupSessionRow, info: Info
+    ) -> list[Annotated[Family, strawberry.lazy("schema.families.types")]]:
+        return await families_through(info, "GroupSessionAttendee", "session_id", root.id)
 
     @strawberry.field(description="The group it was held for.")
-    async def group(self, info: Info) -> PeerGroup | None:
-        return await info.context.loaders.load("PeerGroup", self.group_id)  # type: ignore[attr-defined, no-any-return]
+    async def group(root: GroupSessionRow, info: Info) -> PeerGroup | None:
+        return await info.context.loaders.load("PeerGroup", root.group_id)
 
 
 @row_type(PeerGroupRow, description="A peer group (گروه همیار, Art. 4.8; seed 002) a partner formed of families "
@@ -268,13 +273,17 @@ class PeerGroup(Node, RecordFields):
     formed_on: datetime.date = strawberry.field(description="When it was formed.")
 
     @strawberry.field(description="The partner whose group it is.")
-    async def partner(self, info: Info) -> Annotated[Partner, strawberry.lazy("schema.organizations.types")] | None:
-        return await info.context.loaders.load("Partner", self.partner_id)  # type: ignore[attr-defined]
+    async def partner(
+        root: PeerGroupRow, info: Info
+    ) -> Annotated[Partner, strawberry.lazy("schema.organizations.types")] | None:
+        return await info.context.loaders.load("Partner", root.partner_id)
 
     @strawberry.field(description="Its families that you may see, in the order they joined. A family whose file has "
                                   "left the partner stays a member but is no longer shown to the partner.")
-    async def families(self, info: Info) -> list[Annotated[Family, strawberry.lazy("schema.families.types")]]:
-        return await families_through(info, "PeerGroupFamily", "group_id", self.id)
+    async def families(
+        root: PeerGroupRow, info: Info
+    ) -> list[Annotated[Family, strawberry.lazy("schema.families.types")]]:
+        return await families_through(info, "PeerGroupFamily", "group_id", root.id)
 
     sessions = nested_connection_field(GroupSession, "group_id", description="Its sessions and trainings, newest "
                                                                              "first.")

@@ -14,9 +14,10 @@ from tortoise.transactions import in_transaction
 from models.children import Child as ChildRow
 from models.children import CustodyReason, Placement
 from models.delegation import EndReason
-from models.families import ExitRoute, FileStatus, Sex
+from models.families import FileStatus, Sex
 from rules.national_id import validate_national_id
 from rules.persian import normalise_search
+from rules.services import ExitRoute
 from schema.case_files import (
     EXIT_NOTE_LENGTH,
     NOTES_LENGTH,
@@ -33,6 +34,7 @@ from schema.context import Info
 from schema.delegation.ownership import end_delegation
 from schema.errors import BadUserInput
 from schema.history import record_change
+from schema.rowtypes import served_as
 from schema.sources import scoped_rows
 
 COURT_ORDER_LENGTH = 100
@@ -141,7 +143,7 @@ class ChildMutations:
         await record_change(viewer_of(info), entity="Child", entity_id=child.id, family_id=None, child_id=child.id,
                             operation="create", before={}, after=_child_fields(child),
                             province_id=child.province_id, county_id=child.county_id)
-        return ChildPayload(child=child)
+        return ChildPayload(child=served_as(Child, child))
 
     @strawberry.mutation(description="Record that a child left care: its national ID is freed for a new file, and a "
                                      "live delegation of its follow-up ends (the partner loses access).")

@@ -63,20 +63,20 @@ class Child(Node, InArea):
 
     @strawberry.field(description="The household the child lives with, where it has a file; null when none or "
                                   "outside your slice.")
-    async def guardian_family(self, info: Info) -> Family | None:
-        return await info.context.loaders.load("Family", self.guardian_family_id)
+    async def guardian_family(root: ChildRow, info: Info) -> Family | None:
+        return await info.context.loaders.load("Family", root.guardian_family_id)
 
     @strawberry.field(description="The live delegation of the child's follow-up; null while the office serves it.")
-    def current_assignment(self, info: Info) -> Assignment | None:
-        return then(live_assignments_of(info, "child_id", self.id), lambda found: found[0] if found else None)
+    def current_assignment(root: ChildRow, info: Info) -> Assignment | None:
+        return then(live_assignments_of(info, "child_id", root.id), lambda found: found[0] if found else None)
 
     follow_ups = nested_connection_field(FollowUp, "child_id", description="Follow-ups of the child, newest first "
                                                                            "(seed 003).")
 
     @strawberry.field(description="Every delegation of the file, oldest first (office only).")
-    async def assignments(self, info: Info) -> list[Assignment]:
-        return await info.context.loaders.grouped("Assignment", "child_id").load(self.id)
+    async def assignments(root: ChildRow, info: Info) -> list[Assignment]:
+        return await info.context.loaders.grouped("Assignment", "child_id").load(root.id)
 
     @strawberry.field(description="Every change to the file, oldest first (office only).")
-    async def history(self, info: Info) -> list[ChangeRecord]:
-        return await info.context.loaders.grouped("ChangeRecord", "child_id").load(self.id)
+    async def history(root: ChildRow, info: Info) -> list[ChangeRecord]:
+        return await info.context.loaders.grouped("ChangeRecord", "child_id").load(root.id)

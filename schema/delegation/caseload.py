@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import strawberry
 from tortoise import connections
@@ -21,6 +22,9 @@ from models.organizations import Organization, OrganizationKind
 from models.organizations import StaffMember as StaffRow
 from rules.caseload import FileCounts, clinic_minimum, experts_in_use, note_3_applies, under_loaded
 from rules.staffing import StaffFacts, counts_for_caseload
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsGetItem
 
 CHARITY_KINDS = (OrganizationKind.CHARITY, OrganizationKind.SERVICE_COMPLEX)
 
@@ -35,7 +39,7 @@ async def live_load(partner_id: int) -> dict[FileLoad, int]:
     return counts
 
 
-def family_files(load: dict[FileLoad, int]) -> FileCounts:
+def family_files(load: SupportsGetItem[FileLoad, int]) -> FileCounts:
     """The family files of a load count (children count against their own quota only, seed 003)."""
     return FileCounts(load[FileLoad.REHABILITABLE], load[FileLoad.NON_REHABILITABLE])
 

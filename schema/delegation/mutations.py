@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 import strawberry
 from tortoise import timezone
@@ -51,6 +51,7 @@ from schema.delegation.ownership import end_delegation, record_transition, set_f
 from schema.delegation.types import Agreement, Assignment
 from schema.errors import BadUserInput, Conflict, NotFound, QuotaExceeded
 from schema.node import expect_id
+from schema.rowtypes import served_as
 from schema.sources import scoped_rows
 
 MAX_FILES = 200
@@ -116,6 +117,13 @@ class AssignmentPayload:
     assignment: Assignment = strawberry.field(description="The assignment.")
 
 
+class _FileKey(TypedDict, total=False):
+    """The column naming a file, as keyword arguments: `family_id` or `child_id`, exactly one."""
+
+    family_id: int
+    child_id: int
+
+
 @dataclass
 class _File:
     """A file named in an input: the family or child row, the input field that named it, and its load."""
@@ -133,7 +141,7 @@ class _File:
         """The single-file input field (familyId or childId)."""
         return "familyId" if self.is_family else "childId"
 
-    def key(self) -> dict[str, int]:
+    def key(self) -> _FileKey:
         return {"family_id": self.row.id} if self.is_family else {"child_id": self.row.id}
 
 
@@ -165,6 +173,7 @@ async def _one_file(info: strawberry.Info, family_id: strawberry.ID | None, chil
                            field="familyId")
     if given(family_id):
         return _File(await find_scoped(info, "Family", family_id, "familyId"), "familyIds")
+    assert given(child_id)  # exactly one of the two, as checked above
     return _File(await find_scoped(info, "Child", child_id, "childId"), "childIds")
 
 
@@ -189,8 +198,9 @@ async def _agreement_in_force(info: strawberry.Info, partner: Organization, toda
     check_license(partner.license_valid_from if partner.license_number else None, partner.license_valid_until, today)
     year = jalali_year(today)
     agreements = scoped_rows(info.context.viewer, "Agreement")
-    agreement = await agreements.filter(partner_id=partner.id, jalali_year=year).first()
+    agreement: AgreementRow | None = await agreements.filter(partner_id=partner.id, jalali_year=year).first()
     check_agreement(agreement.status if agreement else None, year)
+    assert agreement is not None  # check_agreement refuses a missing one
     return agreement
 
 
@@ -301,7 +311,9 @@ class DelegationMutations:
                                                                  county_id=partner.county_id)):
             raise NotFound(field="partnerId")
         jalali_year_bounds(input.jalali_year)
-        quotas = {name: check_quota_value(getattr(input, name), field) for name, field in (
+        # Columns for `create`, typed as it takes them (`**kwargs: Any`): an unpacked dict of ints could otherwise
+        # be taken for its own `using_db` keyword.
+        quotas: dict[str, Any] = {name: check_quota_value(getattr(input, name), field) for name, field in (
             ("quota_rehabilitable", "quotaRehabilitable"), ("quota_non_rehabilitable", "quotaNonRehabilitable"),
             ("quota_children", "quotaChildren"))}
         method = check_caseload_method(partner.kind.value, input.caseload_method)
@@ -317,7 +329,7 @@ class DelegationMutations:
         except IntegrityError:  # signed by someone else between the check and the insert
             raise _duplicate_agreement(input.jalali_year) from None
         await Organization.filter(id=partner.id).update(caseload_method=method)
-        return AgreementPayload(agreement=agreement)
+        return AgreementPayload(agreement=served_as(Agreement, agreement))
 
     @strawberry.mutation(description="Delegate families and children's files to a partner, all or none (Art. 4): the "
                                      "partner needs a valid license, an agreement for this year and room in its quotas "
@@ -340,7 +352,8 @@ class DelegationMutations:
         locked = await Organization.select_for_update().get(id=partner.id)
         moving = await _moving_from_other_partners(info, partner.id, files)
         await _check_room(locked, agreement, files, today)
-        return AssignFilesPayload(assignments=await _delegate(viewer, partner.id, files, moving, today))
+        made = await _delegate(viewer, partner.id, files, moving, today)
+        return AssignFilesPayload(assignments=served_as(Assignment, made))
 
     @strawberry.mutation(description="Name the worker who serves a file delegated to your organisation (Art. 4.6): an "
                                      "active social worker of your own organisation who carries a caseload.")
@@ -363,7 +376,7 @@ class DelegationMutations:
         await assignment.save(update_fields=["worker_id"])
         await record_transition(assignment, Transition.WORKER_ASSIGNED, viewer, worker_id=worker.id)
         await _set_owners(file, assignment.partner_id, worker.id)
-        return AssignmentPayload(assignment=assignment)
+        return AssignmentPayload(assignment=served_as(Assignment, assignment))
 
     @strawberry.mutation(description="Take a delegated file back to the county office (Art. 4.14); the partner's and "
                                      "its worker's access ends at once.")
@@ -375,7 +388,7 @@ class DelegationMutations:
                                field=file.input_field)
         assignment = await end_delegation(info, **file.key(), reason=EndReason.RETURNED, note=reason,
                                           transition=Transition.RETURNED)
-        return AssignmentPayload(assignment=assignment)
+        return AssignmentPayload(assignment=served_as(Assignment, assignment))
 
 
 def _duplicate_agreement(year: int) -> Conflict:

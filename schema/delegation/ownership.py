@@ -19,6 +19,7 @@ from models.delegation import AssignmentEvent as EventRow
 from models.delegation import EndReason, Transition
 from models.families import Family as FamilyRow
 from models.families import Member as MemberRow
+from schema.common import viewer_of
 from schema.context import Info
 from schema.sources import scoped_rows
 
@@ -52,6 +53,6 @@ async def end_delegation(info: Info, *, family_id: int | None = None, child_id: 
         assignment.ended_at, assignment.end_reason, assignment.end_note = timezone.now(), reason, note
         await assignment.save(update_fields=["ended_at", "end_reason", "end_note"])
         if transition is not None:
-            await record_transition(assignment, transition, info.context.viewer, reason=note)
+            await record_transition(assignment, transition, viewer_of(info), reason=note)
     await set_file_owners(family_id=family_id, child_id=child_id, partner_id=None, worker_id=None)
     return assignment

@@ -10,6 +10,7 @@ import strawberry
 from models.delegation import Agreement as AgreementRow
 from models.delegation import AgreementStatus, EndReason, Transition
 from models.delegation import Assignment as AssignmentRow
+from models.delegation import AssignmentEvent as EventRow
 from schema.context import Info
 from schema.enums import described
 from schema.node import Node
@@ -55,8 +56,8 @@ class Agreement(Node):
     version: int = strawberry.field(description="Changes with every edit.")
 
     @strawberry.field(description="The partner.")
-    async def partner(self, info: Info) -> Partner | None:
-        return await info.context.loaders.load("Partner", self.partner_id)
+    async def partner(root: AgreementRow, info: Info) -> Partner | None:
+        return await info.context.loaders.load("Partner", root.partner_id)
 
 
 @strawberry.type(description="A transition of an assignment (office only).")
@@ -66,13 +67,13 @@ class AssignmentEvent:
     at: datetime.datetime = strawberry.field(description="When.")
 
     @strawberry.field(description="The worker named, for WORKER_ASSIGNED.")
-    async def worker_name(self, info: Info) -> str | None:
-        worker = await info.context.loaders.load("StaffMember", self.worker_id)
+    async def worker_name(root: EventRow, info: Info) -> str | None:
+        worker = await info.context.loaders.load("StaffMember", root.worker_id)
         return worker.full_name if worker else None
 
     @strawberry.field(description="Who did it.")
-    def by_username(self) -> str:
-        return self.by_username
+    def by_username(root: EventRow) -> str:
+        return root.by_username
 
 
 @row_type(AssignmentRow,
@@ -83,25 +84,27 @@ class Assignment(Node):
     end_reason: EndReason | None = strawberry.field(description="Why it ended; null while live.")
 
     @strawberry.field(description="The partner serving the file.")
-    def partner(self, info: Info) -> Partner | None:
+    def partner(root: AssignmentRow, info: Info) -> Partner | None:
         loaders = info.context.loaders
-        return loaders.now_or_later(loaders.by_id("Partner"), self.partner_id)
+        return loaders.now_or_later(loaders.by_id("Partner"), root.partner_id)
 
     @strawberry.field(description="The partner's worker for the file; null until the manager names one.")
-    def worker(self, info: Info) -> StaffMember | None:
+    def worker(root: AssignmentRow, info: Info) -> StaffMember | None:
         loaders = info.context.loaders
-        return None if self.worker_id is None else loaders.now_or_later(loaders.by_id("StaffMember"), self.worker_id)
+        return None if root.worker_id is None else loaders.now_or_later(loaders.by_id("StaffMember"), root.worker_id)
 
     @strawberry.field(description="The family, for a family file.")
     async def family(
-        self, info: Info
+        root: AssignmentRow, info: Info
     ) -> Annotated[Family, strawberry.lazy("schema.families.types")] | None:
-        return await info.context.loaders.load("Family", self.family_id)
+        return await info.context.loaders.load("Family", root.family_id)
 
     @strawberry.field(description="The child, for a child's file.")
-    async def child(self, info: Info) -> Annotated[Child, strawberry.lazy("schema.children.types")] | None:
-        return await info.context.loaders.load("Child", self.child_id)
+    async def child(
+        root: AssignmentRow, info: Info
+    ) -> Annotated[Child, strawberry.lazy("schema.children.types")] | None:
+        return await info.context.loaders.load("Child", root.child_id)
 
     @strawberry.field(description="Its transitions, oldest first (office only).")
-    async def events(self, info: Info) -> list[AssignmentEvent]:
-        return await scoped_rows(info.context.viewer, "AssignmentEvent").filter(assignment_id=self.id).order_by("id")
+    async def events(root: AssignmentRow, info: Info) -> list[AssignmentEvent]:
+        return await scoped_rows(info.context.viewer, "AssignmentEvent").filter(assignment_id=root.id).order_by("id")

@@ -13,12 +13,13 @@ from tortoise.transactions import in_transaction
 
 from models.delegation import EndReason
 from models.families import ClassificationDecision as DecisionRow
-from models.families import ExitRoute, FamilyCategory, FileStatus, Rehabilitability, Relation, Sex
 from models.families import Family as FamilyRow
+from models.families import FamilyCategory, FileStatus, Rehabilitability, Relation, Sex
 from models.families import Member as MemberRow
 from rules.casework import post_rehabilitation_window
 from rules.national_id import validate_national_id
 from rules.persian import normalise_search
+from rules.services import ExitRoute
 from schema.case_files import (
     EXIT_NOTE_LENGTH,
     NOTES_LENGTH,
@@ -42,6 +43,7 @@ from schema.delegation.ownership import end_delegation, set_file_owners
 from schema.errors import BadUserInput, Conflict, StaleVersion
 from schema.families.types import Family, Member
 from schema.history import record_change
+from schema.rowtypes import served_as
 from schema.sources import scoped_rows
 
 SHORT_TEXT_LENGTH = 100
@@ -252,7 +254,7 @@ class FamilyMutations:
         except IntegrityError as error:
             raise await member_conflict(info, [m["national_id"] for m in members], error) from None
         await _record_creation(info, family, created)
-        return FamilyPayload(family=family)
+        return FamilyPayload(family=served_as(Family, family))
 
     @strawberry.mutation(description="Change a member's details. Send the `version` you read.")
     async def update_member(self, info: Info, input: UpdateMemberInput) -> MemberPayload:

@@ -88,8 +88,8 @@ class ClassificationDecision:
     minutes: str = strawberry.field(description="The committee's minutes.")
 
     @strawberry.field(description="When it was recorded.")
-    def recorded_at(self) -> datetime.datetime:
-        return self.created_at
+    def recorded_at(root: DecisionRow) -> datetime.datetime:
+        return root.created_at
 
 
 @row_type(FamilyRow,
@@ -116,17 +116,17 @@ class Family(Node, InArea):
     version: int = strawberry.field(description="Changes with every edit; send it back to update (CONFLICT if stale).")
 
     @strawberry.field(description="The head of the household.")
-    def head(self, info: Info) -> Member | None:
-        return then(members_of(info, self.id), lambda members: next((m for m in members if m.is_head), None))
+    def head(root: FamilyRow, info: Info) -> Member | None:
+        return then(members_of(info, root.id), lambda members: next((m for m in members if m.is_head), None))
 
     @strawberry.field(description="The members, head included, in the order they were registered; one who left the "
                                   "household (removeMember) is no longer listed.")
-    def members(self, info: Info) -> list[Member]:
-        return members_of(info, self.id)
+    def members(root: FamilyRow, info: Info) -> list[Member]:
+        return members_of(info, root.id)
 
     @strawberry.field(description="The live delegation to a partner; null while the office serves the file itself.")
-    def current_assignment(self, info: Info) -> Assignment | None:
-        return then(live_assignments_of(info, "family_id", self.id), lambda found: found[0] if found else None)
+    def current_assignment(root: FamilyRow, info: Info) -> Assignment | None:
+        return then(live_assignments_of(info, "family_id", root.id), lambda found: found[0] if found else None)
 
     interviews = nested_connection_field(Interview, "family_id", description="Interviews, newest first (Art. 4.6).")
     home_visits = nested_connection_field(HomeVisit, "family_id", description="Home visits, newest first (Art. 4.6).")
@@ -139,32 +139,32 @@ class Family(Node, InArea):
 
     @strawberry.field(description="Members who joined or left (birth, death, marriage, leaving) and the household's "
                                   "size from each change on, in the order they took effect.")
-    async def household_history(self, info: Info) -> list[HouseholdChange]:
-        return await household_changes_of(info, self.id)
+    async def household_history(root: FamilyRow, info: Info) -> list[HouseholdChange]:
+        return await household_changes_of(info, root.id)
 
     @strawberry.field(description="The household's size on a day (ISO or Jalali), which the monthly pension of its "
                                   "month follows; before the first recorded change, the size the file had then.")
-    async def household_size_on(self, info: Info, date: datetime.date) -> int:
-        return household_size_on(await household_changes_of(info, self.id), self.household_size, date)
+    async def household_size_on(root: FamilyRow, info: Info, date: datetime.date) -> int:
+        return household_size_on(await household_changes_of(info, root.id), root.household_size, date)
 
     @strawberry.field(description="The peer groups the household belongs to that you may see, oldest first (Art. 4.8).")
-    async def peer_groups(self, info: Info) -> list[PeerGroup]:
-        return await peer_groups_of(info, self.id)
+    async def peer_groups(root: FamilyRow, info: Info) -> list[PeerGroup]:
+        return await peer_groups_of(info, root.id)
 
     @strawberry.field(description="The partner that held the file when it left the support cycle: the exit counts "
                                   "for it (Art. 6.3, Art. 6.8); null while in the cycle or when the office served it "
                                   "(office only).")
-    async def exit_partner(self, info: Info) -> Partner | None:
-        return await info.context.loaders.load("Partner", self.exit_partner_id)
+    async def exit_partner(root: FamilyRow, info: Info) -> Partner | None:
+        return await info.context.loaders.load("Partner", root.exit_partner_id)
 
     @strawberry.field(description="Every delegation of the file, oldest first (office only).")
-    async def assignments(self, info: Info) -> list[Assignment]:
-        return await info.context.loaders.grouped("Assignment", "family_id").load(self.id)
+    async def assignments(root: FamilyRow, info: Info) -> list[Assignment]:
+        return await info.context.loaders.grouped("Assignment", "family_id").load(root.id)
 
     @strawberry.field(description="Level-2 and level-3 committee decisions, oldest first (office only).")
-    async def decisions(self, info: Info) -> list[ClassificationDecision]:
-        return await info.context.loaders.grouped("ClassificationDecision", "family_id").load(self.id)
+    async def decisions(root: FamilyRow, info: Info) -> list[ClassificationDecision]:
+        return await info.context.loaders.grouped("ClassificationDecision", "family_id").load(root.id)
 
     @strawberry.field(description="Every change to the file and its members, oldest first (office only).")
-    async def history(self, info: Info) -> list[ChangeRecord]:
-        return await info.context.loaders.grouped("ChangeRecord", "family_id").load(self.id)
+    async def history(root: FamilyRow, info: Info) -> list[ChangeRecord]:
+        return await info.context.loaders.grouped("ChangeRecord", "family_id").load(root.id)

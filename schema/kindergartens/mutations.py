@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
@@ -25,6 +27,7 @@ from schema.enums import KindergartenKind, LicenseStatus
 from schema.errors import BadUserInput, Conflict, StaleVersion
 from schema.kindergartens.types import Kindergarten
 from schema.organizations.types import KindergartenOperator
+from schema.rowtypes import served_as
 
 
 @strawberry.input(description="A kindergarten operator to register (county office or above).")
@@ -111,7 +114,7 @@ class KindergartenMutations:
             kind=OrganizationKind.KINDERGARTEN_OPERATOR, name=name, name_search=name_search,
             province_id=county.province_id, county_id=county.id, phone=phone, address=address,
         )
-        return KindergartenOperatorPayload(kindergarten_operator=operator)
+        return KindergartenOperatorPayload(kindergarten_operator=served_as(KindergartenOperator, operator))
 
     @strawberry.mutation(description="Register a kindergarten in your area (principal approval or licensed).")
     async def register_kindergarten(
@@ -136,7 +139,7 @@ class KindergartenMutations:
             )
         except IntegrityError:
             raise _unique_license() from None
-        return KindergartenPayload(kindergarten=kindergarten)
+        return KindergartenPayload(kindergarten=served_as(Kindergarten, kindergarten))
 
     @strawberry.mutation(description="Change a kindergarten. The operator edits its own profile and enrolment; "
                                      "the office also its license, kind, name and capacity.")
@@ -144,7 +147,7 @@ class KindergartenMutations:
         current = await find_scoped(info, "Kindergarten", input.id, "id")
         if current.version != input.version:
             raise StaleVersion()
-        changes: dict = {}
+        changes: dict[str, Any] = {}
         if given(input.name):
             changes["name"], changes["name_search"] = clean_name(input.name, "name")
         if given(input.kind):
@@ -173,4 +176,4 @@ class KindergartenMutations:
             raise _unique_license() from None
         if updated == 0:
             raise StaleVersion()
-        return KindergartenPayload(kindergarten=await KindergartenRow.get(id=current.id))
+        return KindergartenPayload(kindergarten=served_as(Kindergarten, await KindergartenRow.get(id=current.id)))

@@ -27,5 +27,5 @@ class Kindergarten(Node, InArea):
     version: int = strawberry.field(description="Changes with every edit; send it back to update (CONFLICT if stale).")
 
     @strawberry.field(description="Who runs it; null if outside your slice.")
-    async def operator(self, info: Info) -> KindergartenOperator | None:
-        return await info.context.loaders.load("KindergartenOperator", self.operator_id)
+    async def operator(root: KindergartenRow, info: Info) -> KindergartenOperator | None:
+        return await info.context.loaders.load("KindergartenOperator", root.operator_id)

@@ -8,6 +8,7 @@ written in the request's one transaction, the row by compare-and-set on its `ver
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import strawberry
 from tortoise.expressions import F
@@ -23,7 +24,8 @@ from schema.common import check_version, find_scoped, viewer_of
 from schema.enums import ClinicGrade
 from schema.errors import NotFound, StaleVersion
 from schema.organizations.mutations import PartnerPayload
-from schema.rowtypes import row_type
+from schema.organizations.types import Partner
+from schema.rowtypes import row_type, served_as
 from schema.sources import scoped_rows
 
 
@@ -34,8 +36,8 @@ class PartnerGrade:
     recorded_at: datetime.datetime = strawberry.field(description="When it was recorded here.")
 
     @strawberry.field(description="Who recorded it; empty for a grade recorded before the history was kept.")
-    def by_username(self) -> str:
-        return self.by_username
+    def by_username(root: PartnerGradeRow) -> str:
+        return root.by_username
 
 
 @strawberry.input(description="Grade a clinic (Art. 6.4): the province office, in its province, or the national admin. "
@@ -66,7 +68,7 @@ class GradingMutations:
         check_grading(partner.kind.value, input.graded_on, today=datetime.date.today(),
                       latest_graded_on=latest.graded_on if latest else None)
         check_version(partner, input.version)
-        changes: dict = {"grade": entry.grade}
+        changes: dict[str, Any] = {"grade": entry.grade}
         if partner.first_graded_on is None and input.grade.value != UNGRADED:
             changes["first_graded_on"] = input.graded_on  # note 4: its first year ends with its first grade
         async with in_transaction():
@@ -75,4 +77,4 @@ class GradingMutations:
                     **changes, version=F("version") + 1):
                 raise StaleVersion()
             await entry.save()
-        return PartnerPayload(partner=await Organization.get(id=partner.id))
+        return PartnerPayload(partner=served_as(Partner, await Organization.get(id=partner.id)))

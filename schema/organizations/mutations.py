@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import strawberry
 from tortoise.exceptions import IntegrityError
@@ -29,6 +30,7 @@ from schema.common import (
 from schema.enums import ClinicGrade, Degree, PartnerKind, StaffPosition
 from schema.errors import BadUserInput, Conflict, NotFound
 from schema.organizations.types import Partner, StaffMember
+from schema.rowtypes import served_as
 
 
 @strawberry.input(description="A staff member to register with a partner.")
@@ -81,7 +83,8 @@ def _facts(staff: list[StaffMemberInput]) -> list[StaffFacts]:
     return [StaffFacts.of(m) for m in staff]
 
 
-def _grade_fields(kind: PartnerKind, grade: ClinicGrade | None, first_graded_on: datetime.date | None) -> dict:
+def _grade_fields(kind: PartnerKind, grade: ClinicGrade | None,
+                  first_graded_on: datetime.date | None) -> dict[str, Any]:
     """Grades are for clinics (Art. 6.4); a graded clinic has a first-grading date (Art. 6, note 4)."""
     if kind is not PartnerKind.CLINIC:
         if grade is not None or first_graded_on is not None:
@@ -136,7 +139,7 @@ class OrganizationMutations:
         except IntegrityError:
             raise Conflict("A partner with this license number exists.", "شریکی با این شماره پروانه وجود دارد.",
                            field="licenseNumber") from None
-        return PartnerPayload(partner=partner)
+        return PartnerPayload(partner=served_as(Partner, partner))
 
     @strawberry.mutation(description="Add a staff member to a partner, keeping Art. 2 note 1 (one associate "
                                      "worker at most, with at least two years' experience).")
@@ -156,4 +159,4 @@ class OrganizationMutations:
                                            full_name=clean_name(input.full_name, "fullName")[0],
                                            position=new.position, degree=new.degree,
                                            years_of_experience=new.years_of_experience)
-        return StaffMemberPayload(staff_member=member)
+        return StaffMemberPayload(staff_member=served_as(StaffMember, member))

@@ -1,9 +1,9 @@
-"""GraphQL types of the organisations area. Roots are ORM rows; `self` in a resolver is the row."""
+"""GraphQL types of the organisations area. Roots are ORM rows; a resolver reads its row as `root`."""
 
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Protocol
 
 import strawberry
 
@@ -38,8 +38,8 @@ class Province(Node):
     code: str = strawberry.field(description="Short stable code.")
 
     @strawberry.field(description="The province's counties, by name.")
-    async def counties(self, info: Info) -> list[County]:
-        return await scoped_rows(info.context.viewer, "County").filter(province_id=self.id).order_by("name")
+    async def counties(root: ProvinceRow, info: Info) -> list[County]:
+        return await scoped_rows(info.context.viewer, "County").filter(province_id=root.id).order_by("name")
 
 
 @row_type(CountyRow, description="A county (شهرستان) of one province.")
@@ -48,15 +48,25 @@ class County(Node):
     code: str = strawberry.field(description="Short stable code.")
 
     @strawberry.field(description="The province the county belongs to.")
-    async def province(self, info: Info) -> Province | None:
-        return await info.context.loaders.load("Province", self.province_id)
+    async def province(root: CountyRow, info: Info) -> Province | None:
+        return await info.context.loaders.load("Province", root.province_id)
 
 
-async def _province(root: Organization, info: Info) -> ProvinceRow | None:
+class AreaRow(Protocol):
+    """A row that carries its province and county (organisations, kindergartens, families, children)."""
+
+    @property
+    def province_id(self) -> int | None: ...
+
+    @property
+    def county_id(self) -> int | None: ...
+
+
+async def _province(root: AreaRow, info: Info) -> Province | None:
     return await info.context.loaders.load("Province", root.province_id)
 
 
-async def _county(root: Organization, info: Info) -> CountyRow | None:
+async def _county(root: AreaRow, info: Info) -> County | None:
     return await info.context.loaders.load("County", root.county_id)
 
 
@@ -65,12 +75,12 @@ class InArea:
     """The province and county of a row that carries them (kindergartens, families, children)."""
 
     @strawberry.field(description="The province it is in.")
-    async def province(self, info: Info) -> Province | None:
-        return await _province(self, info)  # type: ignore[arg-type]
+    async def province(root: AreaRow, info: Info) -> Province | None:
+        return await _province(root, info)
 
     @strawberry.field(description="The county it is in.")
-    async def county(self, info: Info) -> County | None:
-        return await _county(self, info)  # type: ignore[arg-type]
+    async def county(root: AreaRow, info: Info) -> County | None:
+        return await _county(root, info)
 
 
 @strawberry.interface(name="Organization",
@@ -81,12 +91,12 @@ class OrganizationInterface:
     id: strawberry.ID = strawberry.field(description="Opaque global ID; `node(id:)` fetches the object by it.")
 
     @strawberry.field(description="Province, where the organisation belongs to one.")
-    async def province(self, info: Info) -> Province | None:
-        return await _province(self, info)  # type: ignore[arg-type]
+    async def province(root: Organization, info: Info) -> Province | None:
+        return await _province(root, info)
 
     @strawberry.field(description="County, where the organisation belongs to one.")
-    async def county(self, info: Info) -> County | None:
-        return await _county(self, info)  # type: ignore[arg-type]
+    async def county(root: Organization, info: Info) -> County | None:
+        return await _county(root, info)
 
 
 @row_type(Organization, where=lambda row: row.kind in OFFICE_KINDS,
@@ -94,8 +104,8 @@ class OrganizationInterface:
 class Office(Node, OrganizationInterface):
 
     @strawberry.field(description="The office's tier.")
-    def tier(self) -> OfficeTier:
-        return _TIERS[self.kind]
+    def tier(root: Organization) -> OfficeTier:
+        return _TIERS[root.kind]
 
 
 @row_type(StaffRow, description="A staff member of a partner, with the facts Art. 2, note 1 turns on.")
@@ -110,9 +120,9 @@ class StaffMember(Node):
     @strawberry.field(description="Whether this person carries a caseload: at a clinic a social worker, the one "
                                   "associate-degree worker with two years included (Art. 2, note 1); at a charity or "
                                   "complex a bachelor-level expert (Art. 3.1).")
-    async def counts_for_caseload(self, info: Info) -> bool:
-        partner = await info.context.loaders.load("Partner", self.organization_id)
-        return self.is_active and partner is not None and counts_for_caseload(StaffFacts.of(self), partner.kind.value)
+    async def counts_for_caseload(root: StaffRow, info: Info) -> bool:
+        partner = await info.context.loaders.load("Partner", root.organization_id)
+        return root.is_active and partner is not None and counts_for_caseload(StaffFacts.of(root), partner.kind.value)
 
 
 @row_type(Organization, where=lambda row: row.kind in PARTNER_KINDS,
@@ -130,52 +140,53 @@ class Partner(Node, OrganizationInterface):
     version: int = strawberry.field(description="Changes with every edit; send it back to update (CONFLICT if stale).")
 
     @strawberry.field(name="kind", description="The kind of partner.")
-    def partner_kind(self) -> PartnerKind:
-        return PartnerKind(self.kind.value)
+    def partner_kind(root: Organization) -> PartnerKind:
+        return PartnerKind(root.kind.value)
 
     @strawberry.field(description="Clinic grade (Art. 6.4), set by the province office (gradePartner); null for other "
                                   "kinds. An UNGRADED clinic gets no files once past its first year (Art. 6.4.4, "
                                   "note 4).")
-    def grade(self) -> ClinicGrade | None:
-        return self.grade
+    def grade(root: Organization) -> ClinicGrade | None:
+        return root.grade
 
     @strawberry.field(description="Whether the license is valid today.")
-    def license_valid(self) -> bool:
+    def license_valid(root: Organization) -> bool:
         today = datetime.date.today()
-        start, end = self.license_valid_from, self.license_valid_until
-        return self.license_number is not None and start is not None and end is not None and start <= today <= end
+        start, end = root.license_valid_from, root.license_valid_until
+        return root.license_number is not None and start is not None and end is not None and start <= today <= end
 
     @strawberry.field(description="Staff members, active first.")
-    async def staff(self, info: Info) -> list[StaffMember]:
+    async def staff(root: Organization, info: Info) -> list[StaffMember]:
         staff = scoped_rows(info.context.viewer, "StaffMember")
-        return await staff.filter(organization_id=self.id).order_by("-is_active", "id")
+        return await staff.filter(organization_id=root.id).order_by("-is_active", "id")
 
     @strawberry.field(description="A clinic's caseload method (Art. 2.2: 1, 2 or 3), set by its agreement; null for "
                                   "other partners.")
-    def caseload_method(self) -> int | None:
-        return self.caseload_method
+    def caseload_method(root: Organization) -> int | None:
+        method: int | None = root.caseload_method  # a SmallIntField: tortoise types its value as Any
+        return method
 
     @strawberry.field(description="Its yearly agreements (Art. 4.3, Art. 6.1), oldest year first.")
     async def agreements(
-        self, info: Info
+        root: Organization, info: Info
     ) -> list[Annotated[Agreement, strawberry.lazy("schema.delegation.types")]]:
-        return await info.context.loaders.grouped("Agreement", "partner_id", order_by="jalali_year").load(self.id)
+        return await info.context.loaders.grouped("Agreement", "partner_id", order_by="jalali_year").load(root.id)
 
     @strawberry.field(description="Its grading decisions (Art. 6.4), oldest first; the last is the grade in force. "
                                   "Empty for partners other than clinics.")
     async def grades(
-        self, info: Info
+        root: Organization, info: Info
     ) -> list[Annotated[PartnerGrade, strawberry.lazy("schema.organizations.grading")]]:
-        return await info.context.loaders.grouped("PartnerGrade", "partner_id").load(self.id)
+        return await info.context.loaders.grouped("PartnerGrade", "partner_id").load(root.id)
 
     @strawberry.field(description="Quotas, what the caseload norms say of its staff (a clinic's minimum load, a "
                                   "charity's cap) and its live files (Art. 2–4) for a Jalali year; the current year by "
                                   "default.")
-    async def caseload(self, info: Info, jalali_year: int | None = None) -> Caseload | None:
+    async def caseload(root: Organization, info: Info, jalali_year: int | None = None) -> Caseload | None:
         today = datetime.date.today()
         year = jalali_year_of(today) if jalali_year is None else jalali_year
         jalali_year_bounds(year)  # BAD_USER_INPUT (jalaliYear) outside 1200–1499
-        return await partner_caseload(self, scoped_rows(info.context.viewer, "Agreement"), year, today)
+        return await partner_caseload(root, scoped_rows(info.context.viewer, "Agreement"), year, today)
 
 
 @row_type(Organization, where=lambda row: row.kind is OrganizationKind.KINDERGARTEN_OPERATOR,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime
+from typing import Any
 
 import strawberry
 from tortoise.expressions import F
@@ -29,6 +30,7 @@ from schema.common import clean_name, find_scoped, given, viewer_of
 from schema.enums import Role
 from schema.errors import BadUserInput, Conflict, Forbidden, NotFound, RateLimited, StaleVersion
 from schema.node import from_global_id
+from schema.rowtypes import served_as
 from schema.sources import scoped_rows
 from schema.users.types import LoginPayload, User
 
@@ -82,7 +84,7 @@ async def _organization_named(info: strawberry.Info, global_id: str) -> Organiza
     type_name, pk = from_global_id(global_id, "organizationId")
     if type_name not in ("Office", "Partner", "KindergartenOperator"):
         raise NotFound(field="organizationId")
-    organization = await scoped_rows(info.context.viewer, type_name).get_or_none(id=pk)
+    organization: Organization | None = await scoped_rows(info.context.viewer, type_name).get_or_none(id=pk)
     if organization is None:
         raise NotFound(field="organizationId")
     _check_area(viewer_of(info), organization, "organizationId")
@@ -105,8 +107,10 @@ class UserMutations:
             raise RateLimited(wait)
         user = await UserRow.get_or_none(username=username)
         usable = user is not None and user.is_active and (services.demo_mode or not user.is_demo)
-        if not await asyncio.to_thread(verify_password, user.password_hash if usable else None, input.password):
+        password_hash = user.password_hash if user is not None and usable else None
+        if not await asyncio.to_thread(verify_password, password_hash, input.password):
             raise BadUserInput("Wrong username or password.", "نام کاربری یا گذرواژه نادرست است.", field="password")
+        assert user is not None  # usable, since the password verified
         services.throttle.succeeded(username, address, mark)
         issued = services.tokens.issue(user.username)
         # The login's own audit event names the user its token names, read afresh the way every later request
@@ -115,7 +119,7 @@ class UserMutations:
         services.viewers.forget(user.username)
         info.context.authenticated = await viewer_from_token(issued.token, services.tokens, services.viewers,
                                                              demo_mode=services.demo_mode)
-        return LoginPayload(access_token=issued.token, expires_at=issued.expires_at, user=user)
+        return LoginPayload(access_token=issued.token, expires_at=issued.expires_at, user=served_as(User, user))
 
     @strawberry.mutation(description="Create a user of an organisation in your area.")
     async def create_user(self, info: strawberry.Info, input: CreateUserInput) -> UserPayload:
@@ -135,7 +139,7 @@ class UserMutations:
         except AccountTaken:
             raise Conflict("This username or staff record is taken.", "این نام کاربری یا پرونده قبلاً ثبت شده است.",
                            field="username") from None
-        return UserPayload(user=user)
+        return UserPayload(user=served_as(User, user))
 
     @strawberry.mutation(description="Change, demote or deactivate a user of your area; it takes effect at once.")
     async def update_user(self, info: strawberry.Info, input: UpdateUserInput) -> UserPayload:
@@ -146,7 +150,7 @@ class UserMutations:
         _check_grant(viewer, target.role)
         if target.version != input.version:
             raise StaleVersion()
-        changes: dict = {}
+        changes: dict[str, Any] = {}
         if given(input.full_name):
             changes["full_name"] = clean_name(input.full_name, "fullName")[0]
         if given(input.role):
@@ -166,4 +170,4 @@ class UserMutations:
         if updated == 0:
             raise StaleVersion()
         info.context.services.viewers.forget(target.username)
-        return UserPayload(user=await UserRow.get(id=target.id))
+        return UserPayload(user=served_as(User, await UserRow.get(id=target.id)))

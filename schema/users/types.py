@@ -3,33 +3,33 @@
 from __future__ import annotations
 
 import datetime
+from typing import cast
 
 import strawberry
 
-from auth.roles import Scope as ScopeEnum
+from auth.roles import Scope
 from models.organizations import Organization, OrganizationKind
 from models.users import User as UserRow
 from schema.context import Info
-from schema.enums import Role
+from schema.enums import Role, described
 from schema.node import Node
 from schema.organizations.types import OrganizationInterface
 from schema.rowtypes import row_type
 from schema.sources import organization_type
 
-Scope = strawberry.enum(ScopeEnum, description="How far a viewer's rows reach (ACCESS.md).")
-for _value in Scope.__strawberry_definition__.values:  # type: ignore[attr-defined]
-    _value.description = {
-        "NATIONAL": "«کشوری» — every row.",
-        "PROVINCE": "«استانی» — rows of the viewer's province.",
-        "COUNTY": "«شهرستانی» — rows of the viewer's county.",
-        "OWN_ORGANIZATION": "«سازمان خود» — rows of the viewer's own organisation.",
-        "OWN_ASSIGNMENT": "«پرونده‌های ارجاعی به خود» — only files assigned to the viewer.",
-    }[_value.name]
+described(Scope, "How far a viewer's rows reach (ACCESS.md).", {
+    "NATIONAL": "«کشوری» — every row.",
+    "PROVINCE": "«استانی» — rows of the viewer's province.",
+    "COUNTY": "«شهرستانی» — rows of the viewer's county.",
+    "OWN_ORGANIZATION": "«سازمان خود» — rows of the viewer's own organisation.",
+    "OWN_ASSIGNMENT": "«پرونده‌های ارجاعی به خود» — only files assigned to the viewer.",
+})
 
 
-async def _organization_shown(info: Info, organization_id: int) -> Organization | None:
+async def _organization_shown(info: Info, organization_id: int) -> OrganizationInterface | None:
     """The organisation, shown as whichever type its kind is, through that type's scope."""
-    kind = await Organization.filter(id=organization_id).values_list("kind", flat=True)
+    # cast: tortoise types a flat `values_list` as a list of tuples; it is a list of the one column's values.
+    kind = cast("list[str]", await Organization.filter(id=organization_id).values_list("kind", flat=True))
     if not kind:
         return None
     return await info.context.loaders.load(organization_type(OrganizationKind(kind[0])), organization_id)
@@ -44,8 +44,8 @@ class User(Node):
     version: int = strawberry.field(description="Changes with every edit; send it back to update (CONFLICT if stale).")
 
     @strawberry.field(description="The organisation the user belongs to; null if outside your slice.")
-    async def organization(self, info: Info) -> OrganizationInterface | None:
-        return await _organization_shown(info, self.organization_id)
+    async def organization(root: UserRow, info: Info) -> OrganizationInterface | None:
+        return await _organization_shown(info, root.organization_id)
 
 
 @strawberry.type(description="Who you are: your user, role, organisation and the reach of your rows.")
@@ -57,7 +57,8 @@ class Viewer:
 
     @strawberry.field(description="Your user.")
     async def user(self, info: Info) -> User:
-        return await info.context.loaders.load("User", self._user_id)
+        # cast: a viewer always reaches its own user (the users table's `self_user` scope), so it is never None.
+        return cast("User", await info.context.loaders.load("User", self._user_id))
 
     @strawberry.field(description="Your organisation.")
     async def organization(self, info: Info) -> OrganizationInterface | None:
