@@ -64,12 +64,17 @@ from models.children import Child
 from models.families import Family, FamilyCategory, Rehabilitability
 from models.organizations import Organization
 from models.users import User
-from rules.casework import INTAKE_ASSESSMENT_DAYS, loan_follow_up_due, needs_loan_follow_up
+from rules.casework import (
+    INTAKE_ASSESSMENT_DAYS,
+    MAX_GROUP_FAMILIES,
+    MIN_GROUP_FAMILIES,
+    loan_follow_up_due,
+    needs_loan_follow_up,
+)
 from rules.empowerment import EmpowermentDomain, score_empowerment
 from rules.periods import add_jalali_months, add_jalali_years
 from rules.persian import normalise_text
 from rules.services import ChildFollowUpKind, LoanKind, ServiceKind
-from schema.casework.peer_groups import MAX_GROUP_FAMILIES, MIN_GROUP_FAMILIES
 
 __all__ = ["Accounts", "AlertPlan", "DemoCasework", "GroupPlan", "RecordPlan", "SessionPlan", "build_casework",
            "write_casework"]

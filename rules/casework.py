@@ -34,8 +34,11 @@ __all__ = [
     "AUTHOR_EDIT_WINDOW",
     "INTAKE_ASSESSMENT_DAYS",
     "LOAN_FOLLOW_UP_MONTHS",
+    "MAX_GROUP_FAMILIES",
+    "MIN_GROUP_FAMILIES",
     "assessment_due_on",
     "assessment_overdue",
+    "assessment_overdue_bounds",
     "editable_by_author",
     "in_post_rehabilitation",
     "loan_follow_up_due",
@@ -102,6 +105,14 @@ def assessment_overdue_bounds(today: datetime.date) -> tuple[datetime.date, date
     while add_jalali_years(assessed_before, 1) < today:
         assessed_before += _ONE_DAY
     return assigned_before, assessed_before
+
+
+# --- Art. 4.8: peer groups ------------------------------------------------------------------------------------
+
+MIN_GROUP_FAMILIES = 2
+"""A peer group (گروه همیار) is people helping one another: one family is not a group."""
+MAX_GROUP_FAMILIES = 50
+"""The directive sets no size; this upper bound is this project's, to keep a group a group (and a request small)."""
 
 
 # --- seed 001: six months' support after work capital or a loan ------------------------------------------------

@@ -26,6 +26,7 @@ from rules.empowerment import DOMAIN_FIELDS, score_empowerment
 from rules.errors import RuleViolation
 from rules.money import rial_amount
 from rules.services import ChildFollowUpKind, LoanKind, ServiceKind
+from schema.casework.records import CLIENT_ID_DESCRIPTION as _CLIENT_ID
 from schema.casework.records import (
     NAME_LENGTH,
     REPORT_LENGTH,
@@ -42,8 +43,6 @@ from schema.errors import BadUserInput, Conflict, StaleVersion
 from schema.node import to_global_id
 from schema.rowtypes import served_as
 from schema.sources import scoped_rows
-
-_CLIENT_ID = "A UUID your app made for this record: sending it again returns the record already made."
 
 
 @strawberry.input(description="An interview with a family (Art. 4.6).")

@@ -27,7 +27,8 @@ from models.casework import GroupSessionAttendee as AttendeeRow
 from models.casework import PeerGroup as PeerGroupRow
 from models.casework import PeerGroupFamily as GroupFamilyRow
 from models.families import FileStatus
-from rules.casework import record_date_allowed
+from rules.casework import MAX_GROUP_FAMILIES, MIN_GROUP_FAMILIES, record_date_allowed
+from schema.casework.records import CLIENT_ID_DESCRIPTION as _CLIENT_ID
 from schema.casework.records import NAME_LENGTH, REPORT_LENGTH, RecordTarget, make_record
 from schema.casework.types import GroupSession, PeerGroup
 from schema.common import clean_text, find_scoped, viewer_of
@@ -35,13 +36,6 @@ from schema.context import Info
 from schema.errors import BadUserInput
 from schema.rowtypes import served_as
 from schema.sources import scoped_rows
-
-_CLIENT_ID = "A UUID your app made for this record: sending it again returns the record already made."
-
-# A peer group is people helping one another: one family is not a group. The directive sets no size; the upper bound
-# is this project's, to keep a group a group (and a request small).
-MIN_GROUP_FAMILIES = 2
-MAX_GROUP_FAMILIES = 50
 
 
 @strawberry.input(description="A peer group to form of families delegated to you (Art. 4.8).")

@@ -48,6 +48,7 @@ R = TypeVar("R", bound=CaseRecord)
 REPORT_LENGTH = 8000
 TEXT_LENGTH = 2000
 NAME_LENGTH = 200
+CLIENT_ID_DESCRIPTION = "A UUID your app made for this record: sending it again returns the record already made."
 
 
 # The column of a record that names what it hangs under; a peer group names no row (its partner_id says whose it is).
