@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import strawberry
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -78,14 +79,21 @@ async def readyz(_: Request) -> JSONResponse:
     return JSONResponse({"status": "database unreachable"}, status_code=503)
 
 
+def schema_for(settings: Settings, *, plain_field_shortcut: bool = True) -> strawberry.Schema:
+    """The GraphQL schema with the limits and switches of `settings`."""
+    return build_schema(introspection=settings.introspection_enabled, max_depth=settings.max_query_depth,
+                        max_aliases=settings.max_aliases, max_tokens=settings.max_tokens,
+                        plain_field_shortcut=plain_field_shortcut)
+
+
 def create_app(settings: Settings | None = None, *, database_url: str | None = None,
-               apply_migrations: bool = True, plain_field_shortcut: bool = True) -> Starlette:
+               apply_migrations: bool = True, plain_field_shortcut: bool = True,
+               schema: strawberry.Schema | None = None) -> Starlette:
     """The app. `database_url` overrides the settings (tests pass their own database); `plain_field_shortcut`
-    False executes every field the standard way (tests compare the two)."""
+    False executes every field the standard way (tests compare the two); `schema`, one already built by
+    `schema_for` with the same settings (building it is most of an app's start, and it holds no request's state)."""
     settings = settings or get_settings()
-    schema = build_schema(introspection=settings.introspection_enabled, max_depth=settings.max_query_depth,
-                          max_aliases=settings.max_aliases, max_tokens=settings.max_tokens,
-                          plain_field_shortcut=plain_field_shortcut)
+    schema = schema or schema_for(settings, plain_field_shortcut=plain_field_shortcut)
     graphql = WelfareGraphQL(schema, graphql_ide="graphiql" if settings.graphiql_enabled else None,
                              allow_queries_via_get=False)
 

@@ -4,7 +4,7 @@ The server is `TEST_DATABASE_URL` or `DATABASE_URL` when set (e.g. the local one
 embedded PostgreSQL started for the session in a temporary folder. Once per session a template database is
 migrated and seeded with the demo data; every test gets its own copy (CREATE DATABASE … TEMPLATE), so no test
 sees another's leftovers. The server makes the next copy while a test runs and drops the used one in the
-background, so a test waits for neither.
+background, so a test seldom waits for either (only the first test waits for its copy).
 
 Copying the template was most of the suite's time, so the embedded server, thrown away after the session, is
 built for speed, not durability: its data lives in memory (/dev/shm) when there is room, where creating and
@@ -30,9 +30,10 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+import strawberry
 
 from api import db
-from api.app import create_app
+from api.app import create_app, schema_for
 from api.settings import Settings
 
 _counter = itertools.count()
@@ -232,9 +233,15 @@ def error_code(result: dict[str, Any]) -> str:
     return result["errors"][0]["extensions"]["code"]
 
 
+@pytest.fixture(scope="session")
+def schema(settings: Settings) -> strawberry.Schema:
+    """Built once: most of an app's start, and it holds no request's state."""
+    return schema_for(settings)
+
+
 @pytest.fixture
-async def app(settings: Settings, database_url: str):
-    application = create_app(settings, database_url=database_url, apply_migrations=False)
+async def app(settings: Settings, database_url: str, schema: strawberry.Schema):
+    application = create_app(settings, database_url=database_url, apply_migrations=False, schema=schema)
     async with application.router.lifespan_context(application):
         yield application
 
