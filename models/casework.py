@@ -57,26 +57,31 @@ class FamilyRecord(CaseRecord):
         abstract = True
 
 
-class Interview(FamilyRecord):
-    """An interview with the family (Art. 4.6), and the social-work report written from it."""
+class ContactRecord(FamilyRecord):
+    """A meeting with the family and the social-work report written from it (Art. 4.6)."""
 
-    held_on = fields.DateField()
     present = fields.TextField(default="")
     findings = fields.TextField(default="")
     report = fields.TextField(default="")
+
+    class Meta:
+        abstract = True
+
+
+class Interview(ContactRecord):
+    """An interview with the family (Art. 4.6), and the social-work report written from it."""
+
+    held_on = fields.DateField()
 
     class Meta:
         table = "interview"
         indexes = (("family_id", "id"),)
 
 
-class HomeVisit(FamilyRecord):
+class HomeVisit(ContactRecord):
     """A visit to the family's home (Art. 4.6), and the social-work report written from it."""
 
     visited_on = fields.DateField()
-    present = fields.TextField(default="")
-    findings = fields.TextField(default="")
-    report = fields.TextField(default="")
 
     class Meta:
         table = "home_visit"

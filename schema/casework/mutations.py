@@ -45,26 +45,25 @@ from schema.rowtypes import served_as
 from schema.sources import scoped_rows
 
 
-@strawberry.input(description="An interview with a family (Art. 4.6).")
-class RecordInterviewInput:
+@strawberry.input(description="What an interview and a home visit both record (Art. 4.6).")
+class ContactInput:
     family_id: strawberry.ID = strawberry.field(description="The family.")
-    held_on: datetime.date = strawberry.field(description="When it was held (not in the future, not before the file "
-                                                          "came to you). Jalali accepted.")
     present: str = strawberry.field(default="", description="Who was present.")
     findings: str = strawberry.field(default="", description="What was found.")
     report: str = strawberry.field(default="", description="The social-work report.")
     client_id: uuid.UUID | None = strawberry.field(default=None, description=_CLIENT_ID)
+
+
+@strawberry.input(description="An interview with a family (Art. 4.6).")
+class RecordInterviewInput(ContactInput):
+    held_on: datetime.date = strawberry.field(description="When it was held (not in the future, not before the file "
+                                                          "came to you). Jalali accepted.")
 
 
 @strawberry.input(description="A visit to a family's home (Art. 4.6).")
-class RecordHomeVisitInput:
-    family_id: strawberry.ID = strawberry.field(description="The family.")
+class RecordHomeVisitInput(ContactInput):
     visited_on: datetime.date = strawberry.field(description="When (not in the future, not before the file came to "
                                                              "you). Jalali accepted.")
-    present: str = strawberry.field(default="", description="Who was present.")
-    findings: str = strawberry.field(default="", description="What was found.")
-    report: str = strawberry.field(default="", description="The social-work report.")
-    client_id: uuid.UUID | None = strawberry.field(default=None, description=_CLIENT_ID)
 
 
 @strawberry.input(description="A correction of your own interview or home visit within 24 hours of recording it; "

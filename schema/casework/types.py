@@ -79,22 +79,25 @@ class RecordFields:
         return root.created_at
 
 
-@row_type(InterviewRow, description="An interview with the family and the social-work report written from it "
-                                    "(Art. 4.6).")
-class Interview(Node, RecordFields):
-    held_on: datetime.date = strawberry.field(description="When it was held.")
+@strawberry.type
+class ContactFields(RecordFields):
+    """What an interview and a home visit both record: a meeting with the family and its report (Art. 4.6)."""
+
     present: str = strawberry.field(description="Who was present.")
     findings: str = strawberry.field(description="What was found.")
     report: str = strawberry.field(description="The social-work report.")
+
+
+@row_type(InterviewRow, description="An interview with the family and the social-work report written from it "
+                                    "(Art. 4.6).")
+class Interview(Node, ContactFields):
+    held_on: datetime.date = strawberry.field(description="When it was held.")
 
 
 @row_type(HomeVisitRow, description="A visit to the family's home and the social-work report written from it "
                                     "(Art. 4.6).")
-class HomeVisit(Node, RecordFields):
+class HomeVisit(Node, ContactFields):
     visited_on: datetime.date = strawberry.field(description="When the home was visited.")
-    present: str = strawberry.field(description="Who was present.")
-    findings: str = strawberry.field(description="What was found.")
-    report: str = strawberry.field(description="The social-work report.")
 
 
 @strawberry.type(description="One domain's score on the empowerment scale.")
