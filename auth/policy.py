@@ -168,7 +168,7 @@ POLICY: dict[str, TypePolicy] = {
         **only(frozenset({Role.PARTNER_MANAGER}), "assignWorker"),
         **only(CASEWORKERS, "recordInterview", "recordHomeVisit", "recordAssessment", "submitAidPlan", "recordService",
                "recordReferral", "recordLoan", "recordLoanFollowUp", "recordFollowUp", "correctInterview",
-               "correctHomeVisit"),
+               "correctHomeVisit", "correctService", "correctReferral"),
         **only(PLAN_DECIDERS, "decideAidPlan"),
         **only(ALERT_HANDLERS, "handleAlert"),
         **only(PEER_GROUP_STAFF, "formPeerGroup", "recordGroupSession"),

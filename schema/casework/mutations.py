@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from typing import Any
 
 import strawberry
 from tortoise import connections
@@ -74,6 +75,25 @@ class CorrectReportInput:
     present: str | None = strawberry.field(default=strawberry.UNSET, description="Who was present.")
     findings: str | None = strawberry.field(default=strawberry.UNSET, description="What was found.")
     report: str | None = strawberry.field(default=strawberry.UNSET, description="The social-work report.")
+
+
+@strawberry.input(description="A correction of your own service record within 24 hours of recording it; omitted "
+                              "fields stay as they are. Send the `version` you read.")
+class CorrectServiceInput:
+    id: strawberry.ID = strawberry.field(description="The service.")
+    version: int = strawberry.field(description="The version you read (CONFLICT if someone changed it since).")
+    description: str | None = strawberry.field(default=strawberry.UNSET, description="What was given.")
+    amount_rials: int | None = strawberry.field(default=strawberry.UNSET, description="Money given, in whole rials.")
+
+
+@strawberry.input(description="A correction of your own referral within 24 hours of recording it; omitted fields "
+                              "stay as they are. Send the `version` you read.")
+class CorrectReferralInput:
+    id: strawberry.ID = strawberry.field(description="The referral.")
+    version: int = strawberry.field(description="The version you read (CONFLICT if someone changed it since).")
+    referred_to: str | None = strawberry.field(default=strawberry.UNSET, description="To whom.")
+    reason: str | None = strawberry.field(default=strawberry.UNSET, description="Why.")
+    outcome: str | None = strawberry.field(default=strawberry.UNSET, description="What came of it.")
 
 
 @strawberry.input(description="The eight scores of the empowerment scale (Art. 1.4), each 1–5.")
@@ -260,6 +280,27 @@ class CaseworkMutations:
     async def correct_home_visit(self, info: Info, input: CorrectReportInput) -> HomeVisitPayload:
         return HomeVisitPayload(home_visit=await correct_record(info, "HomeVisit", input.id, input.version,
                                                                 _corrected_report(input)))
+
+    @strawberry.mutation(description="Correct your own service record within 24 hours of recording it; the change is "
+                                     "kept in the file's history. Records are append-only after that.")
+    async def correct_service(self, info: Info, input: CorrectServiceInput) -> ServicePayload:
+        changes: dict[str, Any] = {}
+        if given(input.description):
+            changes["description"] = clean_text(input.description, "description", TEXT_LENGTH)
+        if given(input.amount_rials):
+            changes["amount_rials"] = rial_amount(input.amount_rials, "amountRials")
+        return ServicePayload(service=await correct_record(info, "Service", input.id, input.version, changes))
+
+    @strawberry.mutation(description="Correct your own referral within 24 hours of recording it; the change is kept "
+                                     "in the file's history. Records are append-only after that.")
+    async def correct_referral(self, info: Info, input: CorrectReferralInput) -> ReferralPayload:
+        changes: dict[str, Any] = {}
+        if given(input.referred_to):
+            changes["referred_to"] = clean_text(input.referred_to, "referredTo", NAME_LENGTH, required=True)
+        for name in ("reason", "outcome"):
+            if given(getattr(input, name)):
+                changes[name] = clean_text(getattr(input, name), name, TEXT_LENGTH)
+        return ReferralPayload(referral=await correct_record(info, "Referral", input.id, input.version, changes))
 
     @strawberry.mutation(description="Record an assessment on the empowerment scale (Art. 1.4); the total and level "
                                      "are computed.")

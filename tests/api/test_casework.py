@@ -453,3 +453,25 @@ async def test_every_record_refuses_alike_and_takes_the_right_caller(api, name):
     await api.ok("yazd.county", "mutation($i: ReturnFileInput!) { returnFile(input: $i) { assignment { id } } }",
                  {"i": {"familyId": family, "reason": "بازگشت"}})
     assert error_code(await api.as_user("clinic.worker1", record_mutation(name), sent)) == "NOT_FOUND"
+
+
+@pytest.mark.parametrize(("made", "correct", "change", "field"), [
+    ("recordService", "correctService", {"description": "کمک هزینه اجاره", "amountRials": 2000}, "amountRials"),
+    ("recordReferral", "correctReferral", {"outcome": "وام پرداخت شد"}, "outcome"),
+])
+async def test_the_author_corrects_a_service_or_referral_within_24_hours(api, made, correct, change, field):
+    family = (await files_of(api, "clinic.worker1"))[0]["id"]
+    record = (await api.ok("clinic.worker1", f"mutation($input: {RECORDS[made][0]}!) {{ {made}(input: $input) {{ "
+                                             f"{'service' if made == 'recordService' else 'referral'} {{ id }} }} }}",
+                           {"input": RECORDS[made][1](family)}))[made]
+    [(key, value)] = record.items()
+    kind = correct.removeprefix("correct")
+    query = (f"mutation($input: Correct{kind}Input!) {{ {correct}(input: $input) {{ {key} {{ id version {field} }} "
+             f"}} }}")
+    fixed = (await api.ok("clinic.worker1", query, {"input": {"id": value["id"], "version": 1, **change}}))[correct]
+    assert fixed[key] == {"id": value["id"], "version": 2, field: change[field]}
+    by_another = await api.as_user("clinic.manager", query, {"input": {"id": value["id"], "version": 2, **change}})
+    assert error_code(by_another) == "RULE_VIOLATION"
+    bad = await api.as_user("clinic.worker1", query, {"input": {"id": value["id"], "version": 2,
+                                                                field: -1 if field == "amountRials" else "ب" * 2001}})
+    assert error_code(bad) == "BAD_USER_INPUT" and bad["errors"][0]["extensions"]["field"] == field
