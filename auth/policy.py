@@ -17,6 +17,7 @@ from tortoise.expressions import Q
 
 from auth.roles import ALL_ROLES, Role, Viewer
 from auth.scope import EVERYTHING, NOTHING, RowScope, scope_filter, where
+from rules.committees import COMMITTEE_SUBJECTS
 
 PUBLIC = "PUBLIC"  # reachable without a token (login only)
 JALALI_SUFFIX = "Jalali"  # a date field's display companion, e.g. `birthDateJalali` of `birthDate`
@@ -171,6 +172,7 @@ POLICY: dict[str, TypePolicy] = {
                "correctHomeVisit", "correctService", "correctReferral"),
         **only(PLAN_DECIDERS, "decideAidPlan"),
         **only(ALERT_HANDLERS, "handleAlert"),
+        **only(CASE_WRITERS, "recordCommitteeDecision"),
         **only(PEER_GROUP_STAFF, "formPeerGroup", "recordGroupSession"),
         **only(HOUSEHOLD_EDITORS, "addMember", "removeMember"),
     }),
@@ -196,6 +198,7 @@ POLICY: dict[str, TypePolicy] = {
             # The staff list (names, degrees) is for the office and the partner's own manager.
             **only(PARTNER_OFFICE | {Role.PARTNER_MANAGER}, "staff", "agreements", "caseload", "caseloadMethod",
                    "grades"),
+            **only(CASE_WRITERS, "committeeDecisions"),
         },
         row_scope=PARTNER_ROWS,
         row_roles=PARTNER_OFFICE | PARTNER_STAFF,
@@ -224,6 +227,7 @@ POLICY: dict[str, TypePolicy] = {
                    "currentAssignment", "exitRoute", "exitedOn",
                    "abuseFlag", "version"),
             **only(CASE_OFFICE, "officeNotes", "decisions", "history", "assignments", "exitPartner"),
+            **only(CASE_WRITERS, "committeeDecisions"),
             **only(CASE_READERS, "interviews", "homeVisits", "assessments", "aidPlans", "services", "referrals",
                    "loans"),
             **only(CASE_READERS, "householdHistory", "householdSizeOn", "peerGroups"),
@@ -329,6 +333,11 @@ POLICY: dict[str, TypePolicy] = {
     # session's attendees (schema/sources.py).
     "PeerGroupFamily": TypePolicy(fields={}, row_scope=PEER_GROUP_LINK_ROWS, row_roles=CASE_READERS),
     "GroupSessionAttendee": TypePolicy(fields={}, row_scope=SESSION_ATTENDEE_ROWS, row_roles=CASE_READERS),
+    # Committee minutes stay with the office (ACCESS.md rule 2); the supervisor never reads them.
+    "CommitteeDecision": TypePolicy(
+        fields=only(CASE_WRITERS, "id", "level", "subject", "decidedOn", "minutes", "recordedBy", "recordedAt",
+                    "family", "partner"),
+        row_scope=OFFICE_CASE_ROWS, row_roles=CASE_WRITERS),
     "AuditEvent": TypePolicy(
         fields=only(AUDIT_READERS, "id", "at", "username", "role", "operation", "objectIds",
                     "requestId", "clientAddress"),
@@ -398,8 +407,13 @@ def is_public(type_name: str, field_name: str) -> bool:
 # Level 3 sits at the province office (Art. 1.10), level 2 at the county office (Art. 1.9): a county officer records
 # level-2 decisions only; a level-3 decision needs the province office (or the national admin).
 LEVEL_3_DECIDERS = frozenset({Role.PROVINCE_OFFICER, Role.NATIONAL_ADMIN})
+COUNTY_DECIDERS = frozenset({Role.COUNTY_OFFICER, Role.NATIONAL_ADMIN})
 INPUT_VALUES: dict[str, dict[str, dict[object, frozenset[Role]]]] = {
     "ClassifyFamilyInput": {"committeeLevel": {3: LEVEL_3_DECIDERS}},
+    # Levels 1 and 2 sit at the county office, level 3 at the province office (Art. 1.8–1.10).
+    "RecordCommitteeDecisionInput": {"subject": {
+        subject.value: LEVEL_3_DECIDERS if rule.level == 3 else COUNTY_DECIDERS
+        for subject, rule in COMMITTEE_SUBJECTS.items()}},
 }
 
 

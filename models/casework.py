@@ -24,6 +24,7 @@ from typing import Any
 from tortoise import fields
 from tortoise.models import Model
 
+from rules.committees import CommitteeSubject
 from rules.empowerment import EmpowermentLevel
 from rules.services import ChildFollowUpKind, HouseholdChangeReason, LoanKind, ServiceKind
 
@@ -300,3 +301,25 @@ class GroupSessionAttendee(Model):
         table = "group_session_attendee"
         unique_together = (("session", "family"),)
         indexes = (("family_id",),)
+
+
+class CommitteeDecision(Model):
+    """A committee decision without a record of its own (rules/committees.py), about a household's file, a partner,
+    or both; the office's (its minutes stay with the office)."""
+
+    id = fields.IntField(primary_key=True)
+    level = fields.SmallIntField()
+    subject = fields.CharEnumField(CommitteeSubject, max_length=32)
+    decided_on = fields.DateField()
+    minutes = fields.TextField()
+    family_id = fields.IntField(null=True)
+    partner_id = fields.IntField(null=True)
+    province_id = fields.IntField()
+    county_id = fields.IntField()
+    recorded_by_id = fields.IntField()
+    recorded_by_username = fields.CharField(max_length=100)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "committee_decision"
+        indexes = (("family_id", "id"), ("partner_id", "id"), ("county_id", "id"))

@@ -12,6 +12,7 @@ from strawberry.types.base import get_object_definition
 from schema.audit.queries import AuditQueries
 from schema.audit.types import AuditEvent
 from schema.case_files import record_full_read
+from schema.casework.committees import CommitteeMutations
 from schema.casework.household import HouseholdMutations
 from schema.casework.mutations import CaseworkMutations
 from schema.casework.peer_groups import PeerGroupMutations
@@ -20,6 +21,7 @@ from schema.casework.types import (
     AidPlan,
     Alert,
     Assessment,
+    CommitteeDecision,
     FollowUp,
     GroupSession,
     HomeVisit,
@@ -72,11 +74,11 @@ Query = merge_types("Query", (UserQueries, NodeQueries, OrganizationQueries, Kin
                               FamilyQueries, ChildQueries, CaseworkQueries))
 Mutation = merge_types("Mutation", (UserMutations, OrganizationMutations, GradingMutations, KindergartenMutations,
                                     DelegationMutations, FamilyMutations, ChildMutations, CaseworkMutations,
-                                    PeerGroupMutations, HouseholdMutations))
+                                    CommitteeMutations, PeerGroupMutations, HouseholdMutations))
 
 NODE_TYPES = (Province, County, Office, Partner, StaffMember, KindergartenOperator, Kindergarten, User, AuditEvent,
               Agreement, Assignment, Family, Member, Child, Interview, HomeVisit, Assessment, AidPlan, Service,
-              Referral, Loan, FollowUp, Alert, PeerGroup, GroupSession)
+              Referral, Loan, FollowUp, Alert, PeerGroup, GroupSession, CommitteeDecision)
 
 NODE_TYPE_NAMES = frozenset(get_object_definition(t, strict=True).name for t in NODE_TYPES)
 

@@ -60,6 +60,7 @@ SOURCES: dict[str, tuple[type[Model], Q]] = {
     "Loan": (casework.Loan, Q()),
     "FollowUp": (casework.FollowUp, Q()),
     "Alert": (casework.Alert, Q()),
+    "CommitteeDecision": (casework.CommitteeDecision, Q()),
     "HouseholdChange": (casework.HouseholdChange, Q()),
     "PeerGroup": (casework.PeerGroup, Q()),
     "GroupSession": (casework.GroupSession, Q()),

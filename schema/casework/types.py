@@ -14,6 +14,7 @@ from models.casework import AidPlan as AidPlanRow
 from models.casework import AidPlanStatus, CaseRecord
 from models.casework import Alert as AlertRow
 from models.casework import Assessment as AssessmentRow
+from models.casework import CommitteeDecision as CommitteeDecisionRow
 from models.casework import FollowUp as FollowUpRow
 from models.casework import GroupSession as GroupSessionRow
 from models.casework import HomeVisit as HomeVisitRow
@@ -24,6 +25,7 @@ from models.casework import PeerGroup as PeerGroupRow
 from models.casework import Referral as ReferralRow
 from models.casework import ServiceRecord as ServiceRow
 from rules.casework import loan_follow_up_pending
+from rules.committees import COMMITTEE_SUBJECTS, CommitteeSubject
 from rules.empowerment import EMPOWERMENT_DOMAINS, EMPOWERMENT_LEVELS, EmpowermentDomain, EmpowermentLevel
 from rules.labels import descriptions
 from rules.services import (
@@ -57,6 +59,8 @@ described(EmpowermentLevel, "A band of the scale's total, 8–40 (this project's
           {level.name: band.label.description for level, band in EMPOWERMENT_LEVELS.items()})
 described(HouseholdChangeReason, "Why a member joined or left a household; the pension follows its size.",
           descriptions(HOUSEHOLD_CHANGE_REASONS))
+described(CommitteeSubject, "What a committee decided, where no record of its own holds it (Art. 4).",
+          {subject.name: rule.label.description for subject, rule in COMMITTEE_SUBJECTS.items()})
 described(AidPlanStatus, "Where an aid plan stands with its level-1 committee (Art. 4.7).", {
     "SUBMITTED": "«ارسال‌شده» — submitted, awaiting the committee.",
     "APPROVED": "«تصویب‌شده» — approved: its services count as planned.",
@@ -207,6 +211,36 @@ class Alert(Node):
     @strawberry.field(description="The follow-up that raised it.")
     async def follow_up(root: AlertRow, info: Info) -> FollowUp | None:
         return await info.context.loaders.load("FollowUp", root.follow_up_id)
+
+
+@row_type(CommitteeDecisionRow,
+          description="A committee decision without a record of its own (Art. 1.8–1.10, Art. 4): what it decided "
+                      "about a household's file or a partner, and its minutes (office only: committee minutes stay "
+                      "with the office).")
+class CommitteeDecision(Node):
+    level: int = strawberry.field(description="1 (a centre or a partner), 2 (the county office) or 3 (the province "
+                                              "office), Art. 1.8–1.10.")
+    subject: CommitteeSubject = strawberry.field(description="What it decided.")
+    decided_on: datetime.date = strawberry.field(description="When the committee decided.")
+    minutes: str = strawberry.field(description="The committee's minutes.")
+
+    @strawberry.field(description="Who recorded it (username).")
+    def recorded_by(root: CommitteeDecisionRow) -> str:
+        return root.recorded_by_username
+
+    @strawberry.field(description="When it was recorded.")
+    def recorded_at(root: CommitteeDecisionRow) -> datetime.datetime:
+        return root.created_at
+
+    @strawberry.field(description="The household's file it is about; null when it is about a partner alone.")
+    async def family(root: CommitteeDecisionRow, info: Info) -> Annotated[
+            Family, strawberry.lazy("schema.families.types")] | None:
+        return await info.context.loaders.load("Family", root.family_id)
+
+    @strawberry.field(description="The partner it is about; null when it is about a household's file alone.")
+    async def partner(root: CommitteeDecisionRow, info: Info) -> Annotated[
+            Partner, strawberry.lazy("schema.organizations.types")] | None:
+        return await info.context.loaders.load("Partner", root.partner_id)
 
 
 @row_type(HouseholdChangeRow, global_id=True,

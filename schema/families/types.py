@@ -15,6 +15,7 @@ from schema.case_files import live_assignments_of, members_of
 from schema.casework.types import (
     AidPlan,
     Assessment,
+    CommitteeDecision,
     HomeVisit,
     HouseholdChange,
     Interview,
@@ -136,6 +137,10 @@ class Family(Node, InArea):
     services = nested_connection_field(Service, "family_id", description="Services given, newest first (Art. 5).")
     referrals = nested_connection_field(Referral, "family_id", description="Referrals, newest first.")
     loans = nested_connection_field(Loan, "family_id", description="Loans and grants, newest first (seed 001).")
+    committee_decisions = nested_connection_field(
+        CommitteeDecision, "family_id", description="Committee decisions about the file that have no record of their "
+                                                    "own (admission, exit and return, bonus review, replacement), "
+                                                    "newest first (office only).")
 
     @strawberry.field(description="Members who joined or left (birth, death, marriage, leaving) and the household's "
                                   "size from each change on, in the order they took effect.")

@@ -22,6 +22,7 @@ from schema.rowtypes import row_type
 from schema.sources import scoped_rows
 
 if TYPE_CHECKING:
+    from schema.casework.types import CommitteeDecision
     from schema.delegation.types import Agreement
     from schema.organizations.grading import PartnerGrade
 
@@ -178,6 +179,14 @@ class Partner(Node, OrganizationInterface):
         root: Organization, info: Info
     ) -> list[Annotated[PartnerGrade, strawberry.lazy("schema.organizations.grading")]]:
         return await info.context.loaders.grouped("PartnerGrade", "partner_id").load(root.id)
+
+    @strawberry.field(description="Committee decisions about the partner that have no record of their own (quotas, "
+                                  "bonus approval, re-delegation, replacement clients), newest first (office only).")
+    async def committee_decisions(
+        root: Organization, info: Info
+    ) -> list[Annotated[CommitteeDecision, strawberry.lazy("schema.casework.types")]]:
+        loader = info.context.loaders.grouped("CommitteeDecision", "partner_id", order_by="-id")
+        return await loader.load(root.id)
 
     @strawberry.field(description="Quotas, what the caseload norms say of its staff (a clinic's minimum load, a "
                                   "charity's cap) and its live files (Art. 2–4) for a Jalali year; the current year by "

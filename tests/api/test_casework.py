@@ -475,3 +475,37 @@ async def test_the_author_corrects_a_service_or_referral_within_24_hours(api, ma
     bad = await api.as_user("clinic.worker1", query, {"input": {"id": value["id"], "version": 2,
                                                                 field: -1 if field == "amountRials" else "ب" * 2001}})
     assert error_code(bad) == "BAD_USER_INPUT" and bad["errors"][0]["extensions"]["field"] == field
+
+
+DECISION = """mutation($i: RecordCommitteeDecisionInput!) { recordCommitteeDecision(input: $i) {
+  committeeDecision { id level subject decidedOn decidedOnJalali minutes recordedBy family { id } partner { id } }
+} }"""
+
+
+async def test_committee_decisions_are_recorded_by_the_level_that_decides_and_read_by_the_office(api):
+    family = (await files_of(api, "yazd.county"))[0]["id"]
+    partner = (await api.ok("yazd.county", "{ partners(first: 1) { edges { node { id } } } }"))["partners"]
+    partner_id = partner["edges"][0]["node"]["id"]
+    review = {"subject": "BONUS_REVIEW", "decidedOn": YESTERDAY, "minutes": "واجد شرایط پاداش", "familyId": family}
+    made = (await api.ok("yazd.county", DECISION, {"i": review}))["recordCommitteeDecision"]["committeeDecision"]
+    assert (made["level"], made["subject"], made["family"], made["partner"]) == (2, "BONUS_REVIEW", {"id": family},
+                                                                                 None)
+    # Level 3 sits at the province office (Art. 1.10): the county office may not record it, the province may.
+    approval = {"subject": "BONUS_APPROVAL", "decidedOn": YESTERDAY, "minutes": "موافقت", "partnerId": partner_id}
+    assert error_code(await api.as_user("yazd.county", DECISION, {"i": approval})) == "FORBIDDEN"
+    approved = (await api.ok("yazd.province", DECISION, {"i": approval}))["recordCommitteeDecision"]
+    assert approved["committeeDecision"]["level"] == 3
+    listed = await api.ok("yazd.county", "query($id: ID!) { family(id: $id) { committeeDecisions(first: 5) { edges { "
+                                         "node { id } } } } }", {"id": family})
+    assert made["id"] in {e["node"]["id"] for e in listed["family"]["committeeDecisions"]["edges"]}
+    # Committee minutes stay with the office: not the supervisor's, not a partner's.
+    for reader in ("meybod.supervisor", "clinic.manager"):
+        result = await api.as_user(reader, "query($id: ID!) { node(id: $id) { ... on CommitteeDecision { minutes } } }",
+                                   {"id": made["id"]})
+        assert error_code(result) == "FORBIDDEN"
+    for wrong, field in (({**review, "partnerId": partner_id}, "partnerId"), ({**approval, "familyId": family},
+                                                                             "familyId")):
+        result = await api.as_user("admin", DECISION, {"i": wrong})
+        assert error_code(result) == "BAD_USER_INPUT" and result["errors"][0]["extensions"]["field"] == field
+    elsewhere = await api.as_user("meybod.county", DECISION, {"i": review})
+    assert error_code(elsewhere) == "NOT_FOUND"

@@ -50,6 +50,9 @@ FIRST_OF: dict[str, tuple[str, str, tuple[str, ...]]] = {
                  "id } } } } } } }", ("children", "edges", "node", "followUps", "edges", "node")),
     # The demo's open abuse alert is in Yazd county.
     "Alert": ("yazd.county", "{ alerts(first: 5) { edges { node { id } } } }", ("alerts", "edges", "node")),
+    "CommitteeDecision": ("yazd.county", "{ families(first: 1) { edges { node { committeeDecisions(first: 1) { edges "
+                                         "{ node { id } } } } } } }",
+                          ("families", "edges", "node", "committeeDecisions", "edges", "node")),
     # The demo's clinic.worker1 formed a peer group and recorded its sessions.
     "PeerGroup": ("clinic.worker1", "{ peerGroups(first: 5) { edges { node { id } } } }",
                   ("peerGroups", "edges", "node")),
@@ -79,6 +82,11 @@ async def test_every_node_type_resolves_through_node_for_an_account_that_may_see
     # A read of a full file leaves an audit event in the auditor's province for it to find.
     family = (await api.ok("yazd.county", "{ families(first: 1) { edges { node { id } } } }"))["families"]
     await api.ok("yazd.county", "query($id: ID!) { family(id: $id) { id } }", {"id": family["edges"][0]["node"]["id"]})
+    # The demo records no committee decision of its own kind: the office records one.
+    await api.ok("yazd.county", "mutation($i: RecordCommitteeDecisionInput!) { recordCommitteeDecision(input: $i) { "
+                                "committeeDecision { id } } }", {"i": {
+                                    "subject": "ADMISSION", "decidedOn": "1404-01-10", "minutes": "پذیرش",
+                                    "familyId": family["edges"][0]["node"]["id"]}})
     for type_name, (username, listing, path) in FIRST_OF.items():
         found = ids_at(await api.ok(username, listing), path)
         assert found, f"{username} lists no {type_name}"

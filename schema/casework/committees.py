@@ -1,0 +1,64 @@
+"""Committee decisions without a record of their own (rules/committees.py): the office records them — levels 1 and
+2 at the county office, level 3 at the province office (auth/policy.py, INPUT_VALUES on `subject`) — about a
+household's file in its area, a partner in its area, or both (Art. 4.17: a replacement client referred to a
+partner)."""
+
+from __future__ import annotations
+
+import datetime
+
+import strawberry
+
+from models.casework import CommitteeDecision as CommitteeDecisionRow
+from rules.committees import COMMITTEE_SUBJECTS, CommitteeSubject, Target
+from schema.case_files import not_in_future
+from schema.casework.records import REPORT_LENGTH
+from schema.casework.types import CommitteeDecision
+from schema.common import clean_text, find_scoped, viewer_of
+from schema.context import Info
+from schema.errors import BadUserInput
+from schema.rowtypes import served_as
+
+
+@strawberry.input(description="A committee decision without a record of its own (Art. 4). Give `familyId`, "
+                              "`partnerId` or both, as the subject is about.")
+class RecordCommitteeDecisionInput:
+    subject: CommitteeSubject = strawberry.field(description="What the committee decided; its level follows.")
+    decided_on: datetime.date = strawberry.field(description="When it decided. Jalali accepted.")
+    minutes: str = strawberry.field(description="The committee's minutes.")
+    family_id: strawberry.ID | None = strawberry.field(default=None, description="The household's file it is about.")
+    partner_id: strawberry.ID | None = strawberry.field(default=None, description="The partner it is about.")
+
+
+@strawberry.type(description="The committee decision recorded.")
+class CommitteeDecisionPayload:
+    committee_decision: CommitteeDecision = strawberry.field(description="The decision.")
+
+
+@strawberry.type
+class CommitteeMutations:
+    @strawberry.mutation(description="Record a committee decision that has no record of its own: admission (level "
+                                     "1), exits and returns, bonus review, replacement clients (level 2, the county "
+                                     "office), quotas, bonus approval, re-delegation (level 3, the province office).")
+    async def record_committee_decision(self, info: Info, input: RecordCommitteeDecisionInput) -> \
+            CommitteeDecisionPayload:
+        rule = COMMITTEE_SUBJECTS[input.subject]
+        wants_family = rule.target in (Target.FAMILY, Target.FAMILY_AND_PARTNER)
+        wants_partner = rule.target in (Target.PARTNER, Target.FAMILY_AND_PARTNER)
+        for field, value, wanted in (("familyId", input.family_id, wants_family),
+                                     ("partnerId", input.partner_id, wants_partner)):
+            if (value is not None) != wanted:
+                raise BadUserInput(f"{input.subject.value} {'needs' if wanted else 'takes no'} {field}.",
+                                   f"برای این موضوع {field} {'لازم است' if wanted else 'داده نمی‌شود'}.", field=field)
+        family = await find_scoped(info, "Family", input.family_id, "familyId") if input.family_id else None
+        partner = await find_scoped(info, "Partner", input.partner_id, "partnerId") if input.partner_id else None
+        place = family if family is not None else partner
+        assert place is not None  # every subject is about a file or a partner
+        viewer = viewer_of(info)
+        decision = await CommitteeDecisionRow.create(
+            level=rule.level, subject=input.subject, decided_on=not_in_future(input.decided_on, "decidedOn"),
+            minutes=clean_text(input.minutes, "minutes", REPORT_LENGTH, required=True),
+            family_id=family.id if family is not None else None, partner_id=partner.id if partner is not None else None,
+            province_id=place.province_id, county_id=place.county_id, recorded_by_id=viewer.user_id,
+            recorded_by_username=viewer.username)
+        return CommitteeDecisionPayload(committee_decision=served_as(CommitteeDecision, decision))
