@@ -26,6 +26,7 @@ from models.kindergartens import Kindergarten
 from models.organizations import ClinicGrade, Organization, OrganizationKind, PartnerGrade, StaffMember
 from models.users import Role, User
 from rules.caseload import FileCounts, check_family_caseload
+from rules.casework import post_rehabilitation_window
 from rules.kindergarten import KindergartenKind, LicenseStatus, check_enrolment
 from rules.persian import normalise_search, normalise_text
 from rules.staffing import Degree, StaffFacts, StaffPosition, check_partner_staff, counts_for_caseload
@@ -268,7 +269,38 @@ async def seed_demo(today: datetime.date | None = None) -> SeedReport:
         counts, refs = await _seed(conn, password_hash)
         counts.update(await write_cases(conn, cases, refs))
         counts.update(await write_casework(conn, casework, refs.province_id, refs.counties, refs.partners))
+        counts["post-rehabilitation follow-ups"] = await _exit_with_follow_up(conn, today or datetime.date.today())
     return SeedReport(created=True, counts=counts)
+
+
+POST_REHABILITATION_EXITS = 2
+"""Files of clinic 1's first worker that left the cycle yesterday with a year of follow-up running (Art. 6.7)."""
+
+
+async def _exit_with_follow_up(conn: BaseDBAsyncClient, today: datetime.date) -> int:
+    """Take the last rehabilitable files of `clinic.worker1` (none in a peer group) out of the cycle yesterday by
+    individual employment, as `recordExit(postRehabilitationFollowUp: true)` does: the exit is credited to the
+    clinic, the assignment ends, the members' national IDs are freed, and the clinic and its worker keep the file
+    until the year is over."""
+    exited_on = today - datetime.timedelta(days=1)
+    until = post_rehabilitation_window(exited_on)[1]
+    rows = await conn.execute_query_dict(
+        "select f.id from family f join app_user u on u.staff_member_id = f.assigned_worker_id"
+        " where u.username = 'clinic.worker1' and f.status = 'ACTIVE' and f.rehabilitability = 'REHABILITABLE'"
+        " and f.id not in (select family_id from peer_group_family) order by f.id desc limit $1",
+        [POST_REHABILITATION_EXITS])
+    ids = [row["id"] for row in rows]
+    await conn.execute_query(
+        "update family set status = 'EXITED', exit_route = 'INDIVIDUAL_JOB', exited_on = $2,"
+        " exit_partner_id = assigned_partner_id, access_until = $3, version = version + 1 where id = any($1)",
+        [ids, exited_on, until])
+    await conn.execute_query("update member set live = false, access_until = $2 where family_id = any($1)",
+                             [ids, until])
+    await conn.execute_query(
+        "update assignment set ended_at = $2, end_reason = 'EXITED', end_note = 'اشتغال فردی'"
+        " where family_id = any($1) and ended_at is null",
+        [ids, datetime.datetime.combine(exited_on, datetime.time(12), tzinfo=datetime.UTC)])
+    return len(ids)
 
 
 async def _seed(conn: BaseDBAsyncClient, password_hash: str) -> tuple[dict[str, int], CaseRefs]:

@@ -65,10 +65,15 @@ async def test_every_family_has_one_head_and_its_size(owner: asyncpg.Connection)
         assert row["woman_heads"], row
 
 
+# The assignment a file's owner columns follow: the live one, or, for a file in its post-rehabilitation year (Art. 6.7),
+# the one that ended with its exit.
+SERVING = "(a.ended_at is null or (t.access_until is not null and a.end_reason = 'EXITED'))"
+
+
 async def test_owner_columns_follow_the_live_assignment(owner: asyncpg.Connection) -> None:
     for table, key in (("family", "family_id"), ("child", "child_id")):
         mismatched = await owner.fetchval(f"""
-            select count(*) from {table} t left join assignment a on a.{key} = t.id and a.ended_at is null
+            select count(*) from {table} t left join assignment a on a.{key} = t.id and {SERVING}
             where t.assigned_partner_id is distinct from a.partner_id
                or t.assigned_worker_id is distinct from a.worker_id
                or (a.id is not null and (a.province_id <> t.province_id or a.county_id <> t.county_id))""")
@@ -192,7 +197,7 @@ async def test_casework_dates_lie_in_the_last_year_and_never_before_the_assignme
             select r.{day} as day, a.assigned_on, r.partner_id, a.partner_id as assigned_partner,
                    r.province_id = f.province_id and r.county_id = f.county_id as same_area
             from {table} r join {file} f on f.id = r.{file}_id
-            left join assignment a on a.{file}_id = f.id and a.ended_at is null""")
+            left join assignment a on a.{file}_id = f.id and {SERVING.replace("t.", "f.")}""")
         for row in rows:
             assert today - datetime.timedelta(days=366) <= row["day"] < today, (table, dict(row))
             assert row["assigned_on"] is None or row["day"] >= row["assigned_on"], (table, dict(row))
@@ -339,3 +344,21 @@ def test_the_casework_is_deterministic() -> None:
     assert build_casework(day, cases, casework_accounts()) == first
     assert len(first.alerts) == 2
     assert len(first.groups) == 2 and all(group.sessions for group in first.groups)
+
+
+async def test_some_files_are_in_their_post_rehabilitation_year(owner: asyncpg.Connection) -> None:
+    """Exits with a follow-up year running (Art. 6.7): credited to the clinic that held them, members freed, the
+    assignment ended by the exit, the clinic and its worker still reaching the file until the year is over."""
+    from demo.seed import POST_REHABILITATION_EXITS
+    from rules.casework import post_rehabilitation_window
+
+    rows = await owner.fetch("""
+        select f.exited_on, f.access_until, f.exit_partner_id, f.assigned_partner_id, f.assigned_worker_id,
+               (select count(*) from member m where m.family_id = f.id and m.live) as live_members,
+               (select count(*) from assignment a where a.family_id = f.id and a.ended_at is null) as live_assignments
+        from family f where f.status = 'EXITED' and f.access_until is not null""")
+    assert len(rows) == POST_REHABILITATION_EXITS
+    for row in rows:
+        assert row["access_until"] == post_rehabilitation_window(row["exited_on"])[1] >= datetime.date.today()
+        assert row["exit_partner_id"] == row["assigned_partner_id"] is not None and row["assigned_worker_id"]
+        assert (row["live_members"], row["live_assignments"]) == (0, 0)
