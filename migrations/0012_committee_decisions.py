@@ -36,6 +36,8 @@ class Migration(migrations.Migration):
                 ('county_id', fields.IntField()),
                 ('recorded_by_id', fields.IntField()),
                 ('recorded_by_username', fields.CharField(max_length=100)),
+                ('client_id', fields.UUIDField(null=True, unique=True)),
+                ('client_digest', fields.CharField(default='', max_length=64)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
             options={'table': 'committee_decision', 'app': 'models', 'indexes': [Index(fields=['family_id', 'id']), Index(fields=['partner_id', 'id']), Index(fields=['county_id', 'id'])], 'pk_attr': 'id', 'table_description': "A committee decision without a record of its own (rules/committees.py), about a household's file, a partner,"},

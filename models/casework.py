@@ -318,6 +318,8 @@ class CommitteeDecision(Model):
     county_id = fields.IntField()
     recorded_by_id = fields.IntField()
     recorded_by_username = fields.CharField(max_length=100)
+    client_id = fields.UUIDField(null=True, unique=True)
+    client_digest = fields.CharField(max_length=64, default="")
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

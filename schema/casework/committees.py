@@ -6,13 +6,15 @@ partner)."""
 from __future__ import annotations
 
 import datetime
+import uuid
+from typing import Any
 
 import strawberry
 
 from models.casework import CommitteeDecision as CommitteeDecisionRow
 from rules.committees import COMMITTEE_SUBJECTS, CommitteeSubject, Target
 from schema.case_files import not_in_future
-from schema.casework.records import REPORT_LENGTH
+from schema.casework.records import CLIENT_ID_DESCRIPTION, REPORT_LENGTH, content_digest, once_per_client_id
 from schema.casework.types import CommitteeDecision
 from schema.common import clean_text, find_scoped, viewer_of
 from schema.context import Info
@@ -28,6 +30,7 @@ class RecordCommitteeDecisionInput:
     minutes: str = strawberry.field(description="The committee's minutes.")
     family_id: strawberry.ID | None = strawberry.field(default=None, description="The household's file it is about.")
     partner_id: strawberry.ID | None = strawberry.field(default=None, description="The partner it is about.")
+    client_id: uuid.UUID | None = strawberry.field(default=None, description=CLIENT_ID_DESCRIPTION)
 
 
 @strawberry.type(description="The committee decision recorded.")
@@ -55,10 +58,17 @@ class CommitteeMutations:
         place = family if family is not None else partner
         assert place is not None  # every subject is about a file or a partner
         viewer = viewer_of(info)
-        decision = await CommitteeDecisionRow.create(
-            level=rule.level, subject=input.subject, decided_on=not_in_future(input.decided_on, "decidedOn"),
-            minutes=clean_text(input.minutes, "minutes", REPORT_LENGTH, required=True),
-            family_id=family.id if family is not None else None, partner_id=partner.id if partner is not None else None,
-            province_id=place.province_id, county_id=place.county_id, recorded_by_id=viewer.user_id,
-            recorded_by_username=viewer.username)
+        values: dict[str, Any] = {
+            "level": rule.level, "subject": input.subject, "decided_on": not_in_future(input.decided_on, "decidedOn"),
+            "minutes": clean_text(input.minutes, "minutes", REPORT_LENGTH, required=True),
+            "family_id": family.id if family is not None else None,
+            "partner_id": partner.id if partner is not None else None}
+        digest = content_digest(values)
+
+        async def create() -> CommitteeDecisionRow:
+            return await CommitteeDecisionRow.create(
+                **values, province_id=place.province_id, county_id=place.county_id, recorded_by_id=viewer.user_id,
+                recorded_by_username=viewer.username, client_id=input.client_id, client_digest=digest)
+
+        decision, _ = await once_per_client_id(CommitteeDecisionRow, input.client_id, digest, viewer.user_id, create)
         return CommitteeDecisionPayload(committee_decision=served_as(CommitteeDecision, decision))

@@ -24,11 +24,13 @@ import datetime
 import hashlib
 import json
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
+from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from auth.policy import may_record_on
@@ -43,6 +45,7 @@ from schema.history import record_change
 from schema.sources import scoped_rows
 
 R = TypeVar("R", bound=CaseRecord)
+M = TypeVar("M", bound=Model)
 
 # A record's free text: a report may be long, but not unbounded (10 000 characters is refused).
 REPORT_LENGTH = 8000
@@ -118,24 +121,35 @@ async def make_record(info: Info, model: type[R], target: RecordTarget, client_i
     what hangs under a new record (a group's families) is made once. `sent` is what the sending said, when the
     record's columns do not say it all (a group's families; a new member's details); by default its `values`."""
     viewer = viewer_of(info)
+
+    async def create() -> R:
+        return await model.create(
+            **values, **target.columns, province_id=target.row.province_id, county_id=target.row.county_id,
+            partner_id=target.partner_id, author_id=viewer.user_id, author_username=viewer.username,
+            client_id=client_id, client_digest=digest)
+
     digest = _digest(target, values if sent is None else sent)
+    return await once_per_client_id(model, client_id, digest, viewer.user_id, create)
+
+
+async def once_per_client_id(model: type[M], client_id: uuid.UUID | None, digest: str, author_id: int,
+                             create: Callable[[], Awaitable[M]]) -> tuple[M, bool]:
+    """`create()` the row, unless this `clientId` already made one: then that row when the same author sent the same
+    content (`digest`), else CONFLICT. Says whether the row was made now. The unique index settles a race."""
     if client_id is not None:
         existing = await model.get_or_none(client_id=client_id)
         if existing is not None:
-            return _same_sending(existing, viewer.user_id, digest), False
+            return _same_sending(existing, author_id, digest), False
     try:
         async with in_transaction():  # a savepoint: a raced clientId leaves the request usable for the look-up
-            return await model.create(
-                **values, **target.columns, province_id=target.row.province_id,
-                county_id=target.row.county_id, partner_id=target.partner_id, author_id=viewer.user_id,
-                author_username=viewer.username, client_id=client_id, client_digest=digest), True
+            return await create(), True
     except IntegrityError:
         if client_id is None:
             raise
         existing = await model.get_or_none(client_id=client_id)
-        if existing is None:  # the UUID belongs to a record the caller cannot see
+        if existing is None:  # the UUID belongs to a row the caller cannot see
             raise _client_id_conflict() from None
-        return _same_sending(existing, viewer.user_id, digest), False
+        return _same_sending(existing, author_id, digest), False
 
 
 async def sent_before(info: Info, model: type[R], target: RecordTarget, client_id: uuid.UUID | None,
@@ -152,12 +166,17 @@ async def sent_before(info: Info, model: type[R], target: RecordTarget, client_i
 
 
 def _digest(target: RecordTarget, values: dict[str, Any]) -> str:
-    content = {"file": f"{target.type_name}:{target.row.id}", **values}
+    return content_digest({"file": f"{target.type_name}:{target.row.id}", **values})
+
+
+def content_digest(content: dict[str, Any]) -> str:
+    """What a sending said, as the `client_digest` a later sending of the same `clientId` is compared with."""
     return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _same_sending(existing: R, user_id: int, digest: str) -> R:
-    if existing.author_id == user_id and existing.client_digest == digest:
+def _same_sending(existing: M, user_id: int, digest: str) -> M:
+    author = getattr(existing, "author_id", None) or getattr(existing, "recorded_by_id", None)
+    if author == user_id and getattr(existing, "client_digest", None) == digest:
         return existing
     raise _client_id_conflict()
 

@@ -486,8 +486,13 @@ async def test_committee_decisions_are_recorded_by_the_level_that_decides_and_re
     family = (await files_of(api, "yazd.county"))[0]["id"]
     partner = (await api.ok("yazd.county", "{ partners(first: 1) { edges { node { id } } } }"))["partners"]
     partner_id = partner["edges"][0]["node"]["id"]
-    review = {"subject": "BONUS_REVIEW", "decidedOn": YESTERDAY, "minutes": "واجد شرایط پاداش", "familyId": family}
+    review = {"subject": "BONUS_REVIEW", "decidedOn": YESTERDAY, "minutes": "واجد شرایط پاداش", "familyId": family,
+              "clientId": str(uuid.uuid4())}
     made = (await api.ok("yazd.county", DECISION, {"i": review}))["recordCommitteeDecision"]["committeeDecision"]
+    again = (await api.ok("yazd.county", DECISION, {"i": review}))["recordCommitteeDecision"]["committeeDecision"]
+    assert again == made  # sent twice, recorded once
+    changed = await api.as_user("yazd.county", DECISION, {"i": {**review, "minutes": "متن دیگر"}})
+    assert error_code(changed) == "CONFLICT"
     assert (made["level"], made["subject"], made["family"], made["partner"]) == (2, "BONUS_REVIEW", {"id": family},
                                                                                  None)
     # Level 3 sits at the province office (Art. 1.10): the county office may not record it, the province may.
@@ -503,9 +508,10 @@ async def test_committee_decisions_are_recorded_by_the_level_that_decides_and_re
         result = await api.as_user(reader, "query($id: ID!) { node(id: $id) { ... on CommitteeDecision { minutes } } }",
                                    {"id": made["id"]})
         assert error_code(result) == "FORBIDDEN"
-    for wrong, field in (({**review, "partnerId": partner_id}, "partnerId"), ({**approval, "familyId": family},
+    for wrong, field in (({**review, "clientId": None, "partnerId": partner_id}, "partnerId"),
+                         ({**approval, "familyId": family},
                                                                              "familyId")):
         result = await api.as_user("admin", DECISION, {"i": wrong})
         assert error_code(result) == "BAD_USER_INPUT" and result["errors"][0]["extensions"]["field"] == field
-    elsewhere = await api.as_user("meybod.county", DECISION, {"i": review})
+    elsewhere = await api.as_user("meybod.county", DECISION, {"i": {**review, "clientId": None}})
     assert error_code(elsewhere) == "NOT_FOUND"
