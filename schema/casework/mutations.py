@@ -67,11 +67,16 @@ class RecordHomeVisitInput(ContactInput):
                                                              "you). Jalali accepted.")
 
 
+@strawberry.input(description="A correction of a record you made within the last 24 hours; omitted fields stay as "
+                              "they are.")
+class CorrectionInput:
+    id: strawberry.ID = strawberry.field(description="The record.")
+    version: int = strawberry.field(description="The version you read (CONFLICT if someone changed it since).")
+
+
 @strawberry.input(description="A correction of your own interview or home visit within 24 hours of recording it; "
                               "omitted fields stay as they are. Send the `version` you read.")
-class CorrectReportInput:
-    id: strawberry.ID = strawberry.field(description="The interview or home visit.")
-    version: int = strawberry.field(description="The version you read (CONFLICT if someone changed it since).")
+class CorrectReportInput(CorrectionInput):
     present: str | None = strawberry.field(default=strawberry.UNSET, description="Who was present.")
     findings: str | None = strawberry.field(default=strawberry.UNSET, description="What was found.")
     report: str | None = strawberry.field(default=strawberry.UNSET, description="The social-work report.")
@@ -79,18 +84,14 @@ class CorrectReportInput:
 
 @strawberry.input(description="A correction of your own service record within 24 hours of recording it; omitted "
                               "fields stay as they are. Send the `version` you read.")
-class CorrectServiceInput:
-    id: strawberry.ID = strawberry.field(description="The service.")
-    version: int = strawberry.field(description="The version you read (CONFLICT if someone changed it since).")
+class CorrectServiceInput(CorrectionInput):
     description: str | None = strawberry.field(default=strawberry.UNSET, description="What was given.")
     amount_rials: int | None = strawberry.field(default=strawberry.UNSET, description="Money given, in whole rials.")
 
 
 @strawberry.input(description="A correction of your own referral within 24 hours of recording it; omitted fields "
                               "stay as they are. Send the `version` you read.")
-class CorrectReferralInput:
-    id: strawberry.ID = strawberry.field(description="The referral.")
-    version: int = strawberry.field(description="The version you read (CONFLICT if someone changed it since).")
+class CorrectReferralInput(CorrectionInput):
     referred_to: str | None = strawberry.field(default=strawberry.UNSET, description="To whom.")
     reason: str | None = strawberry.field(default=strawberry.UNSET, description="Why.")
     outcome: str | None = strawberry.field(default=strawberry.UNSET, description="What came of it.")
