@@ -67,8 +67,8 @@ class CommitteeMutations:
 
         async def create() -> CommitteeDecisionRow:
             return await CommitteeDecisionRow.create(
-                **values, province_id=place.province_id, county_id=place.county_id, recorded_by_id=viewer.user_id,
-                recorded_by_username=viewer.username, client_id=input.client_id, client_digest=digest)
+                **values, province_id=place.province_id, county_id=place.county_id, author_id=viewer.user_id,
+                author_username=viewer.username, client_id=input.client_id, client_digest=digest)
 
         decision, _ = await once_per_client_id(CommitteeDecisionRow, input.client_id, digest, viewer.user_id, create)
         return CommitteeDecisionPayload(committee_decision=served_as(CommitteeDecision, decision))

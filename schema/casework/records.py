@@ -26,7 +26,7 @@ import json
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar, cast
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
@@ -46,6 +46,13 @@ from schema.sources import scoped_rows
 
 R = TypeVar("R", bound=CaseRecord)
 M = TypeVar("M", bound=Model)
+
+
+class SentOnce(Protocol):
+    """A row made at most once per clientId (casework records, committee decisions): who sent it, and what."""
+
+    author_id: int
+    client_digest: str
 
 # A record's free text: a report may be long, but not unbounded (10 000 characters is refused).
 REPORT_LENGTH = 8000
@@ -175,8 +182,10 @@ def content_digest(content: dict[str, Any]) -> str:
 
 
 def _same_sending(existing: M, user_id: int, digest: str) -> M:
-    author = getattr(existing, "author_id", None) or getattr(existing, "recorded_by_id", None)
-    if author == user_id and getattr(existing, "client_digest", None) == digest:
+    """The row an earlier sending made, if the same author sent the same content; CONFLICT otherwise. Rows made once
+    per clientId carry `author_id` and `client_digest` (casework records, committee decisions)."""
+    sent = cast(SentOnce, existing)
+    if sent.author_id == user_id and sent.client_digest == digest:
         return existing
     raise _client_id_conflict()
 

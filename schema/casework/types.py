@@ -226,7 +226,7 @@ class CommitteeDecision(Node):
 
     @strawberry.field(description="Who recorded it (username).")
     def recorded_by(root: CommitteeDecisionRow) -> str:
-        return root.recorded_by_username
+        return root.author_username
 
     @strawberry.field(description="When it was recorded.")
     def recorded_at(root: CommitteeDecisionRow) -> datetime.datetime:
