@@ -8,6 +8,7 @@ from typing import Any, TypeGuard, TypeVar
 
 import strawberry
 from strawberry.types.unset import UnsetType
+from tortoise.expressions import F
 
 from auth.roles import Viewer
 from auth.scope import RowScope, within_scope
@@ -56,6 +57,16 @@ def check_version(obj: Any, version: int) -> None:
     """Optimistic concurrency: the client sends the version it read (CONTRACT.md, conventions)."""
     if obj.version != version:
         raise StaleVersion()
+
+
+async def update_versioned(viewer: Viewer | None, type_name: str, row: Any, version: int, **changes: Any) -> Any:
+    """Apply `changes` to a scoped row if it is still at the `version` the client read — compare-and-set, so of two
+    concurrent edits from one version only one wins, the other gets CONFLICT — and return the row as it is now."""
+    updated = await scoped_rows(viewer, type_name).filter(id=row.id, version=version).update(
+        **changes, version=F("version") + 1)
+    if updated == 0:
+        raise StaleVersion()
+    return await scoped_rows(viewer, type_name).get(id=row.id)
 
 
 def clean_name(value: str, field: str, max_length: int = 200) -> tuple[str, str]:

@@ -10,7 +10,6 @@ from typing import Any
 
 import strawberry
 from tortoise import connections
-from tortoise.expressions import F
 
 from models.casework import AidPlan as AidPlanRow
 from models.casework import AidPlanStatus
@@ -38,9 +37,9 @@ from schema.casework.records import (
     record_target,
 )
 from schema.casework.types import AidPlan, Alert, Assessment, FollowUp, HomeVisit, Interview, Loan, Referral, Service
-from schema.common import check_version, clean_text, find_scoped, given, viewer_of
+from schema.common import check_version, clean_text, find_scoped, given, update_versioned, viewer_of
 from schema.context import Info
-from schema.errors import BadUserInput, Conflict, StaleVersion
+from schema.errors import BadUserInput, Conflict
 from schema.node import to_global_id
 from schema.rowtypes import served_as
 from schema.sources import scoped_rows
@@ -351,13 +350,12 @@ class CaseworkMutations:
         if decided_on < plan.submitted_on:
             raise BadUserInput("The decision is before the plan's submission.",
                                "تاریخ تصمیم پیش از ارسال برنامه است.", field="decidedOn")
-        updated = await scoped_rows(viewer, "AidPlan").filter(id=plan.id, version=input.version).update(
+        decided = await update_versioned(
+            viewer, "AidPlan", plan, input.version,
             status=AidPlanStatus.APPROVED if input.approved else AidPlanStatus.REJECTED, decided_on=decided_on,
             decision_minutes=clean_text(input.minutes, "minutes", REPORT_LENGTH, required=True),
-            decided_by_id=viewer.user_id, decided_by_username=viewer.username, version=F("version") + 1)
-        if updated == 0:
-            raise StaleVersion()
-        return AidPlanPayload(aid_plan=await scoped_rows(viewer, "AidPlan").get(id=plan.id))
+            decided_by_id=viewer.user_id, decided_by_username=viewer.username)
+        return AidPlanPayload(aid_plan=decided)
 
     @strawberry.mutation(description="Record a service given (Art. 5), with the money given in whole rials.")
     async def record_service(self, info: Info, input: RecordServiceInput) -> ServicePayload:
@@ -401,12 +399,9 @@ class CaseworkMutations:
         if followed_up_on < loan.granted_on:
             raise BadUserInput("The follow-up is before the loan.", "تاریخ پیگیری پیش از تاریخ وام است.",
                                field="followedUpOn")
-        updated = await scoped_rows(viewer, "Loan").filter(id=loan.id, version=input.version).update(
-            followed_up_on=followed_up_on, follow_up_notes=clean_text(input.notes, "notes", REPORT_LENGTH),
-            version=F("version") + 1)
-        if updated == 0:
-            raise StaleVersion()
-        return LoanPayload(loan=await scoped_rows(viewer, "Loan").get(id=loan.id))
+        return LoanPayload(loan=await update_versioned(
+            viewer, "Loan", loan, input.version, followed_up_on=followed_up_on,
+            follow_up_notes=clean_text(input.notes, "notes", REPORT_LENGTH)))
 
     @strawberry.mutation(description="Record a follow-up of a child in family care (seed 003). An abuse concern "
                                      "marks the child's file and opens an alert the county office lists until "
@@ -429,13 +424,10 @@ class CaseworkMutations:
         check_version(alert, input.version)
         if alert.handled_at is not None:
             raise Conflict("The alert has been handled already.", "این هشدار پیش‌تر رسیدگی شده است.", field="alertId")
-        updated = await scoped_rows(viewer, "Alert").filter(id=alert.id, version=input.version).update(
-            handled_at=datetime.datetime.now(datetime.UTC), handled_by_id=viewer.user_id,
-            handled_by_username=viewer.username,
-            handling=clean_text(input.handling, "handling", REPORT_LENGTH, required=True), version=F("version") + 1)
-        if updated == 0:
-            raise StaleVersion()
-        return AlertPayload(alert=await scoped_rows(viewer, "Alert").get(id=alert.id))
+        return AlertPayload(alert=await update_versioned(
+            viewer, "Alert", alert, input.version, handled_at=datetime.datetime.now(datetime.UTC),
+            handled_by_id=viewer.user_id, handled_by_username=viewer.username,
+            handling=clean_text(input.handling, "handling", REPORT_LENGTH, required=True)))
 
 
 async def raise_alert(follow_up: FollowUpRow) -> None:

@@ -28,8 +28,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar, cast
 
+from strawberry.utils.str_converters import to_camel_case
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
@@ -38,9 +38,9 @@ from models.casework import CaseRecord
 from models.families import FileStatus
 from rules.casework import editable_by_author, record_date_allowed
 from rules.errors import RuleViolation
-from schema.common import check_version, find_scoped, viewer_of
+from schema.common import check_version, find_scoped, update_versioned, viewer_of
 from schema.context import Info
-from schema.errors import BadUserInput, Conflict, Forbidden, StaleVersion
+from schema.errors import BadUserInput, Conflict, Forbidden
 from schema.history import record_change
 from schema.sources import scoped_rows
 
@@ -206,18 +206,10 @@ async def correct_record(info: Info, type_name: str, global_id: str, version: in
                             "making it; after that, add a new record.", "هر ثبت را فقط ثبت‌کننده آن و تا ۲۴ ساعت "
                             "پس از ثبت می‌تواند اصلاح کند؛ پس از آن ثبت تازه‌ای بیفزایید.")
     check_version(record, version)
-    updated = await scoped_rows(viewer, type_name).filter(id=record.id, version=version).update(
-        **changes, version=F("version") + 1)
-    if updated == 0:
-        raise StaleVersion()
+    corrected = await update_versioned(viewer, type_name, record, version, **changes)
     await record_change(viewer, entity=type_name, entity_id=record.id, family_id=getattr(record, "family_id", None),
                         child_id=getattr(record, "child_id", None), operation="correct",
-                        before={_camel(name): getattr(record, name) for name in changes},
-                        after={_camel(name): value for name, value in changes.items()},
+                        before={to_camel_case(name): getattr(record, name) for name in changes},
+                        after={to_camel_case(name): value for name, value in changes.items()},
                         province_id=record.province_id, county_id=record.county_id)
-    return await scoped_rows(viewer, type_name).get(id=record.id)
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
+    return corrected
