@@ -40,9 +40,9 @@ from rules.casework import editable_by_author, record_date_allowed
 from rules.errors import RuleViolation
 from schema.common import check_version, find_scoped, update_versioned, viewer_of
 from schema.context import Info
+from schema.delegation.ownership import live_assignment
 from schema.errors import BadUserInput, Conflict, Forbidden
 from schema.history import record_change
-from schema.sources import scoped_rows
 
 R = TypeVar("R", bound=CaseRecord)
 M = TypeVar("M", bound=Model)
@@ -105,7 +105,7 @@ async def record_target(info: Info, type_name: str, global_id: str, field: str, 
     started_on = datetime.date.min
     if delegated:
         column = "family_id" if type_name == "Family" else "child_id"
-        live = await scoped_rows(viewer, "Assignment").filter(**{column: row.id}, ended_at__isnull=True).first()
+        live = await live_assignment(viewer, **{column: row.id})
         if live is not None:
             started_on = live.assigned_on
     return RecordTarget(type_name=type_name, row=row, partner_id=row.assigned_partner_id, started_on=started_on)

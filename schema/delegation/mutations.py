@@ -47,7 +47,7 @@ from rules.jalali import jalali_year, jalali_year_bounds
 from rules.staffing import StaffFacts, counts_for_caseload
 from schema.common import clean_text, find_scoped, given, viewer_of
 from schema.delegation.caseload import family_files, live_load, partner_norms
-from schema.delegation.ownership import end_delegation, record_transition, set_file_owners
+from schema.delegation.ownership import end_delegation, live_assignment, record_transition, set_file_owners
 from schema.delegation.types import Agreement, Assignment
 from schema.errors import BadUserInput, Conflict, NotFound, QuotaExceeded
 from schema.node import expect_id
@@ -182,7 +182,7 @@ async def _set_owners(file: _File, partner_id: int | None, worker_id: int | None
 
 
 async def _live_assignment(info: strawberry.Info, file: _File) -> AssignmentRow | None:
-    return await scoped_rows(info.context.viewer, "Assignment").filter(**file.key(), ended_at__isnull=True).first()
+    return await live_assignment(info.context.viewer, **file.key())
 
 
 def _check_batch(input: AssignFilesInput) -> None:

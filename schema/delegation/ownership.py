@@ -43,12 +43,19 @@ async def record_transition(assignment: AssignmentRow, transition: Transition, v
                           province_id=assignment.province_id, county_id=assignment.county_id)
 
 
+async def live_assignment(viewer: Viewer | None, *, family_id: int | None = None,
+                          child_id: int | None = None) -> AssignmentRow | None:
+    """The file's live assignment within the viewer's scope; None while the office serves the file."""
+    key = {"family_id": family_id} if family_id is not None else {"child_id": child_id}
+    found: AssignmentRow | None = await scoped_rows(viewer, "Assignment").filter(**key, ended_at__isnull=True).first()
+    return found
+
+
 async def end_delegation(info: Info, *, family_id: int | None = None, child_id: int | None = None,
                          reason: EndReason, note: str = "", transition: Transition | None = None) -> Any:
     """End the file's live assignment, if any, and give the file back to the office: the partner's and its worker's
     access ends at that instant. Returns the ended assignment (None when the file was with the office)."""
-    key = {"family_id": family_id} if family_id is not None else {"child_id": child_id}
-    assignment = await scoped_rows(info.context.viewer, "Assignment").filter(**key, ended_at__isnull=True).first()
+    assignment = await live_assignment(info.context.viewer, family_id=family_id, child_id=child_id)
     if assignment is not None:
         assignment.ended_at, assignment.end_reason, assignment.end_note = timezone.now(), reason, note
         await assignment.save(update_fields=["ended_at", "end_reason", "end_note"])
