@@ -239,16 +239,18 @@ class AlertPayload:
     alert: Alert = strawberry.field(description="The alert.")
 
 
+# What an interview or a home visit records, and how long each may be.
+_REPORT_LENGTHS = {"present": TEXT_LENGTH, "findings": REPORT_LENGTH, "report": REPORT_LENGTH}
+
+
 def _report_fields(present: str, findings: str, report: str) -> dict[str, str]:
-    return {"present": clean_text(present, "present", TEXT_LENGTH),
-            "findings": clean_text(findings, "findings", REPORT_LENGTH),
-            "report": clean_text(report, "report", REPORT_LENGTH)}
+    return {name: clean_text(value, name, _REPORT_LENGTHS[name])
+            for name, value in (("present", present), ("findings", findings), ("report", report))}
 
 
 def _corrected_report(input: CorrectReportInput) -> dict[str, str]:
-    return {name: clean_text(value, name, TEXT_LENGTH if name == "present" else REPORT_LENGTH)
-            for name, value in (("present", input.present), ("findings", input.findings), ("report", input.report))
-            if given(value)}
+    return {name: clean_text(getattr(input, name), name, length) for name, length in _REPORT_LENGTHS.items()
+            if given(getattr(input, name))}
 
 
 @strawberry.type
