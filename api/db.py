@@ -128,6 +128,9 @@ def app_url(owner_url: str, app_database_url: str | None, app_role: str) -> str:
     return app_database_url or with_user(owner_url, app_role)
 
 
+APPEND_ONLY_TABLES = ("audit_event", "policy_value", "ledger_entry")
+
+
 async def ensure_app_role(owner_url: str, role: str, password: str | None = None) -> None:
     """The API's database role: a plain login role (not superuser, no BYPASSRLS, not the tables' owner) with only
     the grants it needs. The audit trail is insert-and-read only (ACCESS.md rule 7)."""
@@ -143,7 +146,10 @@ async def ensure_app_role(owner_url: str, role: str, password: str | None = None
             await conn.execute(f'grant usage on schema public to "{role}"')
             await conn.execute(f'grant select, insert, update, delete on all tables in schema public to "{role}"')
             await conn.execute(f'grant usage, select on all sequences in schema public to "{role}"')
-            await conn.execute(f'revoke update, delete, truncate on audit_event from "{role}"')
+            # Append-only for the API: the audit trail (ACCESS.md rule 7), the policy figures and the partners'
+            # books (a change is a new row, a mistake a reversing entry: models/money.py).
+            for table in APPEND_ONLY_TABLES:
+                await conn.execute(f'revoke update, delete, truncate on {table} from "{role}"')
             await conn.execute(f'revoke all on tortoise_migrations from "{role}"')
     finally:
         await conn.close()

@@ -10,4 +10,7 @@ MODEL_MODULES = [
     "models.delegation",
     "models.audit",
     "models.casework",
+    "models.money",
+    "models.reports",
+    "models.supervision",
 ]
