@@ -24,6 +24,7 @@ from enum import StrEnum
 from fractions import Fraction
 
 from rules.errors import RuleInputError
+from rules.jalali import jalali_year, jalali_year_bounds, to_jalali
 from rules.labels import Label
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "PolicyRow",
     "Unit",
     "check_policy_value",
+    "effective_from_allowed",
     "share",
     "value_in_force",
 ]
@@ -134,6 +136,27 @@ def check_policy_value(key: PolicyKey, qualifier: str, value: int) -> int:
         raise RuleInputError("A pension is 30–50 % of the minimum wage (3000–5000 basis points, seed 002).",
                              "مستمری بین ۳۰ تا ۵۰ درصد حداقل دستمزد است.", "value")
     return value
+
+
+def effective_from_allowed(on: datetime.date, today: datetime.date, *, field: str = "effectiveFrom") -> datetime.date:
+    """`on`, if a figure set `today` may take effect from it; else RuleInputError on `field`.
+
+    - **Not before today.** A figure from a past day would change what the statements and pensions of days gone by
+      were computed from — some of them approved and paid: a past year keeps the values it had.
+    - **Not after the end of the next Jalali year.** A figure may be announced ahead, for the coming year; one far
+      ahead is most likely a mistyped year, and since rows are never overwritten it could not be taken back.
+    """
+    if on < today:
+        raise RuleInputError(
+            f"A policy value takes effect from today ({today.isoformat()}) or later: the days gone by keep the "
+            "values they had.", f"مقدار سیاستی از امروز ({to_jalali(today)}) یا پس از آن اثر دارد؛ روزهای گذشته "
+            "همان مقادیر پیشین را نگه می‌دارند.", field)
+    latest = jalali_year_bounds(jalali_year(today) + 1)[1]
+    if on > latest:
+        raise RuleInputError(
+            f"A policy value is announced at most for the next Jalali year (until {latest.isoformat()}).",
+            f"مقدار سیاستی حداکثر برای سال آینده (تا {to_jalali(latest)}) اعلام می‌شود.", field)
+    return on
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,11 @@ from the policy table and passes in as a :class:`SubsidyPolicy` — none is writ
   ``003_…``, step 11) — under the same yearly agreement, so like family files: the grade share and note 6 apply to
   them too. Art. 6.7's follow-up after exit is for families only.
 
+**Figures that change during the year.** :func:`statement` takes the year's figures (``policy``: the exit check and
+its missed-year share, the bonus) and, where they changed, each month's own for that month's file-month lines
+(``monthly``: the rate, the grade shares, the follow-up share); which day each is read on is
+rules/subsidy_policy.py's. Which file-months there are is rules/file_months.py's.
+
 **Money.** Amounts are whole rials. A line's amount is ``count × base × factor`` computed exactly and rounded down
 (floor, the payer's conservative choice) once, for the line as a whole — never per file or per intermediate step.
 The total is the sum of the lines.
@@ -63,10 +68,11 @@ The total is the sum of the lines.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
+from typing import Protocol
 
 from rules.caseload import CHARITY_KINDS, check_partner_kind
 from rules.delegation import NON_REHABILITABLE, REHABILITABLE
@@ -79,11 +85,13 @@ from rules.numbers import is_whole_number, whole_number
 __all__ = [
     "BASIS_LABELS",
     "CHILD_FOLLOW_UP",
+    "EXIT_OUTCOME_LABELS",
     "FILE_KINDS",
     "FOLLOW_UP_MONTHS",
     "Basis",
     "BonusTier",
     "ExitCheck",
+    "ExitFigures",
     "ExitOutcome",
     "FileMonth",
     "JalaliMonth",
@@ -94,6 +102,7 @@ __all__ = [
     "bonus_share",
     "exit_check",
     "exit_rate",
+    "missed_years_before",
     "statement",
 ]
 
@@ -308,6 +317,19 @@ class ExitOutcome(StrEnum):
     """Missed again: paid as :attr:`MISSED`, and the files go back for level 3 to re-delegate."""
 
 
+EXIT_OUTCOME_LABELS: dict[ExitOutcome, Label] = {
+    ExitOutcome.NOT_APPLICABLE: Label("بدون پرونده قابل بازتوان", "no rehabilitable files held: nothing to check",
+                                      "Art. 6.3"),
+    ExitOutcome.MET: Label("تحقق حداقل خروج از چرخه حمایت", "the exit target met", "Art. 6.3"),
+    ExitOutcome.MISSED: Label("عدم تحقق حداقل خروج از چرخه حمایت",
+                              "the exit target missed: a share of the maximum rate replaces the grade share",
+                              "Art. 6.3 note 6"),
+    ExitOutcome.RETURN_FILES: Label("عودت پرونده‌ها پس از سال‌های عدم تحقق",
+                                    "missed again: paid as missed, and the files go back for level 3 to re-delegate",
+                                    "Art. 6.3 note 6"),
+}
+
+
 @dataclass(frozen=True)
 class ExitCheck:
     """The exit check's result: the rate (None: no rehabilitable files), the outcome, the share of the maximum rate
@@ -333,9 +355,23 @@ def exit_rate(exited: int, held: int) -> Fraction | None:
     return Fraction(exited, held) if held else None
 
 
-def exit_check(rate: Fraction | None, missed_years_before: int, policy: SubsidyPolicy) -> ExitCheck:
+class ExitFigures(Protocol):
+    """What the exit check reads of the year's figures: a :class:`SubsidyPolicy` has them all."""
+
+    @property
+    def exit_target(self) -> Fraction: ...
+
+    @property
+    def missed_year_shares(self) -> tuple[Fraction, ...]: ...
+
+    @property
+    def files_returned_in_missed_year(self) -> int: ...
+
+
+def exit_check(rate: Fraction | None, missed_years_before: int, policy: ExitFigures) -> ExitCheck:
     """Check the year's exit rate against the target (Art. 6.3; note 6). ``missed_years_before`` is the run of
-    consecutive missed years just before this one (the previous statement's ``missed_years``)."""
+    consecutive missed years just before this one (the previous statement's ``missed_years``); ``policy`` the year's
+    figures (a :class:`SubsidyPolicy`, or the exit figures alone)."""
     before = whole_number(missed_years_before, "missedYearsBefore", "A number of years", "تعداد سال")
     if rate is None:
         return ExitCheck(None, ExitOutcome.NOT_APPLICABLE, None, before, "Art. 6.3")
@@ -451,14 +487,28 @@ def _file_month_line(partner_kind: str, month: FileMonth, check: ExitCheck, hold
     return _line(basis, policy.rate_rials[month.kind], share, month=month)
 
 
+def _of_month(month: JalaliMonth, policy: SubsidyPolicy,
+              monthly: Mapping[JalaliMonth, SubsidyPolicy] | None) -> SubsidyPolicy:
+    if monthly is None:
+        return policy
+    if month not in monthly:
+        raise RuleInputError(f"No figures are given for {month[0]}/{month[1]}.", "ارقام این ماه داده نشده است.",
+                             "monthly")
+    return monthly[month]
+
+
 def statement(year: int, partner_kind: str, file_months: Iterable[FileMonth], exits: YearExits, *,
-              missed_years_before: int, policy: SubsidyPolicy) -> Statement:
+              missed_years_before: int, policy: SubsidyPolicy,
+              monthly: Mapping[JalaliMonth, SubsidyPolicy] | None = None) -> Statement:
     """A partner's subsidy statement for Jalali ``year`` (Art. 6): a line per file-month, then the proposed bonus
     lines — Art. 6.8 when it held rehabilitable files, note 7 when non-rehabilitable families exited.
 
     ``partner_kind`` is a CONTRACT ``PartnerKind``; ``missed_years_before`` the run of consecutive missed years
-    before this one (:attr:`ExitCheck.missed_years` of last year's statement). RuleInputError on a month outside the
-    year or a file-month given twice.
+    before this one (:attr:`ExitCheck.missed_years` of last year's statement). ``policy`` gives the year's figures:
+    the exit check and its missed-year share, the bonus. ``monthly``, when the figures changed during the year, gives
+    each month's own for its file-month lines (the rate, the grade shares, the follow-up share); every month with a
+    file-month must be in it. RuleInputError on a month outside the year, a file-month given twice, or a month
+    ``monthly`` lacks.
     """
     kind = check_partner_kind(partner_kind)
     months = tuple(file_months)
@@ -475,7 +525,8 @@ def statement(year: int, partner_kind: str, file_months: Iterable[FileMonth], ex
     rate = exit_rate(exits.rehabilitable_exited, exits.rehabilitable_held)
     check = exit_check(rate, missed_years_before, policy)
     holds_rehabilitable = exits.rehabilitable_held > 0 or any(m.kind == REHABILITABLE for m in months)
-    lines = [_file_month_line(kind, m, check, holds_rehabilitable, policy) for m in months]
+    lines = [_file_month_line(kind, m, check, holds_rehabilitable, _of_month(m.month, policy, monthly))
+             for m in months]
     if rate is not None:
         lines.append(_line(Basis.REHABILITATION_BONUS, policy.bonus_per_exit_rials, bonus_share(rate, policy),
                            exits.rehabilitable_exited))
@@ -483,3 +534,16 @@ def statement(year: int, partner_kind: str, file_months: Iterable[FileMonth], ex
         lines.append(_line(Basis.NON_REHABILITABLE_EXIT_BONUS, policy.bonus_per_exit_rials,
                            Fraction(policy.non_rehabilitable_bonus_multiplier), exits.non_rehabilitable_exited))
     return Statement(year, kind, check, tuple(lines))
+
+
+def missed_years_before(year: int, first_year: int, approved: Mapping[int, int],
+                        year_check: Callable[[int, int], int]) -> int:
+    """The run of consecutive missed years just before Jalali ``year`` (note 6), counted from the partner's
+    ``first_year`` (the year it began; none before): year by year, the run an approved statement stored
+    (``approved``: year → its :attr:`ExitCheck.missed_years`) where the office approved one — what was approved
+    stands —, else ``year_check(y, run_before)``: the run after that year's check computed from its records
+    (:attr:`ExitCheck.missed_years`)."""
+    run = 0
+    for earlier in range(first_year, year):
+        run = approved[earlier] if earlier in approved else year_check(earlier, run)
+    return run

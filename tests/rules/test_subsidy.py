@@ -21,6 +21,7 @@ from rules.subsidy import (
     bonus_share,
     exit_check,
     exit_rate,
+    missed_years_before,
     statement,
 )
 
@@ -371,3 +372,51 @@ def test_policy_values_are_data_not_code() -> None:
     result = _statement("CLINIC", [_month(grade="GRADE_2")], YearExits(100, 15), missed_years_before=1, policy=other)
     assert result.exit_check.outcome is ExitOutcome.RETURN_FILES
     assert _only_file_line(result).amount_rials == 8_000_000
+
+
+# Figures that change during the year: each month's lines at its own figures, the year's check and bonus at the year's.
+
+def test_each_month_is_paid_at_its_own_figures() -> None:
+    raised = _policy(rate_rials={**RATES, "REHABILITABLE": 15_000_000}, follow_up_share=F(2, 10))
+    months = [_month(month=6, grade="GRADE_2"), _month(month=7, grade="GRADE_2"),
+              _month(month=8, grade="GRADE_2", exited=(YEAR, 7))]
+    monthly = {(YEAR, 6): POLICY, (YEAR, 7): raised, (YEAR, 8): raised}
+    result = statement(YEAR, "CLINIC", months, MET, missed_years_before=0, policy=POLICY, monthly=monthly)
+    assert [line.amount_rials for line in result.lines if not line.proposed] == [9_000_000, 13_500_000, 3_000_000]
+    (bonus,) = [line for line in result.lines if line.proposed]
+    assert bonus.amount_rials == 20 * 50_000_000  # the year's bonus per exit, not a month's
+
+
+def test_the_missed_year_share_is_the_years() -> None:
+    lenient = _policy(missed_year_shares=(F(9, 10),))
+    months = [_month(month=1, grade="GRADE_1")]
+    result = statement(YEAR, "CLINIC", months, YearExits(100, 1), missed_years_before=0, policy=POLICY,
+                       monthly={(YEAR, 1): lenient})
+    assert _only_file_line(result).amount_rials == 7_000_000
+
+
+def test_a_month_without_figures_is_refused() -> None:
+    with pytest.raises(RuleInputError) as info:
+        statement(YEAR, "CLINIC", [_month(month=2, grade="GRADE_1")], MET, missed_years_before=0, policy=POLICY,
+                  monthly={(YEAR, 1): POLICY})
+    assert info.value.field == "monthly"
+
+
+# Note 6: the run before a year, from the partner's first year, an approved statement's run standing for its year.
+
+def _checks(rates: dict[int, F | None]):
+    def check(year: int, before: int) -> int:
+        return exit_check(rates[year], before, POLICY).missed_years
+    return check
+
+
+@pytest.mark.parametrize(("first_year", "approved", "rates", "run"), [
+    (1404, {}, {}, 0),                                              # the partner's first year: nothing before
+    (1402, {}, {1402: F(0), 1403: F(1, 20)}, 2),                    # two missed years
+    (1402, {}, {1402: F(0), 1403: F(1, 10)}, 0),                    # the last met: the run ends
+    (1402, {}, {1402: F(0), 1403: None}, 1),                        # no rehabilitable files: the run carries
+    (1402, {1402: 0}, {1402: F(0), 1403: F(0)}, 1),                 # approved as met: what was approved stands
+    (1401, {1403: 5}, {1401: F(0), 1402: F(0), 1403: F(1)}, 5),     # an approved run is taken as stored
+])
+def test_the_run_of_missed_years_before_a_year(first_year, approved, rates, run) -> None:
+    assert missed_years_before(1404, first_year, approved, _checks(rates)) == run
