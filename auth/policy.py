@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from tortoise.expressions import Q
 
-from auth.roles import ALL_ROLES, Role, Viewer
+from auth.roles import ALL_ROLES, OFFICE_ROLES, Role, Viewer
 from auth.scope import EVERYTHING, NOTHING, RowScope, scope_filter, where
 from rules.committees import COMMITTEE_SUBJECTS
 
@@ -68,6 +68,50 @@ PEER_GROUP_STAFF = PARTNER_STAFF
 # or a death first records it in an interview or a home visit; it does not change the household (ACCESS.md gives
 # partners casework, not edits of the file).
 HOUSEHOLD_EDITORS = CASE_WRITERS
+# A partner's reports (Art. 4.8 quarterly; seed 003 the children's monthly): the partner's own manager, who makes
+# them, and the offices and supervisor of its area, to whom they go (Art. 7.1, 7.3). Workers record, not report. Which
+# partner a reader reaches is the Partner row scope (a manager only its own).
+REPORT_READERS = PARTNER_OFFICE | {Role.PARTNER_MANAGER}
+# The policy table (rates, shares, the minimum wage; migration 0013: national data, readable by every office) is read
+# by every office role, the auditor too, and set by the national office alone (ACCESS.md: NATIONAL_ADMIN "edits policy
+# tables"). ACCESS.md does not give partners the table, so they are denied it; a household's pension they read with its
+# file, but not the figures behind it.
+POLICY_VALUE_READERS = OFFICE_ROLES
+PENSION_FIGURE_READERS = CASE_READERS & POLICY_VALUE_READERS
+# The partner's books (Art. 6.9: «… هنگام بازدید ناظرین سازمان، در اختیار ایشان قرار دهند»): kept by its manager
+# («بخش غیر دولتی … ثبت نموده»), read by the offices of its area and their supervisors; not by its workers (ACCESS.md
+# gives the manager "its own … books"), nor by the auditor, whose remit is the audit trail. The office enters nothing
+# in them through the API: a statement's approval posts its receipt (schema/money/ledger.py, post_receipt).
+LEDGER_READERS = PARTNER_OFFICE | {Role.PARTNER_MANAGER}
+LEDGER_KEEPERS = frozenset({Role.PARTNER_MANAGER})
+# Subsidy statements (Art. 6; schema/money/statements.py). The province office pays partners (ACCESS.md:
+# PROVINCE_OFFICER "payments to partners"), so it approves a year's statement, with the national admin; the county
+# office, which delegates and oversees, reads them. Read like the books they are paid into: the offices of the
+# partner's area and their supervisors, and the partner's manager («its own … payment statements»); no worker, no
+# auditor. A statement not yet approved is computed from the partner's files as the reader reaches them, and only the
+# office reaches them all (a manager loses a returned or exited file, whose months still count): the manager reads
+# its statements once approved, and only the office the live figures and what changed since approval.
+STATEMENT_READERS = PARTNER_OFFICE | {Role.PARTNER_MANAGER}
+LIVE_STATEMENT_READERS = PARTNER_OFFICE
+STATEMENT_APPROVERS = PARTNER_LICENSERS
+# Supervision (Art. 4.10–4.13, Art. 7). The supervising expert (کارشناس ناظر, ACCESS.md: "writes supervision visits")
+# of a county or the province visits the partners of its area (Art. 7.2), closes their action plans and reports
+# violations to the Article 26 commission (7.7); the province office, under whose social-affairs deputy the expert
+# works (Art. 7), may too — the county office is not named for supervision, so it is left out. What supervision says
+# about a partner (visits, sampled files, action plans, the decision to continue or stop) is read by the office of
+# its area and the partner's own manager, who answers the visits with action plans (Art. 4.13); complaints and
+# violation reports stay with the office (migration 0013), and the auditor reads none of it.
+SUPERVISION_WRITERS = frozenset({Role.NATIONAL_ADMIN, Role.PROVINCE_OFFICER, Role.SUPERVISOR})
+SUPERVISION_READERS = PARTNER_OFFICE | {Role.PARTNER_MANAGER}
+SUPERVISION_OFFICE = PARTNER_OFFICE
+# A complaint is received from the client by the county office (clients deal with it, seed 001) and handled by the
+# supervising expert (Art. 7.4; ACCESS.md: the supervisor "writes complaint outcomes").
+COMPLAINT_FILERS = frozenset({Role.NATIONAL_ADMIN, Role.COUNTY_OFFICER})
+COMPLAINT_HANDLERS = frozenset({Role.NATIONAL_ADMIN, Role.SUPERVISOR})
+# Continuing or stopping (Art. 4.12) ends agreements: the province office, which keeps them (Art. 6.1: «سوابق
+# تفاهم نامه در بهزیستی استان نگهداری شود») with the licenses and grades. The county office signs agreements too, but
+# the directive names no one for this decision: the narrower reading.
+CONTINUATION_DECIDERS = PARTNER_LICENSERS
 # The audit trail: the auditor and the office roles, in their area.
 AUDIT_READERS = frozenset({Role.NATIONAL_ADMIN, Role.PROVINCE_OFFICER, Role.COUNTY_OFFICER, Role.SUPERVISOR,
                            Role.AUDITOR})
@@ -115,6 +159,8 @@ ASSIGNMENT_ROWS = RowScope(province="province_id", county="county_id", organizat
 AGREEMENT_ROWS = RowScope(province="province_id", county="county_id", organization="partner_id")
 PARTNER_GRADE_ROWS = RowScope(province="province_id", county="county_id", organization="partner_id")
 AUDIT_ROWS = RowScope(province="province_id", county="county_id")
+# An entry in a partner's books lies in the partner's area and is the partner's (no worker column: workers reach none).
+LEDGER_ROWS = RowScope(province="province_id", county="county_id", organization="partner_id")
 # A casework record is reached through its file: whoever reaches the file now reaches its records.
 FAMILY_RECORD_ROWS = RowScope(province="province_id", county="county_id", organization="family__assigned_partner_id",
                               worker="family__assigned_worker_id", until="family__access_until")
@@ -130,6 +176,11 @@ GROUP_SESSION_ROWS = RowScope(province="province_id", county="county_id", organi
                               worker="group__worker_id")
 PEER_GROUP_LINK_ROWS = RowScope(province="group__province_id", county="group__county_id",
                                 organization="group__partner_id", worker="group__worker_id")
+# An approved statement lies in the partner's area and is the partner's (no worker column: workers reach none).
+STATEMENT_ROWS = RowScope(province="province_id", county="county_id", organization="partner_id")
+# Supervision records carry the partner's area and the partner: the office reaches those of its area, the manager its
+# own partner's (a worker none: SUPERVISION_READERS). Complaints and violation reports: the office of the area only.
+SUPERVISION_ROWS = RowScope(province="province_id", county="county_id", organization="partner_id")
 SESSION_ATTENDEE_ROWS = RowScope(province="session__province_id", county="session__county_id",
                                  organization="session__group__partner_id", worker="session__group__worker_id")
 
@@ -154,6 +205,8 @@ POLICY: dict[str, TypePolicy] = {
         **only(USER_ADMINS, "users"),
         **only(ALERT_HANDLERS, "alerts"),
         **only(CASE_READERS, "peerGroups"),
+        **only(SUPERVISION_OFFICE, "complaints"),
+        **only(POLICY_VALUE_READERS, "policyValues"),
     }),
     "Mutation": TypePolicy(fields={
         "login": PUBLIC,
@@ -169,12 +222,26 @@ POLICY: dict[str, TypePolicy] = {
         **only(frozenset({Role.PARTNER_MANAGER}), "assignWorker"),
         **only(CASEWORKERS, "recordInterview", "recordHomeVisit", "recordAssessment", "submitAidPlan", "recordService",
                "recordReferral", "recordLoan", "recordLoanFollowUp", "recordFollowUp", "correctInterview",
-               "correctHomeVisit", "correctService", "correctReferral"),
+               "correctHomeVisit", "correctService", "correctReferral", "correctAssessment", "correctAidPlan",
+               "correctLoan", "correctFollowUp"),
         **only(PLAN_DECIDERS, "decideAidPlan"),
         **only(ALERT_HANDLERS, "handleAlert"),
         **only(CASE_WRITERS, "recordCommitteeDecision"),
         **only(PEER_GROUP_STAFF, "formPeerGroup", "recordGroupSession"),
         **only(HOUSEHOLD_EDITORS, "addMember", "removeMember"),
+        **only(SUPERVISION_WRITERS, "recordSupervisionVisit", "closeActionPlan", "reportViolation",
+               "recordViolationOutcome"),
+        **only(frozenset({Role.PARTNER_MANAGER}), "submitActionPlan"),
+        **only(COMPLAINT_FILERS, "fileComplaint"),
+        **only(COMPLAINT_HANDLERS, "updateComplaint"),
+        **only(CONTINUATION_DECIDERS, "decidePartnerContinuation"),
+        **only(LEDGER_KEEPERS, "recordLedgerEntry", "reverseLedgerEntry"),
+        **only(STATEMENT_APPROVERS, "approveSubsidyStatement"),
+        # The partner's manager submits its reports (ACCESS.md: "reports"); the county office acknowledges them
+        # (Art. 4.8: «به اداره بهزیستی شهرستان»).
+        **only(frozenset({Role.PARTNER_MANAGER}), "submitReport"),
+        **only(frozenset({Role.COUNTY_OFFICER, Role.NATIONAL_ADMIN}), "acknowledgeReport"),
+        **only(NATIONAL_ADMIN, "setPolicyValue"),
     }),
     # Plumbing (connections, edges and payloads) is declared by `plumbing_roles` below; the login's payload is
     # the one reached before any token exists.
@@ -199,6 +266,12 @@ POLICY: dict[str, TypePolicy] = {
             **only(PARTNER_OFFICE | {Role.PARTNER_MANAGER}, "staff", "agreements", "caseload", "caseloadMethod",
                    "grades"),
             **only(CASE_WRITERS, "committeeDecisions"),
+            **only(REPORT_READERS, "quarterlyReport", "yearlyReport", "childFollowUpReport", "lateReports"),
+            **only(SUPERVISION_READERS, "supervisionVisits", "lastSupervisedOn", "lastSupervisedOnJalali",
+                   "decisions"),
+            **only(SUPERVISION_OFFICE, "violationReports", "filesToReturn"),
+            **only(LEDGER_READERS, "ledger", "ledgerBalance"),
+            **only(STATEMENT_READERS, "subsidyStatement"),
         },
         row_scope=PARTNER_ROWS,
         row_roles=PARTNER_OFFICE | PARTNER_STAFF,
@@ -226,11 +299,11 @@ POLICY: dict[str, TypePolicy] = {
                    "postRehabilitationUntil",
                    "currentAssignment", "exitRoute", "exitedOn",
                    "abuseFlag", "version"),
-            **only(CASE_OFFICE, "officeNotes", "decisions", "history", "assignments", "exitPartner"),
+            **only(CASE_OFFICE, "officeNotes", "history", "assignments", "exitPartner"),
             **only(CASE_WRITERS, "committeeDecisions"),
             **only(CASE_READERS, "interviews", "homeVisits", "assessments", "aidPlans", "services", "referrals",
                    "loans"),
-            **only(CASE_READERS, "householdHistory", "householdSizeOn", "peerGroups"),
+            **only(CASE_READERS, "householdHistory", "householdSizeOn", "monthlyPension", "peerGroups"),
         },
         row_scope=CASE_ROWS,
         row_roles=CASE_READERS,
@@ -240,12 +313,6 @@ POLICY: dict[str, TypePolicy] = {
                     "relation", "isHead", "education", "job", "health", "insurance", "removedOn", "version"),
         row_scope=CASE_ROWS,
         row_roles=CASE_READERS,
-    ),
-    "ClassificationDecision": TypePolicy(
-        fields=only(CASE_OFFICE, "id", "committeeLevel", "decidedOn", "rehabilitability",
-                    "minutes", "recordedAt"),
-        row_scope=OFFICE_CASE_ROWS,
-        row_roles=CASE_OFFICE,
     ),
     "ChangeRecord": TypePolicy(
         fields=only(CASE_OFFICE, "entity", "operation", "changes", "byUsername", "at"),
@@ -278,6 +345,27 @@ POLICY: dict[str, TypePolicy] = {
         "quotaNonRehabilitable", "quotaChildren", "normRehabilitable", "normNonRehabilitable", "minimumRehabilitable",
         "minimumNonRehabilitable", "underLoaded", "note3Applies", "expertsInUse", "capacityRehabilitable",
         "capacityNonRehabilitable", "liveRehabilitable", "liveNonRehabilitable", "liveChildren")),
+    # Reports are computed objects reached only through the Partner fields above. An abuse concern's handling is the
+    # office's, as its alert is (Alert below; row-level security shows alerts to the office only).
+    "ActivityReport": TypePolicy(fields=only(
+        REPORT_READERS, "jalaliYear", "quarter", "startsOn", "endsOn", "dueOn", "interviews", "homeVisits",
+        "individualEmployment", "groupEmployment", "peerGroupsFormed", "groupSessions", "trainings", "exits",
+        "exitsByRoute", "filesHeld", "assessments", "servicesByKind", "submission", "differences")),
+    "ReportDifference": TypePolicy(fields=only(REPORT_READERS, "figure", "submitted", "now")),
+    "LateReport": TypePolicy(fields=only(REPORT_READERS, "kind", "jalaliYear", "period", "endsOn", "dueOn")),
+    # A submission is the partner's and its area's, like the partner's books (no worker column: workers reach none).
+    "ReportSubmission": TypePolicy(
+        fields=only(REPORT_READERS, "id", "kind", "jalaliYear", "period", "submittedAt", "submittedByUsername",
+                    "acknowledgedAt", "acknowledgedByUsername", "version"),
+        row_scope=LEDGER_ROWS, row_roles=REPORT_READERS),
+    "ChildFollowUpReport": TypePolicy(fields={
+        **only(REPORT_READERS, "jalaliYear", "month", "startsOn", "endsOn", "dueOn", "childrenFollowed", "followUps",
+               "followUpsByKind", "abuseConcerns", "submission", "differences"),
+        **only(ALERT_HANDLERS, "abuseConcernsHandled"),
+    }),
+    "ServiceKindCount": TypePolicy(fields=only(REPORT_READERS, "kind", "count")),
+    "ExitRouteCount": TypePolicy(fields=only(REPORT_READERS, "route", "count")),
+    "FollowUpKindCount": TypePolicy(fields=only(REPORT_READERS, "kind", "count")),
     # A clinic's grading history: the office and the clinic's own manager, like its agreements.
     "PartnerGrade": TypePolicy(
         fields=only(PARTNER_OFFICE | {Role.PARTNER_MANAGER}, "grade", "gradedOn", "byUsername", "recordedAt"),
@@ -333,11 +421,62 @@ POLICY: dict[str, TypePolicy] = {
     # session's attendees (schema/sources.py).
     "PeerGroupFamily": TypePolicy(fields={}, row_scope=PEER_GROUP_LINK_ROWS, row_roles=CASE_READERS),
     "GroupSessionAttendee": TypePolicy(fields={}, row_scope=SESSION_ATTENDEE_ROWS, row_roles=CASE_READERS),
+    # National data: no row scope; the fields decide who reads it.
+    "PolicyValue": TypePolicy(fields=only(POLICY_VALUE_READERS, "id", "key", "qualifier", "effectiveFrom", "value",
+                                          "unit", "note", "setByUsername", "setAt")),
+    # A month's pension is read with the file (like householdSizeOn); the figures behind it as the policy table is.
+    "Pension": TypePolicy(fields={
+        **only(CASE_READERS, "jalaliYear", "month", "householdSize", "amountRials"),
+        **only(PENSION_FIGURE_READERS, "shareBasisPoints", "minimumWageRials"),
+    }),
+    "SupervisionVisit": TypePolicy(
+        fields=only(SUPERVISION_READERS, "id", "partner", "visitedOn", "sampledFiles", "findings", "suggestions",
+                    "recordedBy", "recordedAt", "actionPlan"),
+        row_scope=SUPERVISION_ROWS, row_roles=SUPERVISION_READERS),
+    # The files sampled on a visit: a link row no GraphQL type shows; each family is then loaded through its own scope.
+    "SupervisionSample": TypePolicy(fields={}, row_scope=SUPERVISION_ROWS, row_roles=SUPERVISION_READERS),
+    "ActionPlan": TypePolicy(
+        fields=only(SUPERVISION_READERS, "id", "visit", "actions", "dueOn", "submittedBy", "submittedAt", "closedAt",
+                    "closedBy", "closingNotes", "isClosed", "version"),
+        row_scope=SUPERVISION_ROWS, row_roles=SUPERVISION_READERS),
+    "PartnerDecision": TypePolicy(
+        fields=only(SUPERVISION_READERS, "id", "partner", "decidedOn", "continues", "reasons", "decidedBy",
+                    "recordedAt"),
+        row_scope=SUPERVISION_ROWS, row_roles=SUPERVISION_READERS),
+    # A client's complaint about a partner is not the partner's to read (Art. 7.4: the office handles it).
+    "Complaint": TypePolicy(
+        fields=only(SUPERVISION_OFFICE, "id", "family", "partner", "receivedOn", "summary", "status", "isOpen",
+                    "handledBy", "outcome", "filedBy", "filedAt", "version"),
+        row_scope=OFFICE_CASE_ROWS, row_roles=SUPERVISION_OFFICE),
+    "ViolationReport": TypePolicy(
+        fields=only(SUPERVISION_OFFICE, "id", "partner", "reportedOn", "description", "outcome", "outcomeOn",
+                    "reportedBy", "recordedAt", "version"),
+        row_scope=OFFICE_CASE_ROWS, row_roles=SUPERVISION_OFFICE),
     # Committee minutes stay with the office (ACCESS.md rule 2); the supervisor never reads them.
     "CommitteeDecision": TypePolicy(
         fields=only(CASE_WRITERS, "id", "level", "subject", "decidedOn", "minutes", "recordedBy", "recordedAt",
-                    "family", "partner"),
+                    "family", "partner", "rehabilitability", "aidPlan"),
         row_scope=OFFICE_CASE_ROWS, row_roles=CASE_WRITERS),
+    "LedgerEntry": TypePolicy(
+        fields=only(LEDGER_READERS, "id", "kind", "amountRials", "signedAmountRials", "enteredOn", "description",
+                    "family", "reverses", "reversedBy", "recordedBy", "recordedAt"),
+        row_scope=LEDGER_ROWS, row_roles=LEDGER_READERS),
+    # A statement is computed, or thawed from its approved row (`subsidy_statement`, whose scope this is).
+    "SubsidyStatement": TypePolicy(
+        fields={
+            **only(STATEMENT_READERS, "jalaliYear", "partner", "lines", "rehabilitableHeld", "rehabilitableExited",
+                   "nonRehabilitableExited", "exitRate", "exitOutcome", "missedYears", "filesToReturn",
+                   "unclassifiedFileMonths", "subsidyRials", "proposedBonusRials", "totalRials", "approved",
+                   "approvedOn", "approvedBy"),
+            **only(LIVE_STATEMENT_READERS, "differences"),
+        },
+        row_scope=STATEMENT_ROWS, row_roles=STATEMENT_READERS),
+    "SubsidyStatementLine": TypePolicy(fields=only(
+        STATEMENT_READERS, "basis", "article", "fileId", "month", "kind", "count", "baseRials", "factor",
+        "amountRials")),
+    "SubsidyStatementDifference": TypePolicy(fields=only(LIVE_STATEMENT_READERS, "approved", "now",
+                                                         "differenceRials")),
+    "JalaliMonth": TypePolicy(fields=only(STATEMENT_READERS, "year", "month")),
     "AuditEvent": TypePolicy(
         fields=only(AUDIT_READERS, "id", "at", "username", "role", "operation", "objectIds",
                     "requestId", "clientAddress"),
@@ -361,6 +500,9 @@ POLICY: dict[str, TypePolicy] = {
 INPUT_FIELDS: dict[str, dict[str, frozenset[Role]]] = {
     "UpdateKindergartenInput": only(KINDERGARTEN_OFFICE, "name", "kind", "licenseStatus", "licenseNumber",
                                     "capacity"),  # type: ignore[dict-item]
+    # Which partners are overdue for a visit is the office's question (Art. 7.2): partner staff read no other
+    # partner's visits, and a worker none.
+    "PartnerFilter": only(SUPERVISION_OFFICE, "supervisionOverdue"),  # type: ignore[dict-item]
 }
 
 
@@ -412,8 +554,8 @@ INPUT_VALUES: dict[str, dict[str, dict[object, frozenset[Role]]]] = {
     "ClassifyFamilyInput": {"committeeLevel": {3: LEVEL_3_DECIDERS}},
     # Levels 1 and 2 sit at the county office, level 3 at the province office (Art. 1.8–1.10).
     "RecordCommitteeDecisionInput": {"subject": {
-        subject.value: LEVEL_3_DECIDERS if rule.level == 3 else COUNTY_DECIDERS
-        for subject, rule in COMMITTEE_SUBJECTS.items()}},
+        subject.value: LEVEL_3_DECIDERS if rule.levels == (3,) else COUNTY_DECIDERS
+        for subject, rule in COMMITTEE_SUBJECTS.items() if not rule.recorded_with}},
 }
 
 
@@ -454,6 +596,11 @@ def type_scope_filter(viewer: Viewer | None, type_name: str) -> Q:
     if delegated_column is not None and viewer.role in DELEGATED_ONLY:
         return scope_filter(viewer, row_scope) & where(f"{delegated_column}__isnull", False)
     return scope_filter(viewer, row_scope)
+
+
+def may_read_live_statement(role: Role) -> bool:
+    """Whether `role` reads a subsidy statement computed from the records, not yet approved (STATEMENT_READERS)."""
+    return role in LIVE_STATEMENT_READERS
 
 
 def may_record_on(role: Role, delegated: bool) -> bool:

@@ -22,9 +22,12 @@ from dataclasses import dataclass, field, replace
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from models.casework import CommitteeDecision
 from models.children import Child, CustodyReason, Placement
 from models.delegation import Agreement, Assignment, AssignmentEvent, FileLoad, Transition
-from models.families import ClassificationDecision, Family, FamilyCategory, Member, Rehabilitability, Relation, Sex
+from models.families import Family, FamilyCategory, Member, Rehabilitability, Relation, Sex
+from models.users import User
+from rules.committees import CommitteeSubject
 from rules.jalali import jalali_year, jalali_year_bounds
 from rules.national_id import make_national_id
 from rules.persian import normalise_search, normalise_text
@@ -570,10 +573,13 @@ async def write_cases(conn: BaseDBAsyncClient, cases: DemoCases, refs: CaseRefs)
         for f in cases.families for m in f.members
     ], using_db=conn)
 
-    await ClassificationDecision.bulk_create([
-        ClassificationDecision(
-            family_id=family_ids[f.file_number], committee_level=2, decided_on=f.classified_on,
-            minutes=_minutes(f), rehabilitability=f.rehabilitability, recorded_by_id=refs.officer(f.county),
+    officers = dict(await User.filter(id__in=list({refs.officer(f.county) for f in cases.families}))
+                    .using_db(conn).values_list("id", "username"))
+    await CommitteeDecision.bulk_create([
+        CommitteeDecision(
+            level=2, subject=CommitteeSubject.CLASSIFICATION, family_id=family_ids[f.file_number],
+            decided_on=f.classified_on, minutes=_minutes(f), rehabilitability=f.rehabilitability,
+            author_id=refs.officer(f.county), author_username=officers[refs.officer(f.county)],
             province_id=province_id, county_id=refs.counties[f.county],
         )
         for f in cases.families if f.classified_on is not None

@@ -49,6 +49,7 @@ from models.casework import (
     Assessment,
     CaseRecord,
     ChildRecord,
+    CommitteeDecision,
     FollowUp,
     GroupSession,
     GroupSessionAttendee,
@@ -71,6 +72,7 @@ from rules.casework import (
     loan_follow_up_due,
     needs_loan_follow_up,
 )
+from rules.committees import CommitteeSubject
 from rules.empowerment import EmpowermentDomain, score_empowerment
 from rules.periods import add_jalali_months, add_jalali_years
 from rules.persian import normalise_text
@@ -791,6 +793,7 @@ async def write_casework(conn: BaseDBAsyncClient, casework: DemoCasework, provin
             ))
         await model.bulk_create(rows, using_db=conn)
         counts[model._meta.db_table] = len(rows)
+    counts["committee_decision (aid plans)"] = await _register_plan_decisions(conn)
 
     raised = dict(await FollowUp.filter(abuse_concern=True).using_db(conn).values_list("child_id", "id"))
     await Alert.bulk_create([
@@ -804,6 +807,18 @@ async def write_casework(conn: BaseDBAsyncClient, casework: DemoCasework, provin
     counts["alert"] = len(casework.alerts)
     counts.update(await _write_groups(conn, casework.groups, province_id, partners, family_ids))
     return counts
+
+
+async def _register_plan_decisions(conn: BaseDBAsyncClient) -> int:
+    """Each decided plan in the committee register, as decideAidPlan writes it (schema/casework/committees.py)."""
+    plans = await AidPlan.filter(decided_by_id__not_isnull=True).using_db(conn)
+    await CommitteeDecision.bulk_create([
+        CommitteeDecision(level=1, subject=CommitteeSubject.AID_PLAN, decided_on=p.decided_on,
+                          minutes=p.decision_minutes, family_id=p.family_id, partner_id=p.partner_id, aid_plan_id=p.id,
+                          province_id=p.province_id, county_id=p.county_id, author_id=p.decided_by_id,
+                          author_username=p.decided_by_username)
+        for p in plans], using_db=conn)
+    return len(plans)
 
 
 async def _write_groups(conn: BaseDBAsyncClient, groups: Sequence[GroupPlan], province_id: int,

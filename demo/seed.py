@@ -20,6 +20,10 @@ from tortoise.transactions import in_transaction
 from auth.passwords import hash_password
 from demo.cases import CaseRefs, DemoCases, PartnerStaff, build_cases, family_load, write_cases
 from demo.casework import Accounts, build_casework, write_casework
+from demo.ledger import build_ledger, write_ledger
+from demo.money import write_policy_values
+from demo.reports import write_reports
+from demo.supervision import write_supervision
 from models.delegation import CaseloadNormRow
 from models.geography import County, Province
 from models.kindergartens import Kindergarten
@@ -269,7 +273,11 @@ async def seed_demo(today: datetime.date | None = None) -> SeedReport:
         counts, refs = await _seed(conn, password_hash)
         counts.update(await write_cases(conn, cases, refs))
         counts.update(await write_casework(conn, casework, refs.province_id, refs.counties, refs.partners))
+        counts.update(await write_ledger(conn, build_ledger(today, casework, refs.partners), refs))
+        counts.update(await write_policy_values(conn, today))
         counts["post-rehabilitation follow-ups"] = await _exit_with_follow_up(conn, today or datetime.date.today())
+        counts.update(await write_supervision(conn, today, refs))
+        counts.update(await write_reports(conn, today, refs))
     return SeedReport(created=True, counts=counts)
 
 
@@ -300,6 +308,13 @@ async def _exit_with_follow_up(conn: BaseDBAsyncClient, today: datetime.date) ->
         "update assignment set ended_at = $2, end_reason = 'EXITED', end_note = 'اشتغال فردی'"
         " where family_id = any($1) and ended_at is null",
         [ids, datetime.datetime.combine(exited_on, datetime.time(12), tzinfo=datetime.UTC)])
+    # The level-1 committee's proposal in the register, recorded by the county office as recordExit does.
+    await conn.execute_query(
+        "insert into committee_decision (level, subject, decided_on, minutes, family_id, partner_id, province_id,"
+        " county_id, author_id, author_username, client_digest, created_at)"
+        " select 1, 'POST_REHABILITATION_FOLLOW_UP', f.exited_on, '', f.id, f.exit_partner_id, f.province_id,"
+        " f.county_id, u.id, u.username, '', now() from family f join app_user u on u.username = 'yazd.county'"
+        " where f.id = any($1)", [ids])
     return len(ids)
 
 

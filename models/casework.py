@@ -24,6 +24,7 @@ from typing import Any
 from tortoise import fields
 from tortoise.models import Model
 
+from models.families import Rehabilitability
 from rules.committees import CommitteeSubject
 from rules.empowerment import EmpowermentLevel
 from rules.services import ChildFollowUpKind, HouseholdChangeReason, LoanKind, ServiceKind
@@ -304,8 +305,10 @@ class GroupSessionAttendee(Model):
 
 
 class CommitteeDecision(Model):
-    """A committee decision without a record of its own (rules/committees.py), about a household's file, a partner,
-    or both; the office's (its minutes stay with the office)."""
+    """The register of committee decisions (rules/committees.py): every decision about a household's file, a
+    partner, or both; the office's to read (its minutes stay with the office). A classification carries the
+    rehabilitability it decided (Art. 4.1); an aid plan's decision names the plan (Art. 4.7), whose status and
+    minutes the partner reads on the plan itself."""
 
     id = fields.IntField(primary_key=True)
     level = fields.SmallIntField()
@@ -314,6 +317,8 @@ class CommitteeDecision(Model):
     minutes = fields.TextField()
     family_id = fields.IntField(null=True)
     partner_id = fields.IntField(null=True)
+    rehabilitability = fields.CharEnumField(Rehabilitability, max_length=24, null=True)
+    aid_plan_id = fields.IntField(null=True, unique=True)
     province_id = fields.IntField()
     county_id = fields.IntField()
     author_id = fields.IntField()

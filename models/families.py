@@ -18,7 +18,6 @@ from rules.services import ExitRoute as ExitRoute  # the exit routes of Art. 4.8
 if TYPE_CHECKING:
     from models.geography import County, Province
     from models.organizations import Organization, StaffMember
-    from models.users import User
 
 
 class FamilyCategory(StrEnum):
@@ -137,29 +136,6 @@ class Member(CaseOwnership):
     class Meta:
         table = "member"
         indexes = (("family_id", "id"), ("national_id",))
-
-
-class ClassificationDecision(Model):
-    """A level-2 or level-3 committee decision on a file's rehabilitability (Art. 4.1); kept, never overwritten."""
-
-    id = fields.IntField(primary_key=True)
-    family: fields.ForeignKeyRelation[Family] = fields.ForeignKeyField(
-        "models.Family", related_name="decisions", on_delete=fields.RESTRICT)
-    family_id: int
-    committee_level = fields.SmallIntField()
-    decided_on = fields.DateField()
-    minutes = fields.TextField(default="")
-    rehabilitability = fields.CharEnumField(Rehabilitability, max_length=24)
-    recorded_by: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
-        "models.User", related_name=False, on_delete=fields.RESTRICT)
-    recorded_by_id: int
-    province_id = fields.IntField()
-    county_id = fields.IntField()
-    created_at = fields.DatetimeField(auto_now_add=True)
-
-    class Meta:
-        table = "classification_decision"
-        indexes = (("family_id", "id"),)
 
 
 class ChangeRecord(Model):

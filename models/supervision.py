@@ -9,10 +9,11 @@ violation reports stay with the office (migration 0013).
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from tortoise import fields
 from tortoise.models import Model
+
+# Where a complaint stands, and how it moves, is the rule's (rules/supervision.py, Art. 7.4); the column holds it.
+from rules.supervision import ComplaintStatus as ComplaintStatus
 
 
 class SupervisionVisit(Model):
@@ -70,13 +71,6 @@ class ActionPlan(Model):
 
     class Meta:
         table = "action_plan"
-
-
-class ComplaintStatus(StrEnum):
-    OPEN = "OPEN"
-    IN_PROGRESS = "IN_PROGRESS"
-    UPHELD = "UPHELD"
-    DISMISSED = "DISMISSED"
 
 
 class Complaint(Model):

@@ -44,13 +44,22 @@ from schema.kindergartens.mutations import KindergartenMutations
 from schema.kindergartens.queries import KindergartenQueries
 from schema.kindergartens.types import Kindergarten
 from schema.limits import complexity_limits
+from schema.money.ledger import LedgerMutations
+from schema.money.ledger_types import LedgerEntry
+from schema.money.policy import PolicyMutations, PolicyQueries
+from schema.money.statement_approval import StatementMutations
 from schema.node import Node, from_global_id
 from schema.organizations.grading import GradingMutations
 from schema.organizations.mutations import OrganizationMutations
 from schema.organizations.queries import OrganizationQueries
+from schema.organizations.reports import ReportMutations, ReportSubmission
 from schema.organizations.types import County, KindergartenOperator, Office, Partner, Province, StaffMember
 from schema.permissions import PolicyGuard
 from schema.scalars import SCALAR_OVERRIDES
+from schema.supervision.decisions import DecisionMutations
+from schema.supervision.mutations import SupervisionMutations
+from schema.supervision.queries import SupervisionQueries
+from schema.supervision.types import ActionPlan, Complaint, PartnerDecision, SupervisionVisit, ViolationReport
 from schema.transaction import RequestTransaction
 from schema.users.mutations import UserMutations
 from schema.users.queries import UserQueries
@@ -71,14 +80,17 @@ class NodeQueries:
 
 
 Query = merge_types("Query", (UserQueries, NodeQueries, OrganizationQueries, KindergartenQueries, AuditQueries,
-                              FamilyQueries, ChildQueries, CaseworkQueries))
+                              FamilyQueries, ChildQueries, CaseworkQueries, PolicyQueries, SupervisionQueries))
 Mutation = merge_types("Mutation", (UserMutations, OrganizationMutations, GradingMutations, KindergartenMutations,
                                     DelegationMutations, FamilyMutations, ChildMutations, CaseworkMutations,
-                                    CommitteeMutations, PeerGroupMutations, HouseholdMutations))
+                                    CommitteeMutations, PeerGroupMutations, HouseholdMutations, PolicyMutations,
+                                    LedgerMutations, StatementMutations, SupervisionMutations, DecisionMutations,
+                                    ReportMutations))
 
 NODE_TYPES = (Province, County, Office, Partner, StaffMember, KindergartenOperator, Kindergarten, User, AuditEvent,
               Agreement, Assignment, Family, Member, Child, Interview, HomeVisit, Assessment, AidPlan, Service,
-              Referral, Loan, FollowUp, Alert, PeerGroup, GroupSession, CommitteeDecision)
+              Referral, Loan, FollowUp, Alert, PeerGroup, GroupSession, CommitteeDecision, LedgerEntry,
+              SupervisionVisit, ActionPlan, Complaint, ViolationReport, PartnerDecision, ReportSubmission)
 
 NODE_TYPE_NAMES = frozenset(get_object_definition(t, strict=True).name for t in NODE_TYPES)
 

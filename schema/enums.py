@@ -7,7 +7,7 @@ from typing import TypeVar
 
 import strawberry
 
-from models.families import FileStatus, Sex
+from models.families import FileStatus, Rehabilitability, Sex
 from models.organizations import ClinicGrade, OrganizationKind
 from models.users import Role
 from rules.kindergarten import KINDERGARTEN_KINDS, LICENSE_STATUS_LABELS_FA, KindergartenKind, LicenseStatus
@@ -120,5 +120,11 @@ described(Sex, "A person's sex.", {
     "MALE": "«مرد» — male.",
 })
 
+described(Rehabilitability, "Levels 2 and 3 classify every file (Art. 4.1).", {
+    "UNCLASSIFIED": "«طبقه‌بندی نشده» — not yet classified by a committee.",
+    "REHABILITABLE": "«قابل بازتوان» — rehabilitable: support aims at economic independence.",
+    "NON_REHABILITABLE": "«غیرقابل بازتوان» — non-rehabilitable.",
+})
+
 __all__ = ["FileStatus", "ExitRoute", "Sex", "Role", "OrganizationKind", "PartnerKind", "OfficeTier", "ClinicGrade",
-           "KindergartenKind", "LicenseStatus", "Degree", "StaffPosition"]
+           "KindergartenKind", "LicenseStatus", "Degree", "StaffPosition", "Rehabilitability"]

@@ -80,11 +80,13 @@ class FieldChange:
 @strawberry.type(description="One change to a family, a member or a child: who, when, what (office only).")
 class ChangeRecord:
     entity: str = strawberry.field(description="What was changed: `Family`, `Member`, `Child`, or a casework record "
-                                               "its author corrected (`Interview`, `HomeVisit`).")
+                                               "its author corrected (`Interview`, `HomeVisit`, `Assessment`, "
+                                               "`AidPlan`, `Service`, `Referral`, `Loan`, `FollowUp`), or an "
+                                               "`Agreement` a decision to stop ended (Art. 4.12).")
     operation: str = strawberry.field(
         description="How: `create`, `update`, `classify` (committee decision), `exit` (left the support cycle), "
                     "`correct` (a record corrected by its author within 24 hours), `add` or `remove` (a member "
-                    "joined or left the household, and its size).")
+                    "joined or left the household, and its size), `end` (an agreement ended).")
     at: datetime.datetime = strawberry.field(description="When.")
 
     @strawberry.field(description="The fields that changed, before and after, by field name.")

@@ -11,7 +11,8 @@
   `datetime.date | None` gets `<name>Jalali: String`, both derived from the column. Their policy is the date's
   (auth/policy.py `may_select`), and the execution shortcut serves them inline (schema/execution.py).
 
-A newcomer adding a record type writes its columns with descriptions, its resolvers and its policy row.
+A newcomer adding a record type writes its columns with descriptions, its resolvers and its policy row. A computed
+object that is no row (a partner's report) takes `@value_type(description=…)`: the date companions alone.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from __future__ import annotations
 import datetime
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar, cast, overload
+from typing import Any, TypeVar, cast, dataclass_transform, overload
 
 import strawberry
 from strawberry.types.base import get_object_definition
@@ -58,6 +59,17 @@ def row_type(
         cls.is_type_of = classmethod(is_type_of)  # type: ignore[attr-defined]
         if global_id or issubclass(cls, Node):
             cls.id = _global_id_field(type_name)  # type: ignore[attr-defined]
+        return value_type(description=description, name=name)(cls)
+
+    return decorate
+
+
+@dataclass_transform(order_default=False, kw_only_default=True, field_specifiers=(strawberry.field, StrawberryField))
+def value_type(*, description: str, name: str | None = None) -> Callable[[T], T]:
+    """`strawberry.type` for a computed object that is no row (a partner's report): its date fields get their
+    `…Jalali` companions as a row type's do, with the same policy (the date's) and the same inline serving."""
+
+    def decorate(cls: T) -> T:
         dates = _date_columns(cls)
         for date_name, nullable in dates.items():
             declared = vars(cls).get(date_name)

@@ -1,12 +1,15 @@
-"""Scalars: `Date` (ISO out; ISO or Jalali in) and `DateTime` (ISO-8601 with offset)."""
+"""Scalars: `Date` (ISO out; ISO or Jalali in), `DateTime` (ISO-8601 with offset) and `BigInt` (a 64-bit whole number:
+GraphQL's `Int` stops at 2^31 − 1, about 2.1 billion rials)."""
 
 from __future__ import annotations
 
 import datetime
+from typing import NewType
 
 import strawberry
 from strawberry.types.scalar import ScalarDefinition
 
+from rules.errors import RuleInputError
 from rules.jalali import parse_date
 
 
@@ -29,5 +32,29 @@ Date = strawberry.scalar(
     parse_value=_parse_date,
 )
 
+BigInt = NewType("BigInt", int)
+"""The annotation of a 64-bit field or argument (`amount: BigInt`), shown as the scalar `BigInt`."""
+
+BIG_INT_RANGE = range(-(2**63), 2**63)  # PostgreSQL's bigint
+
+
+def _parse_big_int(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value not in BIG_INT_RANGE:
+        raise RuleInputError("A BigInt is a whole number within 64 bits, written as a JSON number.",
+                             "مقدار BigInt باید عددی صحیح در محدوده ۶۴ بیتی باشد.")
+    return value
+
+
+BIG_INT = strawberry.scalar(
+    name="BigInt",
+    description=(
+        "A whole number within 64 bits (−2^63 to 2^63 − 1), as a JSON number: sums of money in whole rials, which "
+        "outgrow `Int` (32 bits, about 2.1 billion). Clients whose numbers are doubles (JavaScript) read it exactly "
+        "up to 2^53."
+    ),
+    serialize=int,
+    parse_value=_parse_big_int,
+)
+
 # Keyed by `object`: strawberry.Schema takes a Mapping, whose key type is invariant.
-SCALAR_OVERRIDES: dict[object, ScalarDefinition] = {datetime.date: Date}
+SCALAR_OVERRIDES: dict[object, ScalarDefinition] = {datetime.date: Date, BigInt: BIG_INT}

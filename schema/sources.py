@@ -15,13 +15,14 @@ from tortoise.queryset import QuerySet
 
 from auth.policy import type_scope_filter
 from auth.roles import Viewer
-from models import casework
+from models import casework, supervision
 from models.audit import AuditEvent
 from models.children import Child
 from models.delegation import Agreement, Assignment, AssignmentEvent
-from models.families import ChangeRecord, ClassificationDecision, Family, Member
+from models.families import ChangeRecord, Family, Member
 from models.geography import County, Province
 from models.kindergartens import Kindergarten
+from models.money import LedgerEntry, PolicyValue, SubsidyStatement
 from models.organizations import (
     OFFICE_KINDS,
     PARTNER_KINDS,
@@ -30,6 +31,7 @@ from models.organizations import (
     PartnerGrade,
     StaffMember,
 )
+from models.reports import ReportSubmission
 from models.users import User
 
 SOURCES: dict[str, tuple[type[Model], Q]] = {
@@ -45,12 +47,14 @@ SOURCES: dict[str, tuple[type[Model], Q]] = {
     "Family": (Family, Q()),
     "Member": (Member, Q()),
     "Child": (Child, Q()),
-    "ClassificationDecision": (ClassificationDecision, Q()),
     "ChangeRecord": (ChangeRecord, Q()),
     "Agreement": (Agreement, Q()),
     "Assignment": (Assignment, Q()),
     "AssignmentEvent": (AssignmentEvent, Q()),
     "AuditEvent": (AuditEvent, Q()),
+    "LedgerEntry": (LedgerEntry, Q()),
+    "SubsidyStatement": (SubsidyStatement, Q()),
+    "ReportSubmission": (ReportSubmission, Q()),
     "Interview": (casework.Interview, Q()),
     "HomeVisit": (casework.HomeVisit, Q()),
     "Assessment": (casework.Assessment, Q()),
@@ -64,10 +68,18 @@ SOURCES: dict[str, tuple[type[Model], Q]] = {
     "HouseholdChange": (casework.HouseholdChange, Q()),
     "PeerGroup": (casework.PeerGroup, Q()),
     "GroupSession": (casework.GroupSession, Q()),
+    "PolicyValue": (PolicyValue, Q()),
     # Link rows no GraphQL type shows: a group's families and a session's attendees (each family then loaded as
     # "Family", through its own scope).
     "PeerGroupFamily": (casework.PeerGroupFamily, Q()),
     "GroupSessionAttendee": (casework.GroupSessionAttendee, Q()),
+    # Supervision (Art. 4.10–4.13, Art. 7); the files a visit sampled are link rows no GraphQL type shows.
+    "SupervisionVisit": (supervision.SupervisionVisit, Q()),
+    "SupervisionSample": (supervision.SupervisionSample, Q()),
+    "ActionPlan": (supervision.ActionPlan, Q()),
+    "Complaint": (supervision.Complaint, Q()),
+    "ViolationReport": (supervision.ViolationReport, Q()),
+    "PartnerDecision": (supervision.PartnerDecision, Q()),
 }
 
 

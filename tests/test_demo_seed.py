@@ -146,9 +146,24 @@ async def test_every_national_id_is_valid_and_unique(owner: asyncpg.Connection) 
 async def test_classified_families_have_their_decision(owner: asyncpg.Connection) -> None:
     undecided = await owner.fetchval("""
         select count(*) from family f where f.rehabilitability <> 'UNCLASSIFIED' and not exists (
-            select 1 from classification_decision d where d.family_id = f.id and d.committee_level = 2
-              and d.rehabilitability = f.rehabilitability and d.county_id = f.county_id)""")
+            select 1 from committee_decision d where d.family_id = f.id and d.level = 2
+              and d.subject = 'CLASSIFICATION' and d.rehabilitability = f.rehabilitability
+              and d.county_id = f.county_id)""")
     assert undecided == 0
+
+
+async def test_every_decided_plan_and_follow_up_year_is_in_the_committee_register(owner: asyncpg.Connection) -> None:
+    missing = await owner.fetchval("""
+        select count(*) from aid_plan p where p.decided_on is not null and not exists (
+            select 1 from committee_decision d where d.aid_plan_id = p.id and d.subject = 'AID_PLAN' and d.level = 1
+              and d.decided_on = p.decided_on and d.minutes = p.decision_minutes)""")
+    assert missing == 0
+    follow_ups = await owner.fetchval("""
+        select count(*) from family f where f.status = 'EXITED' and f.access_until is not null and not exists (
+            select 1 from committee_decision d where d.family_id = f.id
+              and d.subject = 'POST_REHABILITATION_FOLLOW_UP' and d.partner_id = f.exit_partner_id)""")
+    assert follow_ups == 0
+    assert await owner.fetchval("select count(*) from family where access_until is not null") > 0
 
 
 def test_the_case_files_are_deterministic() -> None:

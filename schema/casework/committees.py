@@ -1,7 +1,8 @@
-"""Committee decisions without a record of their own (rules/committees.py): the office records them — levels 1 and
-2 at the county office, level 3 at the province office (auth/policy.py, INPUT_VALUES on `subject`) — about a
-household's file in its area, a partner in its area, or both (Art. 4.17: a replacement client referred to a
-partner)."""
+"""The register of committee decisions (rules/committees.py). Decisions without a record of their own the office
+records here — levels 1 and 2 at the county office, level 3 at the province office (auth/policy.py, INPUT_VALUES on
+`subject`) — about a household's file in its area, a partner in its area, or both (Art. 4.17: a replacement client
+referred to a partner). Decisions recorded with what they decide — a classification, an aid plan, a
+post-rehabilitation follow-up — are written to the same register by their own mutation (`register_decision`)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,11 @@ import uuid
 from typing import Any
 
 import strawberry
+from tortoise import connections
 
+from auth.roles import Viewer
 from models.casework import CommitteeDecision as CommitteeDecisionRow
+from models.families import Rehabilitability
 from rules.committees import COMMITTEE_SUBJECTS, CommitteeSubject, Target
 from schema.case_files import not_in_future
 from schema.casework.records import CLIENT_ID_DESCRIPTION, REPORT_LENGTH, content_digest, once_per_client_id
@@ -38,6 +42,23 @@ class CommitteeDecisionPayload:
     committee_decision: CommitteeDecision = strawberry.field(description="The decision.")
 
 
+async def register_decision(viewer: Viewer, subject: CommitteeSubject, *, level: int, decided_on: datetime.date,
+                            minutes: str, family_id: int | None, partner_id: int | None, province_id: int,
+                            county_id: int, rehabilitability: Rehabilitability | None = None,
+                            aid_plan_id: int | None = None) -> None:
+    """Write a decision recorded by its own mutation to the register, as the caller. A plain INSERT: a partner's
+    manager registers its committee's aid-plan decisions without reading the register back (the office's to read;
+    row-level security, migration 0014)."""
+    assert COMMITTEE_SUBJECTS[subject].recorded_with and level in COMMITTEE_SUBJECTS[subject].levels
+    await connections.get("default").execute_query(
+        "insert into committee_decision (level, subject, decided_on, minutes, family_id, partner_id, rehabilitability,"
+        " aid_plan_id, province_id, county_id, author_id, author_username, client_digest, created_at)"
+        " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, '', now())",
+        [level, subject.value, decided_on, minutes, family_id, partner_id,
+         None if rehabilitability is None else rehabilitability.value, aid_plan_id, province_id, county_id,
+         viewer.user_id, viewer.username])
+
+
 @strawberry.type
 class CommitteeMutations:
     @strawberry.mutation(description="Record a committee decision that has no record of its own: admission (level "
@@ -46,6 +67,9 @@ class CommitteeMutations:
     async def record_committee_decision(self, info: Info, input: RecordCommitteeDecisionInput) -> \
             CommitteeDecisionPayload:
         rule = COMMITTEE_SUBJECTS[input.subject]
+        if rule.recorded_with:
+            raise BadUserInput(f"A decision on {input.subject.value} is recorded with {rule.recorded_with}, with what "
+                               "it decides.", f"این تصمیم با {rule.recorded_with} ثبت می‌شود.", field="subject")
         wants_family = rule.target in (Target.FAMILY, Target.FAMILY_AND_PARTNER)
         wants_partner = rule.target in (Target.PARTNER, Target.FAMILY_AND_PARTNER)
         for field, value, wanted in (("familyId", input.family_id, wants_family),
@@ -59,7 +83,8 @@ class CommitteeMutations:
         assert place is not None  # every subject is about a file or a partner
         viewer = viewer_of(info)
         values: dict[str, Any] = {
-            "level": rule.level, "subject": input.subject, "decided_on": not_in_future(input.decided_on, "decidedOn"),
+            "level": rule.levels[0], "subject": input.subject,
+            "decided_on": not_in_future(input.decided_on, "decidedOn"),
             "minutes": clean_text(input.minutes, "minutes", REPORT_LENGTH, required=True),
             "family_id": family.id if family is not None else None,
             "partner_id": partner.id if partner is not None else None}

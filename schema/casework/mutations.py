@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import strawberry
 from tortoise import connections
 
 from models.casework import AidPlan as AidPlanRow
-from models.casework import AidPlanStatus
+from models.casework import AidPlanStatus, ChildRecord
 from models.casework import Assessment as AssessmentRow
 from models.casework import FollowUp as FollowUpRow
 from models.casework import HomeVisit as HomeVisitRow
@@ -22,15 +23,18 @@ from models.casework import Referral as ReferralRow
 from models.casework import ServiceRecord as ServiceRow
 from models.children import Child as ChildRow
 from rules.casework import loan_follow_up_due, needs_loan_follow_up
+from rules.committees import CommitteeSubject
 from rules.empowerment import DOMAIN_FIELDS, score_empowerment
 from rules.errors import RuleViolation
 from rules.money import rial_amount
 from rules.services import ChildFollowUpKind, LoanKind, ServiceKind
+from schema.casework.committees import register_decision
 from schema.casework.records import CLIENT_ID_DESCRIPTION as _CLIENT_ID
 from schema.casework.records import (
     NAME_LENGTH,
     REPORT_LENGTH,
     TEXT_LENGTH,
+    RecordTarget,
     correct_record,
     create_record,
     record_day,
@@ -42,6 +46,7 @@ from schema.context import Info
 from schema.errors import BadUserInput, Conflict
 from schema.node import to_global_id
 from schema.rowtypes import served_as
+from schema.scalars import BigInt
 from schema.sources import scoped_rows
 
 
@@ -85,7 +90,7 @@ class CorrectReportInput(CorrectionInput):
                               "fields stay as they are. Send the `version` you read.")
 class CorrectServiceInput(CorrectionInput):
     description: str | None = strawberry.field(default=strawberry.UNSET, description="What was given.")
-    amount_rials: int | None = strawberry.field(default=strawberry.UNSET, description="Money given, in whole rials.")
+    amount_rials: BigInt | None = strawberry.field(default=strawberry.UNSET, description="Money given, in whole rials.")
 
 
 @strawberry.input(description="A correction of your own referral within 24 hours of recording it; omitted fields "
@@ -106,6 +111,46 @@ class EmpowermentScoresInput:
     income: int = strawberry.field(description="«درآمد» — income.")
     housing: int = strawberry.field(description="«مسکن و سرپناه» — shelter and housing.")
     insurance: int = strawberry.field(description="«پوشش بیمه‌ای» — insurance coverage.")
+
+
+@strawberry.input(description="A correction of your own assessment within 24 hours of recording it; omitted fields "
+                              "stay as they are. Send the `version` you read.")
+class CorrectAssessmentInput(CorrectionInput):
+    scores: EmpowermentScoresInput | None = strawberry.field(default=strawberry.UNSET, description="All eight "
+                                                             "scores; the total and level are computed again.")
+    notes: str | None = strawberry.field(default=strawberry.UNSET, description="The assessor's notes.")
+
+
+@strawberry.input(description="A correction of your own aid plan within 24 hours of submitting it, while the level-1 "
+                              "committee has not decided it; omitted fields stay as they are. Send the `version` "
+                              "you read.")
+class CorrectAidPlanInput(CorrectionInput):
+    goals: str | None = strawberry.field(default=strawberry.UNSET, description="What the plan aims at.")
+    planned_services: list[ServiceKind] | None = strawberry.field(default=strawberry.UNSET,
+                                                                  description="The services it plans (Art. 5).")
+    resources: str | None = strawberry.field(default=strawberry.UNSET, description="The resources it draws on.")
+    target_date: datetime.date | None = strawberry.field(default=strawberry.UNSET, description="When its goals "
+                                                         "should be reached (after its submission). Jalali accepted.")
+
+
+@strawberry.input(description="A correction of your own loan within 24 hours of recording it, while its follow-up "
+                              "is not recorded; omitted fields stay as they are. Send the `version` you read.")
+class CorrectLoanInput(CorrectionInput):
+    kind: LoanKind | None = strawberry.field(default=strawberry.UNSET, description="Which kind.")
+    amount_rials: BigInt | None = strawberry.field(default=strawberry.UNSET, description="The amount, in whole rials.")
+    lender: str | None = strawberry.field(default=strawberry.UNSET, description="Who lent or granted it.")
+    granted_on: datetime.date | None = strawberry.field(default=strawberry.UNSET, description="When (not in the "
+                                                        "future, not before the file came to you). Jalali accepted.")
+
+
+@strawberry.input(description="A correction of your own follow-up of a child within 24 hours of recording it; "
+                              "omitted fields stay as they are. An abuse concern is not corrected: record a new "
+                              "follow-up. Send the `version` you read.")
+class CorrectFollowUpInput(CorrectionInput):
+    followed_up_on: datetime.date | None = strawberry.field(default=strawberry.UNSET, description="When (not in the "
+                                                            "future, not before the file came to you). Jalali "
+                                                            "accepted.")
+    notes: str | None = strawberry.field(default=strawberry.UNSET, description="What was found.")
 
 
 @strawberry.input(description="An assessment on the empowerment scale (Art. 1.4), at intake and yearly (Art. 5).")
@@ -143,7 +188,7 @@ class RecordServiceInput:
     kind: ServiceKind = strawberry.field(description="Which of the 14 kinds.")
     given_on: datetime.date = strawberry.field(description="When. Jalali accepted.")
     description: str = strawberry.field(default="", description="What was given.")
-    amount_rials: int | None = strawberry.field(default=None, description="Money given, in whole rials.")
+    amount_rials: BigInt | None = strawberry.field(default=None, description="Money given, in whole rials.")
     client_id: uuid.UUID | None = strawberry.field(default=None, description=_CLIENT_ID)
 
 
@@ -161,7 +206,7 @@ class RecordReferralInput:
 class RecordLoanInput:
     family_id: strawberry.ID = strawberry.field(description="The family.")
     kind: LoanKind = strawberry.field(description="Which kind.")
-    amount_rials: int = strawberry.field(description="The amount, in whole rials.")
+    amount_rials: BigInt = strawberry.field(description="The amount, in whole rials.")
     lender: str = strawberry.field(default="", description="Who lent or granted it.")
     granted_on: datetime.date = strawberry.field(description="When. Jalali accepted.")
     client_id: uuid.UUID | None = strawberry.field(default=None, description=_CLIENT_ID)
@@ -253,6 +298,99 @@ def _corrected_report(input: CorrectReportInput) -> dict[str, str]:
             if given(getattr(input, name))}
 
 
+def _scored(scores: EmpowermentScoresInput) -> dict[str, Any]:
+    """The eight scores as an assessment keeps them, with the total and level computed from them (Art. 1.4)."""
+    scored = score_empowerment({domain.value: getattr(scores, _python_name(field))
+                                for domain, field in DOMAIN_FIELDS.items()})
+    return {"scores": {domain.value: score for domain, score in scored.scores.items()}, "total": scored.total,
+            "level": scored.level}
+
+
+def _planned_services(kinds: list[ServiceKind]) -> list[str]:
+    if not kinds:
+        raise BadUserInput("A plan plans at least one service.", "برنامه باید دست‌کم یک خدمت داشته باشد.",
+                           field="plannedServices")
+    return sorted({kind.value for kind in kinds})
+
+
+def _target_date(target_date: datetime.date, submitted_on: datetime.date) -> datetime.date:
+    if target_date <= submitted_on:
+        raise BadUserInput("The target date is after the plan's submission.",
+                           "تاریخ هدف باید پس از تاریخ ارسال برنامه باشد.", field="targetDate")
+    return target_date
+
+
+def _follow_up_due_on(kind: LoanKind, granted_on: datetime.date) -> datetime.date | None:
+    """When a loan's six-month follow-up falls due (seed 001); None for a kind that has none."""
+    return loan_follow_up_due(granted_on) if needs_loan_follow_up(kind) else None
+
+
+async def _record_file(info: Info, record: Any) -> RecordTarget:
+    """The file a record is on, as when recording on it: a corrected day is bound as a recorded one is."""
+    if isinstance(record, ChildRecord):
+        return await record_target(info, "Child", to_global_id("Child", record.child_id), "id")
+    return await record_target(info, "Family", to_global_id("Family", record.family_id), "id")
+
+
+def _corrected_aid_plan(input: CorrectAidPlanInput) -> Callable[[AidPlanRow], Awaitable[dict[str, Any]]]:
+    async def changes(plan: AidPlanRow) -> dict[str, Any]:
+        if plan.status is not AidPlanStatus.SUBMITTED:
+            raise RuleViolation("AID_PLAN_DECIDED", "The level-1 committee has decided this plan on what it read; "
+                                "it is no longer corrected (Art. 4.7).", "کمیته سطح یک بر پایه همین متن درباره "
+                                "برنامه تصمیم گرفته است؛ دیگر نمی‌توان آن را اصلاح کرد (بند ۴-۷).")
+        values: dict[str, Any] = {}
+        if given(input.goals):
+            values["goals"] = clean_text(input.goals, "goals", REPORT_LENGTH, required=True)
+        if given(input.planned_services):
+            values["planned_services"] = _planned_services(input.planned_services)
+        if given(input.resources):
+            values["resources"] = clean_text(input.resources, "resources", TEXT_LENGTH)
+        if given(input.target_date):
+            values["target_date"] = _target_date(input.target_date, plan.submitted_on)
+        return values
+    return changes
+
+
+def _corrected_loan(info: Info, input: CorrectLoanInput) -> Callable[[LoanRow], Awaitable[dict[str, Any]]]:
+    async def changes(loan: LoanRow) -> dict[str, Any]:
+        if loan.followed_up_on is not None:
+            raise RuleViolation("LOAN_FOLLOWED_UP", "The loan's follow-up has been recorded on what it said; the "
+                                "loan is no longer corrected.", "پیگیری این وام بر پایه همین ثبت انجام شده است؛ "
+                                "دیگر نمی‌توان آن را اصلاح کرد.")
+        values: dict[str, Any] = {}
+        if given(input.kind):
+            values["kind"] = input.kind
+        if given(input.amount_rials):
+            values["amount_rials"] = rial_amount(input.amount_rials, "amountRials")
+        if given(input.lender):
+            values["lender"] = clean_text(input.lender, "lender", NAME_LENGTH)
+        if given(input.granted_on):
+            values["granted_on"] = record_day(await _record_file(info, loan), input.granted_on, "grantedOn")
+        if values.keys() & {"kind", "granted_on"}:
+            values["follow_up_due_on"] = _follow_up_due_on(values.get("kind", loan.kind),
+                                                           values.get("granted_on", loan.granted_on))
+        return values
+    return changes
+
+
+def _corrected_follow_up(info: Info,
+                         input: CorrectFollowUpInput) -> Callable[[FollowUpRow], Awaitable[dict[str, Any]]]:
+    async def changes(follow_up: FollowUpRow) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        if given(input.followed_up_on):
+            values["followed_up_on"] = record_day(await _record_file(info, follow_up), input.followed_up_on,
+                                                  "followedUpOn")
+        if given(input.notes):
+            values["notes"] = clean_text(input.notes, "notes", REPORT_LENGTH)
+        return values
+    return changes
+
+
+async def _alert_of(info: Info, follow_up: FollowUpRow) -> Any:
+    """The abuse alert a follow-up opened, when the caller may read it (the office); None otherwise."""
+    return await scoped_rows(viewer_of(info), "Alert").filter(follow_up_id=follow_up.id).first()
+
+
 @strawberry.type
 class CaseworkMutations:
     @strawberry.mutation(description="Record an interview with a family delegated to you (or served by your office).")
@@ -308,30 +446,39 @@ class CaseworkMutations:
                                      "are computed.")
     async def record_assessment(self, info: Info, input: RecordAssessmentInput) -> AssessmentPayload:
         target = await record_target(info, "Family", input.family_id, "familyId")
-        scored = score_empowerment({domain.value: getattr(input.scores, _python_name(field))
-                                    for domain, field in DOMAIN_FIELDS.items()})
-        values = {"assessed_on": record_day(target, input.assessed_on, "assessedOn"),
-                  "scores": {domain.value: score for domain, score in scored.scores.items()},
-                  "total": scored.total, "level": scored.level,
+        values = {"assessed_on": record_day(target, input.assessed_on, "assessedOn"), **_scored(input.scores),
                   "notes": clean_text(input.notes, "notes", REPORT_LENGTH)}
         assessment = await create_record(info, AssessmentRow, target, input.client_id, values)
         return AssessmentPayload(assessment=served_as(Assessment, assessment))
+
+    @strawberry.mutation(description="Correct your own assessment within 24 hours of recording it; the total and "
+                                     "level are computed again and the change is kept in the file's history. Records "
+                                     "are append-only after that.")
+    async def correct_assessment(self, info: Info, input: CorrectAssessmentInput) -> AssessmentPayload:
+        changes = _scored(input.scores) if given(input.scores) else {}
+        if given(input.notes):
+            changes["notes"] = clean_text(input.notes, "notes", REPORT_LENGTH)
+        return AssessmentPayload(assessment=await correct_record(info, "Assessment", input.id, input.version,
+                                                                 changes))
 
     @strawberry.mutation(description="Submit an aid plan (Art. 4.7) to the level-1 committee.")
     async def submit_aid_plan(self, info: Info, input: SubmitAidPlanInput) -> AidPlanPayload:
         target = await record_target(info, "Family", input.family_id, "familyId")
         submitted_on = record_day(target, input.submitted_on, "submittedOn")
-        if input.target_date <= submitted_on:
-            raise BadUserInput("The target date is after the plan's submission.",
-                               "تاریخ هدف باید پس از تاریخ ارسال برنامه باشد.", field="targetDate")
-        if not input.planned_services:
-            raise BadUserInput("A plan plans at least one service.", "برنامه باید دست‌کم یک خدمت داشته باشد.",
-                               field="plannedServices")
+        target_date = _target_date(input.target_date, submitted_on)
+        planned_services = _planned_services(input.planned_services)
         values = {"submitted_on": submitted_on, "goals": clean_text(input.goals, "goals", REPORT_LENGTH, required=True),
-                  "planned_services": sorted({kind.value for kind in input.planned_services}),
-                  "resources": clean_text(input.resources, "resources", TEXT_LENGTH), "target_date": input.target_date}
+                  "planned_services": planned_services,
+                  "resources": clean_text(input.resources, "resources", TEXT_LENGTH), "target_date": target_date}
         aid_plan = await create_record(info, AidPlanRow, target, input.client_id, values)
         return AidPlanPayload(aid_plan=served_as(AidPlan, aid_plan))
+
+    @strawberry.mutation(description="Correct your own aid plan within 24 hours of submitting it, while the level-1 "
+                                     "committee has not decided it (it decides what it read); the change is kept in "
+                                     "the file's history. Records are append-only after that.")
+    async def correct_aid_plan(self, info: Info, input: CorrectAidPlanInput) -> AidPlanPayload:
+        return AidPlanPayload(aid_plan=await correct_record(info, "AidPlan", input.id, input.version,
+                                                            _corrected_aid_plan(input)))
 
     @strawberry.mutation(description="Record the level-1 committee's decision on an aid plan (Art. 4.7): the "
                                      "partner's manager for a delegated file, the county office for a file it serves. "
@@ -352,11 +499,14 @@ class CaseworkMutations:
         if decided_on < plan.submitted_on:
             raise BadUserInput("The decision is before the plan's submission.",
                                "تاریخ تصمیم پیش از ارسال برنامه است.", field="decidedOn")
+        minutes = clean_text(input.minutes, "minutes", REPORT_LENGTH, required=True)
         decided = await update_versioned(
             viewer, "AidPlan", plan, input.version,
             status=AidPlanStatus.APPROVED if input.approved else AidPlanStatus.REJECTED, decided_on=decided_on,
-            decision_minutes=clean_text(input.minutes, "minutes", REPORT_LENGTH, required=True),
-            decided_by_id=viewer.user_id, decided_by_username=viewer.username)
+            decision_minutes=minutes, decided_by_id=viewer.user_id, decided_by_username=viewer.username)
+        await register_decision(viewer, CommitteeSubject.AID_PLAN, level=1, decided_on=decided_on, minutes=minutes,
+                                family_id=plan.family_id, partner_id=plan.partner_id, province_id=plan.province_id,
+                                county_id=plan.county_id, aid_plan_id=plan.id)
         return AidPlanPayload(aid_plan=decided)
 
     @strawberry.mutation(description="Record a service given (Art. 5), with the money given in whole rials.")
@@ -385,9 +535,17 @@ class CaseworkMutations:
         granted_on = record_day(target, input.granted_on, "grantedOn")
         values = {"kind": input.kind, "amount_rials": rial_amount(input.amount_rials, "amountRials"),
                   "lender": clean_text(input.lender, "lender", NAME_LENGTH), "granted_on": granted_on,
-                  "follow_up_due_on": loan_follow_up_due(granted_on) if needs_loan_follow_up(input.kind) else None}
+                  "follow_up_due_on": _follow_up_due_on(input.kind, granted_on)}
         loan = await create_record(info, LoanRow, target, input.client_id, values)
         return LoanPayload(loan=served_as(Loan, loan))
+
+    @strawberry.mutation(description="Correct your own loan within 24 hours of recording it, while its follow-up is "
+                                     "not recorded; its follow-up falls due again from the corrected day and kind, "
+                                     "and the change is kept in the file's history. Records are append-only after "
+                                     "that.")
+    async def correct_loan(self, info: Info, input: CorrectLoanInput) -> LoanPayload:
+        return LoanPayload(loan=await correct_record(info, "Loan", input.id, input.version,
+                                                     _corrected_loan(info, input)))
 
     @strawberry.mutation(description="Record a loan's six-month follow-up (seed 001).")
     async def record_loan_follow_up(self, info: Info, input: RecordLoanFollowUpInput) -> LoanPayload:
@@ -416,8 +574,14 @@ class CaseworkMutations:
         if follow_up.abuse_concern:
             await raise_alert(follow_up)
             await ChildRow.filter(id=target.row.id).update(abuse_flag=True)
-        alert = await scoped_rows(viewer_of(info), "Alert").filter(follow_up_id=follow_up.id).first()
-        return FollowUpPayload(follow_up=served_as(FollowUp, follow_up), alert=alert)
+        return FollowUpPayload(follow_up=served_as(FollowUp, follow_up), alert=await _alert_of(info, follow_up))
+
+    @strawberry.mutation(description="Correct your own follow-up of a child within 24 hours of recording it; the "
+                                     "change is kept in the child's history. An abuse concern is not corrected (its "
+                                     "alert may be open already). Records are append-only after that.")
+    async def correct_follow_up(self, info: Info, input: CorrectFollowUpInput) -> FollowUpPayload:
+        follow_up = await correct_record(info, "FollowUp", input.id, input.version, _corrected_follow_up(info, input))
+        return FollowUpPayload(follow_up=follow_up, alert=await _alert_of(info, follow_up))
 
     @strawberry.mutation(description="Record how the office handled an abuse alert; it leaves the open list.")
     async def handle_alert(self, info: Info, input: HandleAlertInput) -> AlertPayload:

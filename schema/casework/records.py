@@ -195,9 +195,15 @@ def _client_id_conflict() -> Conflict:
                     "این شناسه کاربر (clientId) پیش‌تر برای ثبت دیگری به کار رفته است.", field="clientId")
 
 
-async def correct_record(info: Info, type_name: str, global_id: str, version: int, changes: dict[str, Any]) -> Any:
+# What a correction changes: the columns and their new values, or — when they depend on the record (a day bound by
+# its file, a due date recomputed, a state that takes no more corrections) — an async function of the record.
+Changes = dict[str, Any] | Callable[[Any], Awaitable[dict[str, Any]]]
+
+
+async def correct_record(info: Info, type_name: str, global_id: str, version: int, changes: Changes) -> Any:
     """A record corrected by its author within 24 hours of making it (rules/casework.editable_by_author); after
-    that, or by anyone else, records are append-only (RULE_VIOLATION). The change is kept in the file's history."""
+    that, or by anyone else, records are append-only (RULE_VIOLATION). The change is kept in the file's history.
+    A function of the record is called once the author and the version have been checked."""
     viewer = viewer_of(info)
     record = await find_scoped(info, type_name, global_id, "id")
     if record.author_id != viewer.user_id or not editable_by_author(record.created_at,
@@ -206,6 +212,8 @@ async def correct_record(info: Info, type_name: str, global_id: str, version: in
                             "making it; after that, add a new record.", "هر ثبت را فقط ثبت‌کننده آن و تا ۲۴ ساعت "
                             "پس از ثبت می‌تواند اصلاح کند؛ پس از آن ثبت تازه‌ای بیفزایید.")
     check_version(record, version)
+    if callable(changes):
+        changes = await changes(record)
     corrected = await update_versioned(viewer, type_name, record, version, **changes)
     await record_change(viewer, entity=type_name, entity_id=record.id, family_id=getattr(record, "family_id", None),
                         child_id=getattr(record, "child_id", None), operation="correct",

@@ -39,10 +39,11 @@ from rules.services import (
     ServiceKind,
 )
 from schema.context import Info
-from schema.enums import described
+from schema.enums import Rehabilitability, described
 from schema.node import Node
 from schema.pagination import nested_connection_field
 from schema.rowtypes import row_type
+from schema.scalars import BigInt
 
 if TYPE_CHECKING:
     from schema.children.types import Child
@@ -150,7 +151,7 @@ class Service(Node, RecordFields):
     kind: ServiceKind = strawberry.field(description="Which of the 14 kinds.")
     given_on: datetime.date = strawberry.field(description="When it was given.")
     description: str = strawberry.field(description="What was given.")
-    amount_rials: int | None = strawberry.field(description="Money given, in whole rials; null when none.")
+    amount_rials: BigInt | None = strawberry.field(description="Money given, in whole rials; null when none.")
 
 
 @row_type(ReferralRow, description="A referral to another body: to whom, why, and what came of it.")
@@ -164,7 +165,7 @@ class Referral(Node, RecordFields):
 @row_type(LoanRow, description="A loan or grant (seed 001), with its six-month follow-up.")
 class Loan(Node, RecordFields):
     kind: LoanKind = strawberry.field(description="Which kind.")
-    amount_rials: int = strawberry.field(description="The amount, in whole rials.")
+    amount_rials: BigInt = strawberry.field(description="The amount, in whole rials.")
     lender: str = strawberry.field(description="Who lent or granted it.")
     granted_on: datetime.date = strawberry.field(description="When it was granted.")
     follow_up_due_on: datetime.date | None = strawberry.field(
@@ -214,9 +215,9 @@ class Alert(Node):
 
 
 @row_type(CommitteeDecisionRow,
-          description="A committee decision without a record of its own (Art. 1.8–1.10, Art. 4): what it decided "
-                      "about a household's file or a partner, and its minutes (office only: committee minutes stay "
-                      "with the office).")
+          description="A committee decision (Art. 1.8–1.10, Art. 4): what it decided about a household's file or a "
+                      "partner, and its minutes (office only: committee minutes stay with the office). A "
+                      "classification names the rehabilitability decided, an aid plan's decision the plan.")
 class CommitteeDecision(Node):
     level: int = strawberry.field(description="1 (a centre or a partner), 2 (the county office) or 3 (the province "
                                               "office), Art. 1.8–1.10.")
@@ -241,6 +242,13 @@ class CommitteeDecision(Node):
     async def partner(root: CommitteeDecisionRow, info: Info) -> Annotated[
             Partner, strawberry.lazy("schema.organizations.types")] | None:
         return await info.context.loaders.load("Partner", root.partner_id)
+
+    rehabilitability: Rehabilitability | None = strawberry.field(
+        description="A classification's decision (Art. 4.1); null for other subjects.")
+
+    @strawberry.field(description="The aid plan decided (Art. 4.7); null for other subjects.")
+    async def aid_plan(root: CommitteeDecisionRow, info: Info) -> AidPlan | None:
+        return await info.context.loaders.load("AidPlan", root.aid_plan_id)
 
 
 @row_type(HouseholdChangeRow, global_id=True,

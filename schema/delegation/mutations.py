@@ -45,6 +45,7 @@ from rules.delegation import (
 from rules.grading import check_clinic_graded
 from rules.jalali import jalali_year, jalali_year_bounds
 from rules.staffing import StaffFacts, counts_for_caseload
+from rules.supervision import check_partner_not_stopped
 from schema.common import clean_text, find_scoped, given, viewer_of
 from schema.delegation.caseload import family_files, live_load, partner_norms
 from schema.delegation.ownership import end_delegation, live_assignment, record_transition, set_file_owners
@@ -53,6 +54,7 @@ from schema.errors import BadUserInput, Conflict, NotFound, QuotaExceeded
 from schema.node import expect_id
 from schema.rowtypes import served_as
 from schema.sources import scoped_rows
+from schema.supervision.standing import partner_stopped
 
 MAX_FILES = 200
 """Files one assignFiles call may name (as many as one page of a list)."""
@@ -336,7 +338,8 @@ class DelegationMutations:
                                      "(QUOTA_EXCEEDED); a clinic must be graded or in its first year (Art. 6.4.4, "
                                      "note 4), a charity's or complex's experts must have room (Art. 3.1, note 3, "
                                      "RULE_VIOLATION); families must be classified, children discharged at least a "
-                                     "year ago (seed 003).")
+                                     "year ago (seed 003); a partner the office stopped working with gets none (Art. "
+                                     "4.12, RULE_VIOLATION).")
     async def assign_files(self, info: strawberry.Info, input: AssignFilesInput) -> AssignFilesPayload:
         viewer = viewer_of(info)
         today = datetime.date.today()
@@ -344,6 +347,8 @@ class DelegationMutations:
         partner = await find_scoped(info, "Partner", input.partner_id, "partnerId")
         families = await _visible_files(info, "Family", input.family_ids, "familyIds")
         children = await _visible_files(info, "Child", input.child_ids, "childIds")
+        # A stop (Art. 4.12) also ends the agreement; named first, the refusal says why.
+        check_partner_not_stopped(await partner_stopped(viewer, partner.id))
         agreement = await _agreement_in_force(info, partner, today)
         await _check_graded(info, partner, today)
         files = _delegable(families, children, today)

@@ -12,11 +12,11 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from models.delegation import EndReason
-from models.families import ClassificationDecision as DecisionRow
 from models.families import Family as FamilyRow
 from models.families import FamilyCategory, FileStatus, Rehabilitability, Relation, Sex
 from models.families import Member as MemberRow
 from rules.casework import post_rehabilitation_window
+from rules.committees import CommitteeSubject
 from rules.national_id import validate_national_id
 from rules.persian import normalise_search
 from rules.services import ExitRoute
@@ -30,6 +30,7 @@ from schema.case_files import (
     not_in_future,
     plain_name,
 )
+from schema.casework.committees import register_decision
 from schema.common import (
     ADDRESS_LENGTH,
     check_version,
@@ -295,10 +296,10 @@ class FamilyMutations:
         if family.status is FileStatus.EXITED:
             raise BadUserInput("The file has left the support cycle.", "این پرونده از چرخه حمایت خارج شده است.",
                                field="familyId")
-        await DecisionRow.create(family_id=family.id, committee_level=input.committee_level, decided_on=decided_on,
-                                 minutes=minutes, rehabilitability=input.rehabilitability,
-                                 recorded_by_id=viewer.user_id, province_id=family.province_id,
-                                 county_id=family.county_id)
+        await register_decision(viewer, CommitteeSubject.CLASSIFICATION, level=input.committee_level,
+                                decided_on=decided_on, minutes=minutes, family_id=family.id, partner_id=None,
+                                province_id=family.province_id, county_id=family.county_id,
+                                rehabilitability=input.rehabilitability)
         await scoped_rows(viewer, "Family").filter(id=family.id).update(rehabilitability=input.rehabilitability,
                                                                         version=F("version") + 1)
         await record_change(viewer, entity="Family", entity_id=family.id, family_id=family.id, child_id=None,
@@ -344,4 +345,8 @@ class FamilyMutations:
         for member in members:
             await record_change(viewer, entity="Member", entity_id=member.id, family_id=family.id, child_id=None,
                                 operation="exit", before={"live": True}, after={"live": False}, **place)
+        if ended is not None and input.post_rehabilitation_follow_up:
+            await register_decision(viewer, CommitteeSubject.POST_REHABILITATION_FOLLOW_UP, level=1,
+                                    decided_on=exited_on, minutes=note, family_id=family.id,
+                                    partner_id=ended.partner_id, **place)
         return FamilyPayload(family=await scoped_rows(info.context.viewer, "Family").get(id=family.id))

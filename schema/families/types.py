@@ -6,7 +6,6 @@ import datetime
 
 import strawberry
 
-from models.families import ClassificationDecision as DecisionRow
 from models.families import Family as FamilyRow
 from models.families import FamilyCategory, Rehabilitability, Relation
 from models.families import Member as MemberRow
@@ -31,6 +30,8 @@ from schema.delegation.types import Assignment
 from schema.enums import ExitRoute, FileStatus, Sex, described
 from schema.history import ChangeRecord
 from schema.loaders import then
+from schema.money import pension as money_pension
+from schema.money.types import Pension
 from schema.node import Node
 from schema.organizations.types import InArea, Partner
 from schema.pagination import nested_connection_field
@@ -41,11 +42,6 @@ described(FamilyCategory, "Why a household is admitted for support (seed 001).",
     "NEEDY_FAMILY": "«خانواده نیازمند» — needy family.",
     "ELDERLY_DISABLED": "«سالمند/معلول» — household of elderly or disabled people.",
     "ORPHANS": "«ایتام» — orphans.",
-})
-described(Rehabilitability, "Levels 2 and 3 classify every file (Art. 4.1).", {
-    "UNCLASSIFIED": "«طبقه‌بندی نشده» — not yet classified by a committee.",
-    "REHABILITABLE": "«قابل بازتوان» — rehabilitable: support aims at economic independence.",
-    "NON_REHABILITABLE": "«غیرقابل بازتوان» — non-rehabilitable.",
 })
 described(Relation, "A member's relation to the head of the household.", {
     "HEAD": "«سرپرست» — the head of the household.",
@@ -77,20 +73,6 @@ class Member(Node):
         description="The day the member left the household (death, marriage, leaving); null while a member. A member "
                     "who left is no longer among the family's `members`; `householdHistory` names them.")
     version: int = strawberry.field(description="Changes with every edit; send it back to update (CONFLICT if stale).")
-
-
-@row_type(DecisionRow, global_id=True,
-          description="A level-2 or level-3 committee decision on a file's rehabilitability (Art. 4.1); "
-                      "kept, never overwritten (office only: committee minutes stay with the office).")
-class ClassificationDecision:
-    committee_level: int = strawberry.field(description="2 (county office) or 3 (province office), Art. 1.8–1.10.")
-    decided_on: datetime.date = strawberry.field(description="When the committee decided.")
-    rehabilitability: Rehabilitability = strawberry.field(description="What it decided.")
-    minutes: str = strawberry.field(description="The committee's minutes.")
-
-    @strawberry.field(description="When it was recorded.")
-    def recorded_at(root: DecisionRow) -> datetime.datetime:
-        return root.created_at
 
 
 @row_type(FamilyRow,
@@ -138,9 +120,10 @@ class Family(Node, InArea):
     referrals = nested_connection_field(Referral, "family_id", description="Referrals, newest first.")
     loans = nested_connection_field(Loan, "family_id", description="Loans and grants, newest first (seed 001).")
     committee_decisions = nested_connection_field(
-        CommitteeDecision, "family_id", description="Committee decisions about the file that have no record of their "
-                                                    "own (admission, exit and return, bonus review, replacement), "
-                                                    "newest first (office only).")
+        CommitteeDecision, "family_id", description="Every committee decision about the file — admission, aid plans, "
+                                                    "post-rehabilitation follow-up (level 1), classification (levels "
+                                                    "2 and 3), exit and return, bonus review, replacement — newest "
+                                                    "first (office only).")
 
     @strawberry.field(description="Members who joined or left (birth, death, marriage, leaving) and the household's "
                                   "size from each change on, in the order they took effect.")
@@ -151,6 +134,13 @@ class Family(Node, InArea):
                                   "month follows; before the first recorded change, the size the file had then.")
     async def household_size_on(root: FamilyRow, info: Info, date: datetime.date) -> int:
         return household_size_on(await household_changes_of(info, root.id), root.household_size, date)
+
+    @strawberry.field(description="Its monthly pension (seed 002) for a Jalali month: the share for its size of the "
+                                  "minimum wage, as the national office set them (schema/money). Null for a month the "
+                                  "file was not in the support cycle; RULE_VIOLATION POLICY_VALUE_MISSING when the "
+                                  "office had not set a figure for it; BAD_USER_INPUT for a month not yet begun.")
+    async def monthly_pension(root: FamilyRow, info: Info, jalali_year: int, month: int) -> Pension | None:
+        return await money_pension.monthly_pension(info, root, jalali_year, month)
 
     @strawberry.field(description="The peer groups the household belongs to that you may see, oldest first (Art. 4.8).")
     async def peer_groups(root: FamilyRow, info: Info) -> list[PeerGroup]:
@@ -165,10 +155,6 @@ class Family(Node, InArea):
     @strawberry.field(description="Every delegation of the file, oldest first (office only).")
     async def assignments(root: FamilyRow, info: Info) -> list[Assignment]:
         return await info.context.loaders.grouped("Assignment", "family_id").load(root.id)
-
-    @strawberry.field(description="Level-2 and level-3 committee decisions, oldest first (office only).")
-    async def decisions(root: FamilyRow, info: Info) -> list[ClassificationDecision]:
-        return await info.context.loaders.grouped("ClassificationDecision", "family_id").load(root.id)
 
     @strawberry.field(description="Every change to the file and its members, oldest first (office only).")
     async def history(root: FamilyRow, info: Info) -> list[ChangeRecord]:

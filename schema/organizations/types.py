@@ -17,9 +17,14 @@ from rules.staffing import StaffFacts, counts_for_caseload
 from schema.context import Info
 from schema.delegation.caseload import Caseload, partner_caseload
 from schema.enums import ClinicGrade, Degree, OfficeTier, OrganizationKind, PartnerKind, StaffPosition
+from schema.money.ledger_types import ledger_balance_field, ledger_field
+from schema.money.statements import subsidy_statement_field
 from schema.node import Node
+from schema.organizations import reports
+from schema.organizations.reports import ActivityReport, ChildFollowUpReport, LateReport
 from schema.rowtypes import row_type
 from schema.sources import scoped_rows
+from schema.supervision.partner import PartnerSupervision
 
 if TYPE_CHECKING:
     from schema.casework.types import CommitteeDecision
@@ -129,7 +134,7 @@ class StaffMember(Node):
 @row_type(Organization, where=lambda row: row.kind in PARTNER_KINDS,
           description="A licensed partner: a social-work clinic, a charity, a service complex or an NGO child "
                       "home (Art. 1).")
-class Partner(Node, OrganizationInterface):
+class Partner(Node, OrganizationInterface, PartnerSupervision):
     address: str = strawberry.field(description="Postal address.")
     phone: str = strawberry.field(description="Telephone.")
     license_number: str | None = strawberry.field(description="License number (Art. 26 license).")
@@ -196,6 +201,35 @@ class Partner(Node, OrganizationInterface):
         year = jalali_year_of(today) if jalali_year is None else jalali_year
         jalali_year_bounds(year)  # BAD_USER_INPUT (jalaliYear) outside 1200–1499
         return await partner_caseload(root, scoped_rows(info.context.viewer, "Agreement"), year, today)
+
+    @strawberry.field(description="Its quarterly report to the county office (Art. 4.8) for a Jalali quarter (1–4: "
+                                  "1 is Farvardin to Khordad), computed from its records; BAD_USER_INPUT for a "
+                                  "Gregorian year, a quarter outside 1–4, a year before the partner existed or a "
+                                  "quarter not yet begun.")
+    async def quarterly_report(root: Organization, info: Info, jalali_year: int,
+                               quarter: int) -> ActivityReport | None:
+        return await reports.quarterly_report(info, root, jalali_year, quarter)
+
+    @strawberry.field(description="Its figures for a Jalali year (Art. 7.6: the office's yearly report to the national "
+                                  "office), counted as the quarterly report's; BAD_USER_INPUT as for quarterlyReport.")
+    async def yearly_report(root: Organization, info: Info, jalali_year: int) -> ActivityReport | None:
+        return await reports.yearly_report(info, root, jalali_year)
+
+    @strawberry.field(description="The reports it owes that are due (15 days after their period) and not submitted, "
+                                  "oldest first: quarterly and yearly, and monthly on children for a child home.")
+    async def late_reports(root: Organization, info: Info) -> list[LateReport]:
+        return await reports.late_reports(info, root)
+
+    @strawberry.field(description="Its monthly report on the children in family care it follows (seed 003) for a "
+                                  "Jalali month (1–12), computed from its follow-ups; BAD_USER_INPUT as for "
+                                  "quarterlyReport.")
+    async def child_follow_up_report(root: Organization, info: Info, jalali_year: int,
+                                     month: int) -> ChildFollowUpReport | None:
+        return await reports.child_follow_up_report(info, root, jalali_year, month)
+
+    ledger = ledger_field()
+    ledger_balance = ledger_balance_field()
+    subsidy_statement = subsidy_statement_field()
 
 
 @row_type(Organization, where=lambda row: row.kind is OrganizationKind.KINDERGARTEN_OPERATOR,

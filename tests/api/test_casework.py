@@ -208,6 +208,15 @@ async def test_money_is_whole_non_negative_rials(api, amount):
     assert error_code(result) == "BAD_USER_INPUT"
 
 
+async def test_sums_above_two_billion_rials_are_kept_whole(api):
+    """A business loan of 300 million tomans is 3 billion rials: past GraphQL's 32-bit Int, so money is a BigInt."""
+    family = await worker_file(api)
+    loan = (await api.ok("clinic.worker1", LOAN, {"input": {
+        "familyId": family, "kind": "EMPLOYMENT_LOAN", "amountRials": 3_000_000_000, "lender": "بانک",
+        "grantedOn": YESTERDAY}}))["recordLoan"]["loan"]
+    assert loan["amountRials"] == 3_000_000_000
+
+
 async def test_an_unknown_service_kind_is_bad_input(api):
     family = await worker_file(api)
     result = await api.as_user("clinic.worker1", SERVICE, {"input": {
@@ -267,9 +276,34 @@ OVERDUE = """query($overdue: Boolean!) { families(first: 200, filter: {assessmen
 } } }"""
 
 
+async def a_file_never_assessed(database_url: str, username: str) -> None:
+    """A file the user reaches — for a partner's manager one delegated to it, for a county officer one the office
+    serves — in the cycle or delegated for more than 60 days, with its assessments taken away (as the owner): overdue
+    whatever day the demo was built on."""
+    import asyncpg
+
+    from api import db
+
+    conn = await asyncpg.connect(db.asyncpg_dsn(database_url))
+    try:
+        family = await conn.fetchval(
+            "select f.id from family f join app_user u on u.username = $1 where f.status = 'ACTIVE' and ("
+            " (u.role = 'PARTNER_MANAGER' and f.assigned_partner_id = u.organization_id and exists (select 1 from"
+            "  assignment a where a.family_id = f.id and a.ended_at is null and a.assigned_on < current_date - 60))"
+            " or (u.role = 'COUNTY_OFFICER' and f.assigned_partner_id is null"
+            "  and f.county_id = (select county_id from organization where id = u.organization_id)"
+            "  and f.support_started_on < current_date - 60)) order by f.id limit 1", username)
+        assert family is not None
+        await conn.execute("delete from assessment where family_id = $1", family)
+    finally:
+        await conn.close()
+
+
 @pytest.mark.parametrize("username", ["clinic.manager", "meybod.county"])
-async def test_the_overdue_filter_agrees_with_the_rule_and_an_assessment_clears_it(api, username):
+async def test_the_overdue_filter_agrees_with_the_rule_and_an_assessment_clears_it(api, database_url, username):
     from rules.casework import assessment_overdue
+
+    await a_file_never_assessed(database_url, username)
 
     def overdue_by_rule(node: dict[str, Any]) -> bool:
         started = (node["currentAssignment"] or {}).get("assignedOn") or node["supportStartedOn"]
@@ -515,3 +549,47 @@ async def test_committee_decisions_are_recorded_by_the_level_that_decides_and_re
         assert error_code(result) == "BAD_USER_INPUT" and result["errors"][0]["extensions"]["field"] == field
     elsewhere = await api.as_user("meybod.county", DECISION, {"i": {**review, "clientId": None}})
     assert error_code(elsewhere) == "NOT_FOUND"
+
+
+REGISTER = """query($id: ID!) { family(id: $id) { committeeDecisions(first: 10) { edges { node {
+  level subject decidedOn minutes recordedBy partner { id } aidPlan { id status } rehabilitability } } } } }"""
+
+
+async def registered(api, family: str) -> list[dict]:
+    data = await api.ok("yazd.county", REGISTER, {"id": family})
+    return [e["node"] for e in data["family"]["committeeDecisions"]["edges"]]
+
+
+async def test_a_partners_aid_plan_decision_enters_the_offices_committee_register(api):
+    family = await worker_file(api)
+    plan = {"familyId": family, "submittedOn": YESTERDAY, "goals": "اشتغال", "plannedServices": ["TRAINING"],
+            "targetDate": "2030-01-01"}
+    made = (await api.ok("clinic.worker1", SUBMIT, {"input": plan}))["submitAidPlan"]["aidPlan"]
+    before = await registered(api, family)
+    await api.ok("clinic.manager", DECIDE, {"input": {"aidPlanId": made["id"], "approved": False, "version": 1,
+                                                      "decidedOn": TODAY.isoformat(), "minutes": "منابع کافی نیست"}})
+    after = await registered(api, family)
+    assert len(after) == len(before) + 1
+    clinic = (await api.ok("clinic.manager", "{ me { organization { id } } }"))["me"]["organization"]["id"]
+    assert after[0] == {"level": 1, "subject": "AID_PLAN", "decidedOn": TODAY.isoformat(), "minutes": "منابع کافی نیست",
+                        "recordedBy": "clinic.manager", "partner": {"id": clinic},
+                        "aidPlan": {"id": made["id"], "status": "REJECTED"}, "rehabilitability": None}
+    # The register stays the office's: the partner reads its decision on the plan, not the register.
+    result = await api.as_user("clinic.manager", REGISTER, {"id": family})
+    assert error_code(result) == "FORBIDDEN"
+
+
+async def test_decisions_with_their_own_mutation_are_not_recorded_twice_by_hand(api):
+    family = (await files_of(api, "yazd.county"))[0]["id"]
+    for subject in ("CLASSIFICATION", "AID_PLAN", "POST_REHABILITATION_FOLLOW_UP"):
+        result = await api.as_user("yazd.county", DECISION, {"i": {"subject": subject, "decidedOn": YESTERDAY,
+                                                                   "minutes": "x", "familyId": family}})
+        assert error_code(result) == "BAD_USER_INPUT" and result["errors"][0]["extensions"]["field"] == "subject"
+
+
+async def test_a_follow_up_year_after_rehabilitation_is_the_level_1_committees_decision_in_the_register(api):
+    family = await worker_file(api)
+    exited = await exit_with_follow_up(api, family)
+    follow_ups = [d for d in await registered(api, family) if d["subject"] == "POST_REHABILITATION_FOLLOW_UP"]
+    assert [(d["level"], d["decidedOn"], d["partner"], d["recordedBy"]) for d in follow_ups] == [
+        (1, YESTERDAY, exited["exitPartner"], "yazd.county")]

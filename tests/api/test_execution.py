@@ -26,9 +26,9 @@ QUERIES = {
         "alias: fileNumber } } } }",
     ],
     "yazd.county": [
-        "{ families(first: 30) { edges { node { id officeNotes decisions { id committeeLevel decidedOn "
-        "decidedOnJalali minutes rehabilitability } history { entity operation changes { field before after } } "
-        "} } } }",
+        "{ families(first: 30) { edges { node { id officeNotes committeeDecisions(first: 5) { edges { node { id "
+        "level subject decidedOn decidedOnJalali minutes rehabilitability } } } "
+        "history { entity operation changes { field before after } } } } } }",
         "{ kindergartens { edges { node { id name kind licenseStatus licenseNumber capacity enrolment phone "
         "operator { id name } } } } }",
         "{ children(first: 50) { edges { node { id custodyReason courtOrderReference guardianFamily { id } } } } }",

@@ -41,7 +41,8 @@ NODE = "query($id: ID!) { node(id: $id) { id ... on Family { fileNumber } ... on
 CLASSIFY = """
 mutation($input: ClassifyFamilyInput!) {
   classifyFamily(input: $input) {
-    family { rehabilitability version decisions { committeeLevel rehabilitability decidedOn minutes } }
+    family { rehabilitability version committeeDecisions(first: 10) {
+      edges { node { level subject rehabilitability decidedOn minutes recordedBy } } } }
   }
 }"""
 
@@ -261,7 +262,8 @@ async def test_out_of_slice_reads_exactly_like_absent(api):
 # --- fields: the case summary ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("field", ["officeNotes", "decisions { minutes }", "history { operation }",
+@pytest.mark.parametrize("field", ["officeNotes", "committeeDecisions { totalCount }",
+                                   "history { operation }",
                                    "assignments { id }"])
 @pytest.mark.parametrize("username", ["clinic.manager", "clinic.worker1"])
 async def test_partners_get_no_office_fields(api, database_url, username, field):
@@ -380,8 +382,10 @@ async def test_classification_keeps_every_decision_and_level_3_is_the_province_o
     family_after = (await api.ok("yazd.province", CLASSIFY, {"input": level_3}))["classifyFamily"]["family"]
     assert family_after["rehabilitability"] == "NON_REHABILITABLE"
     assert family_after["version"] == 3
-    assert [(d["committeeLevel"], d["rehabilitability"], d["decidedOn"]) for d in family_after["decisions"]] == [
-        (2, "REHABILITABLE", "2024-04-29"), (3, "NON_REHABILITABLE", "2024-04-29")]
+    decisions = [e["node"] for e in family_after["committeeDecisions"]["edges"]]
+    assert [(d["level"], d["subject"], d["rehabilitability"], d["decidedOn"], d["recordedBy"]) for d in decisions] == [
+        (3, "CLASSIFICATION", "NON_REHABILITABLE", "2024-04-29", "yazd.province"),
+        (2, "CLASSIFICATION", "REHABILITABLE", "2024-04-29", "yazd.county")]  # newest first
 
 
 @pytest.mark.parametrize(("username", "change", "code", "field"), [
@@ -398,9 +402,9 @@ async def test_classification_refusals(api, username, change, code, field):
     result = await api.as_user(username, CLASSIFY, {"input": decision})
     assert error_code(result) == code
     assert result["errors"][0]["extensions"].get("field") == field
-    data = await api.ok("yazd.county", "query($id: ID!) { family(id: $id) { rehabilitability decisions { id } } }",
-                        {"id": family["id"]})
-    assert data["family"] == {"rehabilitability": "UNCLASSIFIED", "decisions": []}
+    data = await api.ok("yazd.county", "query($id: ID!) { family(id: $id) { rehabilitability "
+                        "committeeDecisions { totalCount } } }", {"id": family["id"]})
+    assert data["family"] == {"rehabilitability": "UNCLASSIFIED", "committeeDecisions": {"totalCount": 0}}
 
 
 # --- updateMember and history ----------------------------------------------------------------------------------

@@ -3,8 +3,10 @@ type it was listed with — the global `id` and `is_type_of` that schema/rowtype
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
+import jdatetime
 from graphql import GraphQLObjectType
 
 from schema import build_schema
@@ -19,6 +21,14 @@ def family_records(username: str, field: str, files: int = 20) -> tuple[str, str
 
 # For each Node type: a demo account that may see one, a query listing some, and where their IDs are in the answer.
 # A Node type missing here fails `test_every_node_type_is_walked`, so a new type is walked from its first day.
+def _last_quarter() -> tuple[int, int]:
+    today = jdatetime.date.fromgregorian(date=datetime.date.today())
+    quarter = (today.month - 1) // 3 + 1
+    return (today.year, quarter - 1) if quarter > 1 else (today.year - 1, 4)
+
+
+LAST_QUARTER = _last_quarter()  # the demo's partners submitted it (demo/reports.py)
+
 FIRST_OF: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "Province": ("admin", "{ provinces { id } }", ("provinces",)),
     "County": ("admin", "{ provinces { counties { id } } }", ("provinces", "counties")),
@@ -58,6 +68,24 @@ FIRST_OF: dict[str, tuple[str, str, tuple[str, ...]]] = {
                   ("peerGroups", "edges", "node")),
     "GroupSession": ("clinic.worker1", "{ peerGroups(first: 5) { edges { node { sessions(first: 1) { edges { node { "
                      "id } } } } } } }", ("peerGroups", "edges", "node", "sessions", "edges", "node")),
+    # demo/supervision.py: visits to every partner, the charity's open action plan, a decision about clinic 1, a
+    # violation report of the child home, complaints in Yazd and Meybod.
+    "SupervisionVisit": ("clinic.manager", "{ partners { edges { node { supervisionVisits(first: 1) { edges { node { "
+                         "id } } } } } } }", ("partners", "edges", "node", "supervisionVisits", "edges", "node")),
+    "ActionPlan": ("charity.manager", "{ partners { edges { node { supervisionVisits(first: 5) { edges { node { "
+                   "actionPlan { id } } } } } } } }",
+                   ("partners", "edges", "node", "supervisionVisits", "edges", "node", "actionPlan")),
+    "PartnerDecision": ("clinic.manager", "{ partners { edges { node { decisions { id } } } } }",
+                        ("partners", "edges", "node", "decisions")),
+    "ViolationReport": ("yazd.province", "{ partners { edges { node { violationReports(first: 1) { edges { node { id "
+                        "} } } } } } }", ("partners", "edges", "node", "violationReports", "edges", "node")),
+    "Complaint": ("yazd.county", "{ complaints(first: 5) { edges { node { id } } } }", ("complaints", "edges", "node")),
+    # demo/ledger.py: every partner's books.
+    "LedgerEntry": ("clinic.manager", "{ partners { edges { node { ledger(first: 1) { edges { node { id } } } } } } }",
+                    ("partners", "edges", "node", "ledger", "edges", "node")),
+    "ReportSubmission": ("clinic.manager", f"{{ partners {{ edges {{ node {{ quarterlyReport(jalaliYear: "
+                         f"{LAST_QUARTER[0]}, quarter: {LAST_QUARTER[1]}) {{ submission {{ id }} }} }} }} }} }}",
+                         ("partners", "edges", "node", "quarterlyReport", "submission")),
 }
 
 

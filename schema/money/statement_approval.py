@@ -1,0 +1,143 @@
+"""`approveSubsidyStatement`: the province office approves a partner's statement for a Jalali year that has ended
+and pays it (Art. 6.4: «اداره کل بهزیستی استان موظف است یارانه کلینیک ها را ... پرداخت نماید»; Art. 6.8: the
+province office pays the bonus; ACCESS.md: PROVINCE_OFFICER "payments to partners"; auth/policy.STATEMENT_APPROVERS).
+
+- **What is approved** is the statement computed now from the records of the approver's area
+  (schema/money/statements.py), stored frozen (`subsidy_statement`: its lines and total as computed, the approver
+  and the day): what `Partner.subsidyStatement` shows from then on, whatever changes in the records later.
+- **The payment** is one receipt of the total in the partner's books (schema/money/ledger.post_receipt, Art. 6.9),
+  dated the day of approval and naming the statement, in the same transaction: both or neither. The total includes
+  the proposed bonus (Art. 6.8, note 7), which the province office pays (6.8); level 3, which approves a bonus
+  (Art. 4.16), sits at the province office (Art. 1.10), and its approval is taken to be this one — the committee's
+  own BONUS_APPROVAL decision in the register is not required here. A statement totalling nothing is approved and
+  stored (its exit check counts for next year's) without a receipt: the books take no sum of zero (rules/ledger.py).
+- **Only a year that has ended** (RULE_VIOLATION `STATEMENT_YEAR_NOT_ENDED`): its months and exits are not all known
+  before. The day of approval is after the year's end and not in the future (BAD_USER_INPUT on `approvedOn`).
+- **Once per partner and year.** A second approval is a CONFLICT; the database's unique index settles two that race.
+  The table keeps no clientId, so a resending is known by what it says, as for the policy table: the same user
+  approving the same partner, year and day again with a clientId gets the statement its first sending stored, and
+  nothing is paid twice.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+import strawberry
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from auth.policy import STATEMENT_ROWS
+from auth.roles import Viewer
+from auth.scope import within_scope
+from models.money import SubsidyStatement as SubsidyStatementRow
+from models.organizations import Organization
+from rules.errors import RuleInputError, RuleViolation
+from rules.jalali import jalali_year_bounds, to_jalali
+from schema.casework.records import CLIENT_ID_DESCRIPTION
+from schema.common import find_scoped, viewer_of
+from schema.context import Info
+from schema.errors import Conflict, NotFound
+from schema.money.ledger import post_receipt
+from schema.money.statement_types import SubsidyStatement
+from schema.money.statements import (
+    approved_statement,
+    first_agreement_on,
+    frozen,
+    live_figures,
+    statement_year,
+)
+from schema.sources import scoped_rows
+
+YEAR_NOT_ENDED = "STATEMENT_YEAR_NOT_ENDED"
+
+
+@strawberry.input(description="Approve a partner's subsidy statement for a Jalali year that has ended, and pay it "
+                              "(Art. 6).")
+class ApproveSubsidyStatementInput:
+    partner_id: strawberry.ID = strawberry.field(description="The partner, in your province.")
+    jalali_year: int = strawberry.field(description="The Jalali year, e.g. 1404: one that has ended.")
+    approved_on: datetime.date = strawberry.field(description="The day of approval, which the receipt is dated: after "
+                                                              "the year's end, not in the future. Jalali accepted.")
+    client_id: uuid.UUID | None = strawberry.field(default=None, description=CLIENT_ID_DESCRIPTION)
+
+
+@strawberry.type(description="The statement approved (or, for a resending, the one its first sending approved).")
+class SubsidyStatementPayload:
+    subsidy_statement: SubsidyStatement = strawberry.field(description="The approved statement, frozen.")
+
+
+@strawberry.type
+class StatementMutations:
+    @strawberry.mutation(description="Approve a partner's subsidy statement for a Jalali year that has ended (province "
+                                     "office): the statement computed now is stored frozen and its total paid as one "
+                                     "receipt in the partner's books (Art. 6, 6.9). RULE_VIOLATION "
+                                     "STATEMENT_YEAR_NOT_ENDED for a year not over; CONFLICT when the year's statement "
+                                     "was approved already.")
+    async def approve_subsidy_statement(self, info: Info, input: ApproveSubsidyStatementInput) -> \
+            SubsidyStatementPayload:
+        viewer = viewer_of(info)
+        partner = await find_scoped(info, "Partner", input.partner_id, "partnerId")
+        today = datetime.date.today()
+        first_agreement = await first_agreement_on(viewer, partner)
+        statement_year(partner, input.jalali_year, first_agreement, today)
+        ends = jalali_year_bounds(input.jalali_year)[1]
+        if ends >= today:
+            raise RuleViolation(
+                YEAR_NOT_ENDED, f"The year {input.jalali_year} has not ended: its statement is approved once it is "
+                "over (until then its months and exits are not all known).",
+                f"سال {input.jalali_year} هنوز به پایان نرسیده است؛ صورت‌حساب آن پس از پایان سال تأیید می‌شود.")
+        existing = await _approved(viewer, partner, input.jalali_year)
+        if existing is not None:
+            return SubsidyStatementPayload(subsidy_statement=approved_statement(_resent(existing, viewer, input)))
+        approved_on = _approval_day(input.approved_on, ends, today)
+        figures = await live_figures(info, partner, input.jalali_year, first_agreement)
+        row = SubsidyStatementRow(
+            partner_id=partner.id, province_id=partner.province_id, county_id=partner.county_id,
+            jalali_year=input.jalali_year, lines=frozen(figures), total_rials=figures.statement.total_rials,
+            approved_on=approved_on, approved_by_id=viewer.user_id, approved_by_username=viewer.username)
+        if not within_scope(viewer, STATEMENT_ROWS, row):
+            raise NotFound(field="partnerId")
+        try:
+            async with in_transaction():  # a savepoint: a raced approval leaves the request usable for the look-up
+                await row.save()
+        except IntegrityError:
+            raced = await _approved(viewer, partner, input.jalali_year)
+            if raced is None:
+                raise
+            return SubsidyStatementPayload(subsidy_statement=approved_statement(_resent(raced, viewer, input)))
+        if row.total_rials:
+            await post_receipt(viewer, partner, amount_rials=row.total_rials, entered_on=approved_on,
+                               description=f"پرداخت صورت‌حساب یارانه سال {input.jalali_year} (ماده ۶ دستورالعمل)",
+                               statement_id=row.id)
+        return SubsidyStatementPayload(subsidy_statement=approved_statement(row))
+
+
+async def _approved(viewer: Viewer, partner: Organization, year: int) -> SubsidyStatementRow | None:
+    found: SubsidyStatementRow | None = await scoped_rows(viewer, "SubsidyStatement").get_or_none(
+        partner_id=partner.id, jalali_year=year)
+    return found
+
+
+def _resent(existing: SubsidyStatementRow, viewer: Viewer, input: ApproveSubsidyStatementInput) -> SubsidyStatementRow:
+    """The statement an earlier sending of this approval stored — when the app says it may be resending (a clientId)
+    and the same user approved the same day —, else CONFLICT: a year's statement is approved once."""
+    if (input.client_id is not None and existing.approved_by_id == viewer.user_id
+            and existing.approved_on == input.approved_on):
+        return existing
+    raise Conflict(
+        f"The statement for {existing.jalali_year} was approved already, on {existing.approved_on.isoformat()} by "
+        f"{existing.approved_by_username}; an approved statement never changes.",
+        f"صورت‌حساب سال {existing.jalali_year} پیش‌تر در {to_jalali(existing.approved_on)} تأیید شده است و تغییر "
+        "نمی‌کند.", field="jalaliYear")
+
+
+def _approval_day(on: datetime.date, year_ends: datetime.date, today: datetime.date) -> datetime.date:
+    if on > today:
+        raise RuleInputError("The day of approval cannot be in the future.", "تاریخ تأیید نمی‌تواند در آینده باشد.",
+                             "approvedOn")
+    if on <= year_ends:
+        raise RuleInputError(f"A statement is approved after its year has ended ({to_jalali(year_ends)}).",
+                             f"صورت‌حساب پس از پایان سال ({to_jalali(year_ends)}) تأیید می‌شود.", "approvedOn")
+    return on
