@@ -13,12 +13,14 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
-from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
 from api import db
+from api.client_address import ClientAddressMiddleware
+from api.exports import export_routes
 from api.middleware import RequestIdMiddleware
+from api.request_limits import BodySizeLimit, ContractGraphQL
 from api.settings import Settings, get_settings
 from auth.identity import ViewerCache, bearer_token, viewer_from_token
 from auth.throttle import LoginThrottle
@@ -32,8 +34,9 @@ from schema.services import Services
 log = logging.getLogger("welfare_api")
 
 
-class WelfareGraphQL(GraphQL):
-    """Strawberry's ASGI app with our per-request context: the viewer comes from the token, and only from it."""
+class WelfareGraphQL(ContractGraphQL):
+    """Strawberry's ASGI app with our per-request context: the viewer comes from the token, and only from it; what it
+    refuses before execution answers in the contract's form (api/request_limits.py)."""
 
     async def get_context(self, request: Request, response: Any) -> Context:  # type: ignore[override]
         services: Services = request.app.state.services
@@ -105,7 +108,8 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         url = db.app_url(owner_url, settings.app_database_url, settings.app_database_role)
         app.state.services = Services(
             tokens=token_service_from_settings(settings),
-            throttle=LoginThrottle(settings.login_max_failures, settings.login_window_seconds),
+            throttle=LoginThrottle(settings.login_max_failures, settings.login_window_seconds,
+                                   max_address_failures=settings.login_max_failures_per_address),
             viewers=ViewerCache(settings.user_cache_seconds),
             demo_mode=settings.demo_mode,
         )
@@ -119,10 +123,13 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
 
     return Starlette(
         routes=[
-            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/graphql", graphql),  # every method: the view answers the ones it refuses (api/request_limits.py)
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            *export_routes(graphql),
         ],
-        middleware=[Middleware(RequestIdMiddleware)],
+        middleware=[Middleware(RequestIdMiddleware),
+                    Middleware(ClientAddressMiddleware, trusted=settings.trusted_proxy_networks),
+                    Middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)],
         lifespan=lifespan,
     )

@@ -48,6 +48,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from api.app import create_app
 
     settings = _settings(args)
+    if settings.demo_mode and settings.environment == "production":
+        # The demo accounts share a published password: they never log in to a production server.
+        print("welfare-api: demo mode (--demo or DEMO_MODE) is refused in production (ENVIRONMENT=production); "
+              "the demo accounts' password is public.", file=sys.stderr)
+        return 2
     logging.basicConfig(level=settings.log_level)
     url = asyncio.run(_prepared_database(settings))
     if settings.demo_mode:
@@ -55,7 +60,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     where = f"http://{args.host}:{args.port}/graphql"
     print(f"GraphQL endpoint{' and GraphiQL' if settings.graphiql_enabled else ''}: {where}")
     app = create_app(settings, database_url=url, apply_migrations=False)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=settings.log_level.lower())
+    # The app decides the client's address from TRUSTED_PROXIES (api/client_address.py); uvicorn's own handling
+    # would believe X-Forwarded-For from any loopback peer.
+    uvicorn.run(app, host=args.host, port=args.port, log_level=settings.log_level.lower(), proxy_headers=False)
     return 0
 
 

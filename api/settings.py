@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import Literal
 
 import platformdirs
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from api.client_address import Network, trusted_networks
 
 
 def default_data_dir() -> Path:
@@ -39,16 +41,35 @@ class Settings(BaseSettings):
     access_token_minutes: int = Field(default=60, ge=1, le=24 * 60)
     user_cache_seconds: float = Field(default=3.0, ge=0, le=10)
 
-    login_max_failures: int = Field(default=5, ge=1, description="failures before login is slowed down")
+    login_max_failures: int = Field(default=5, ge=1,
+                                    description="failures of one username before its logins are slowed down")
+    login_max_failures_per_address: int = Field(
+        default=50, ge=1, description="failures from one client address before its wrong passwords are refused "
+        "as RATE_LIMITED (a right password still logs in: an office shares one address)")
     login_window_seconds: int = Field(default=900, ge=1)
+    trusted_proxies: str = Field(
+        default="", description="comma-separated addresses/CIDRs of the proxies whose X-Forwarded-For is believed; "
+        "empty = none, the peer is the client")
 
     graphiql: bool | None = Field(default=None, description="default: on in development, off in production")
     introspection: bool | None = Field(default=None, description="default: on in development, off in production")
     max_query_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 2000
+    max_request_bytes: int = Field(default=1 << 20, ge=1024,
+                                   description="a larger request body is refused with HTTP 413 before it is read")
 
     log_level: str = "INFO"
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _addresses_or_cidrs(cls, value: str) -> str:
+        trusted_networks(value)  # refuses a typo at start rather than trusting nothing in silence
+        return value
+
+    @property
+    def trusted_proxy_networks(self) -> tuple[Network, ...]:
+        return trusted_networks(self.trusted_proxies)
 
     @property
     def graphiql_enabled(self) -> bool:

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 
 from auth.roles import Viewer
-from auth.tokens import InvalidToken, TokenService
+from auth.tokens import InvalidToken, TokenService, numeric_date
 from models.users import User
 
 # Why a token was refused, besides what auth/tokens.py says of the token itself.
@@ -58,7 +58,7 @@ async def load_viewer(username: str, *, demo_mode: bool) -> Viewer | None:
         province_id=org.province_id,
         county_id=org.county_id,
         staff_member_id=user.staff_member_id,
-        tokens_valid_since=int(user.password_changed_at.timestamp()) if user.password_changed_at else 0,
+        tokens_valid_since=user.password_changed_at.timestamp() if user.password_changed_at else 0.0,
     )
 
 
@@ -82,11 +82,12 @@ def bearer_token(authorization: str) -> str:
 async def viewer_from_token(token: str, tokens: TokenService, viewers: ViewerCache, *, demo_mode: bool) -> Viewer:
     """The viewer `token` names, or InvalidToken with the reason: the token is refused by its signature or claims,
     its user is unknown, inactive or a demo account outside demo mode, or it was issued before the user's
-    password last changed (to the second: `iat` is whole seconds)."""
+    password last changed (to the microsecond: `iat` carries them, auth/tokens.py; a token of whole seconds, as
+    an external identity provider issues, counts from the start of its second)."""
     claims = tokens.verify(token)
     viewer = await viewer_for(str(claims["sub"]), viewers, demo_mode=demo_mode)
     if viewer is None:
         raise InvalidToken(UNKNOWN_USER)
-    if int(claims["iat"]) < viewer.tokens_valid_since:
+    if numeric_date(claims, "iat") < viewer.tokens_valid_since:
         raise InvalidToken(PASSWORD_CHANGED)
     return viewer

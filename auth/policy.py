@@ -88,11 +88,9 @@ LEDGER_KEEPERS = frozenset({Role.PARTNER_MANAGER})
 # PROVINCE_OFFICER "payments to partners"), so it approves a year's statement, with the national admin; the county
 # office, which delegates and oversees, reads them. Read like the books they are paid into: the offices of the
 # partner's area and their supervisors, and the partner's manager («its own … payment statements»); no worker, no
-# auditor. A statement not yet approved is computed from the partner's files as the reader reaches them, and only the
-# office reaches them all (a manager loses a returned or exited file, whose months still count): the manager reads
-# its statements once approved, and only the office the live figures and what changed since approval.
+# auditor. Each reads the same statement — live, approved, and what changed since approval —: its files' facts are
+# read whatever the reader reaches of the files (migration 0015, `partner_statement_facts`).
 STATEMENT_READERS = PARTNER_OFFICE | {Role.PARTNER_MANAGER}
-LIVE_STATEMENT_READERS = PARTNER_OFFICE
 STATEMENT_APPROVERS = PARTNER_LICENSERS
 # Supervision (Art. 4.10–4.13, Art. 7). The supervising expert (کارشناس ناظر, ACCESS.md: "writes supervision visits")
 # of a county or the province visits the partners of its area (Art. 7.2), closes their action plans and reports
@@ -112,6 +110,11 @@ COMPLAINT_HANDLERS = frozenset({Role.NATIONAL_ADMIN, Role.SUPERVISOR})
 # تفاهم نامه در بهزیستی استان نگهداری شود») with the licenses and grades. The county office signs agreements too, but
 # the directive names no one for this decision: the narrower reading.
 CONTINUATION_DECIDERS = PARTNER_LICENSERS
+# The office dashboard (issue 9: «for an office user»): the offices that act on partners and their supervising expert,
+# who reads partner records in its area (ACCESS.md) and oversees the very figures it shows (files, exits, assessments,
+# visits, reports, the books); its counts are of the reader's slice. Its open abuse alerts are the office's, as the
+# alerts are (ALERT_HANDLERS): the supervisor selecting them is refused. Partners and the auditor get none of it.
+DASHBOARD_READERS = PARTNER_OFFICE
 # The audit trail: the auditor and the office roles, in their area.
 AUDIT_READERS = frozenset({Role.NATIONAL_ADMIN, Role.PROVINCE_OFFICER, Role.COUNTY_OFFICER, Role.SUPERVISOR,
                            Role.AUDITOR})
@@ -207,6 +210,7 @@ POLICY: dict[str, TypePolicy] = {
         **only(CASE_READERS, "peerGroups"),
         **only(SUPERVISION_OFFICE, "complaints"),
         **only(POLICY_VALUE_READERS, "policyValues"),
+        **only(DASHBOARD_READERS, "officeDashboard"),
     }),
     "Mutation": TypePolicy(fields={
         "login": PUBLIC,
@@ -227,7 +231,7 @@ POLICY: dict[str, TypePolicy] = {
         **only(PLAN_DECIDERS, "decideAidPlan"),
         **only(ALERT_HANDLERS, "handleAlert"),
         **only(CASE_WRITERS, "recordCommitteeDecision"),
-        **only(PEER_GROUP_STAFF, "formPeerGroup", "recordGroupSession"),
+        **only(PEER_GROUP_STAFF, "formPeerGroup", "recordGroupSession", "correctGroupSession"),
         **only(HOUSEHOLD_EDITORS, "addMember", "removeMember"),
         **only(SUPERVISION_WRITERS, "recordSupervisionVisit", "closeActionPlan", "reportViolation",
                "recordViolationOutcome"),
@@ -415,7 +419,8 @@ POLICY: dict[str, TypePolicy] = {
         fields=only(CASE_READERS, *RECORD_FIELDS, "name", "formedOn", "partner", "families", "sessions"),
         row_scope=PEER_GROUP_ROWS, row_roles=CASE_READERS),
     "GroupSession": TypePolicy(
-        fields=only(CASE_READERS, *RECORD_FIELDS, "heldOn", "topic", "isTraining", "notes", "attendees", "group"),
+        fields={**only(CASE_READERS, *RECORD_FIELDS, "heldOn", "topic", "isTraining", "notes", "attendees", "group"),
+                **only(CASE_OFFICE, "history")},
         row_scope=GROUP_SESSION_ROWS, row_roles=CASE_READERS),
     # Link rows no GraphQL type shows (no fields): the scope of the loads that name a group's families and a
     # session's attendees (schema/sources.py).
@@ -466,17 +471,26 @@ POLICY: dict[str, TypePolicy] = {
         fields={
             **only(STATEMENT_READERS, "jalaliYear", "partner", "lines", "rehabilitableHeld", "rehabilitableExited",
                    "nonRehabilitableExited", "exitRate", "exitOutcome", "missedYears", "filesToReturn",
-                   "unclassifiedFileMonths", "subsidyRials", "proposedBonusRials", "totalRials", "approved",
-                   "approvedOn", "approvedBy"),
-            **only(LIVE_STATEMENT_READERS, "differences"),
+                   "unclassifiedFileMonths", "subsidyRials", "proposedBonusRials", "bonusApproved",
+                   "bonusApprovedOn", "approvedBonusRials", "totalRials", "approved", "approvedOn", "approvedBy",
+                   "differences"),
         },
         row_scope=STATEMENT_ROWS, row_roles=STATEMENT_READERS),
     "SubsidyStatementLine": TypePolicy(fields=only(
         STATEMENT_READERS, "basis", "article", "fileId", "month", "kind", "count", "baseRials", "factor",
-        "amountRials")),
-    "SubsidyStatementDifference": TypePolicy(fields=only(LIVE_STATEMENT_READERS, "approved", "now",
+        "amountRials", "bonusApproved")),
+    "SubsidyStatementDifference": TypePolicy(fields=only(STATEMENT_READERS, "approved", "now",
                                                          "differenceRials")),
     "JalaliMonth": TypePolicy(fields=only(STATEMENT_READERS, "year", "month")),
+    # Computed for the dashboard's reader from its own slice (schema/organizations/dashboard.py): no rows of their own.
+    "OfficeDashboard": TypePolicy(fields=only(DASHBOARD_READERS, "jalaliYear", "asOf", "partners")),
+    "PartnerDashboardRow": TypePolicy(fields={
+        **only(DASHBOARD_READERS, "partner", "rehabilitableFiles", "nonRehabilitableFiles", "unclassifiedFiles",
+               "childFiles", "rehabilitableHeld", "rehabilitableExited", "nonRehabilitableExited", "exitRate",
+               "exitTarget", "exitTargetMet", "overdueAssessments", "supervisionOverdue", "lastSupervisedOn",
+               "lateReports", "subsidyPaidRials"),
+        **only(ALERT_HANDLERS, "openAlerts"),
+    }),
     "AuditEvent": TypePolicy(
         fields=only(AUDIT_READERS, "id", "at", "username", "role", "operation", "objectIds",
                     "requestId", "clientAddress"),
@@ -596,11 +610,6 @@ def type_scope_filter(viewer: Viewer | None, type_name: str) -> Q:
     if delegated_column is not None and viewer.role in DELEGATED_ONLY:
         return scope_filter(viewer, row_scope) & where(f"{delegated_column}__isnull", False)
     return scope_filter(viewer, row_scope)
-
-
-def may_read_live_statement(role: Role) -> bool:
-    """Whether `role` reads a subsidy statement computed from the records, not yet approved (STATEMENT_READERS)."""
-    return role in LIVE_STATEMENT_READERS
 
 
 def may_record_on(role: Role, delegated: bool) -> bool:

@@ -39,8 +39,8 @@ class Viewer:
     province_id: int | None
     county_id: int | None
     staff_member_id: int | None
-    # Tokens issued (iat, epoch seconds) before this are refused: the password changed since.
-    tokens_valid_since: int = 0
+    # Tokens issued (iat, epoch seconds with microseconds) before this are refused: the password changed since.
+    tokens_valid_since: float = 0.0
 
     @property
     def scope(self) -> Scope:

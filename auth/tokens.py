@@ -1,5 +1,9 @@
 """Access tokens: JWTs with sub, iss, aud, iat, exp and jti, on one algorithm pinned by configuration.
 
+`iat` carries microseconds (a JSON number with a fraction, which RFC 7519's NumericDate allows), so that a password
+change retires a token issued earlier in the same second (auth/identity.py). A token whose lifetime (exp − iat)
+is longer than the configured one is refused, whoever signed it.
+
 HS256 with a secret is the embedded default (the secret is generated into the data folder when none is
 configured); RS256 or EdDSA with a key pair, or with a JWKS URL so that an external identity provider can
 issue the tokens, are for production. The algorithm a token claims in its header is never trusted: only
@@ -8,6 +12,7 @@ the configured one verifies, so `alg=none` and algorithm-confusion tokens are re
 
 from __future__ import annotations
 
+import math
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -53,6 +58,21 @@ def refusal_reason(error: jwt_errors.PyJWTError) -> str:
     return next((reason for kind, reason in _REFUSALS if isinstance(error, kind)), "invalid")
 
 
+LIFETIME_TOO_LONG = "lifetime too long"
+
+
+def numeric_date(claims: dict[str, Any], name: str) -> float:
+    """A time claim as epoch seconds: a JSON number (RFC 7519's NumericDate), not a string or a boolean, which
+    PyJWT lets through; one past a float's range counts as infinitely far."""
+    value = claims[name]
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidToken(f"bad {name} claim")
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
+
+
 @dataclass(frozen=True)
 class IssuedToken:
     token: str
@@ -94,7 +114,7 @@ class TokenService:
             "sub": subject,
             "iss": self.issuer,
             "aud": self.audience,
-            "iat": int(now.timestamp()),
+            "iat": now.timestamp(),  # with microseconds
             "exp": int(expires_at.timestamp()),
             "jti": uuid.uuid4().hex,
         }
@@ -107,7 +127,7 @@ class TokenService:
             key = self._jwks.get_signing_key_from_jwt(token).key if self._jwks else self._verifying_key
             if key is None:  # jwt would refuse it with a TypeError; say why instead
                 raise RuntimeError("no key to verify tokens with: give verifying_key or jwks_url")
-            return jwt.decode(
+            claims: dict[str, Any] = jwt.decode(
                 token,
                 key,
                 algorithms=[self.algorithm],
@@ -117,6 +137,9 @@ class TokenService:
             )
         except jwt_errors.PyJWTError as exc:
             raise InvalidToken(refusal_reason(exc)) from exc
+        if not numeric_date(claims, "exp") - numeric_date(claims, "iat") <= self.lifetime.total_seconds():
+            raise InvalidToken(LIFETIME_TOO_LONG)
+        return claims
 
 
 def local_hs256_secret(data_dir: Path) -> str:

@@ -1,7 +1,8 @@
 """Seed the demo data set: Yazd province, its nine counties, the office tiers, four partners, three
 kindergarten operators with ten kindergartens, one demo account per role, the case files of demo/cases.py
 (households, children in family care, this year's agreements and the delegations), a year of casework on them and
-two partners' peer groups with their sessions (demo/casework.py).
+two partners' peer groups with their sessions (demo/casework.py), and the families that left the support cycle this
+Jalali year (demo/exits.py: clinic 2 earning the full rehabilitation bonus, clinic 1 missing the target).
 
 Everything here is fixed and the case files and their casework come from seeded generators, so two runs on the
 same day produce the same data; a second run finds the province "YZD" and does nothing. The accounts below all share
@@ -20,6 +21,7 @@ from tortoise.transactions import in_transaction
 from auth.passwords import hash_password
 from demo.cases import CaseRefs, DemoCases, PartnerStaff, build_cases, family_load, write_cases
 from demo.casework import Accounts, build_casework, write_casework
+from demo.exits import EXIT_NOTES, DemoExit, write_bonus_exits, write_exits
 from demo.ledger import build_ledger, write_ledger
 from demo.money import write_policy_values
 from demo.reports import write_reports
@@ -30,9 +32,9 @@ from models.kindergartens import Kindergarten
 from models.organizations import ClinicGrade, Organization, OrganizationKind, PartnerGrade, StaffMember
 from models.users import Role, User
 from rules.caseload import FileCounts, check_family_caseload
-from rules.casework import post_rehabilitation_window
 from rules.kindergarten import KindergartenKind, LicenseStatus, check_enrolment
 from rules.persian import normalise_search, normalise_text
+from rules.services import ExitRoute
 from rules.staffing import Degree, StaffFacts, StaffPosition, check_partner_staff, counts_for_caseload
 
 __all__ = ["DEMO_ACCOUNTS", "DEMO_PASSWORD", "SeedReport", "casework_accounts", "partner_staff", "seed_demo"]
@@ -276,6 +278,7 @@ async def seed_demo(today: datetime.date | None = None) -> SeedReport:
         counts.update(await write_ledger(conn, build_ledger(today, casework, refs.partners), refs))
         counts.update(await write_policy_values(conn, today))
         counts["post-rehabilitation follow-ups"] = await _exit_with_follow_up(conn, today or datetime.date.today())
+        counts.update(await write_bonus_exits(conn, today))
         counts.update(await write_supervision(conn, today, refs))
         counts.update(await write_reports(conn, today, refs))
     return SeedReport(created=True, counts=counts)
@@ -287,35 +290,17 @@ POST_REHABILITATION_EXITS = 2
 
 async def _exit_with_follow_up(conn: BaseDBAsyncClient, today: datetime.date) -> int:
     """Take the last rehabilitable files of `clinic.worker1` (none in a peer group) out of the cycle yesterday by
-    individual employment, as `recordExit(postRehabilitationFollowUp: true)` does: the exit is credited to the
-    clinic, the assignment ends, the members' national IDs are freed, and the clinic and its worker keep the file
-    until the year is over."""
-    exited_on = today - datetime.timedelta(days=1)
-    until = post_rehabilitation_window(exited_on)[1]
+    individual employment, as `recordExit(postRehabilitationFollowUp: true)` does (demo/exits.py): the exit is credited
+    to the clinic, the assignment ends, the members' national IDs are freed, the level-1 committee's proposal is in
+    the register, and the clinic and its worker keep the file until the year is over."""
     rows = await conn.execute_query_dict(
         "select f.id from family f join app_user u on u.staff_member_id = f.assigned_worker_id"
         " where u.username = 'clinic.worker1' and f.status = 'ACTIVE' and f.rehabilitability = 'REHABILITABLE'"
         " and f.id not in (select family_id from peer_group_family) order by f.id desc limit $1",
         [POST_REHABILITATION_EXITS])
-    ids = [row["id"] for row in rows]
-    await conn.execute_query(
-        "update family set status = 'EXITED', exit_route = 'INDIVIDUAL_JOB', exited_on = $2,"
-        " exit_partner_id = assigned_partner_id, access_until = $3, version = version + 1 where id = any($1)",
-        [ids, exited_on, until])
-    await conn.execute_query("update member set live = false, access_until = $2 where family_id = any($1)",
-                             [ids, until])
-    await conn.execute_query(
-        "update assignment set ended_at = $2, end_reason = 'EXITED', end_note = 'اشتغال فردی'"
-        " where family_id = any($1) and ended_at is null",
-        [ids, datetime.datetime.combine(exited_on, datetime.time(12), tzinfo=datetime.UTC)])
-    # The level-1 committee's proposal in the register, recorded by the county office as recordExit does.
-    await conn.execute_query(
-        "insert into committee_decision (level, subject, decided_on, minutes, family_id, partner_id, province_id,"
-        " county_id, author_id, author_username, client_digest, created_at)"
-        " select 1, 'POST_REHABILITATION_FOLLOW_UP', f.exited_on, '', f.id, f.exit_partner_id, f.province_id,"
-        " f.county_id, u.id, u.username, '', now() from family f join app_user u on u.username = 'yazd.county'"
-        " where f.id = any($1)", [ids])
-    return len(ids)
+    route = ExitRoute.INDIVIDUAL_JOB
+    return await write_exits(conn, [DemoExit(row["id"], route, today - datetime.timedelta(days=1), EXIT_NOTES[route],
+                                             follow_up=True) for row in rows])
 
 
 async def _seed(conn: BaseDBAsyncClient, password_hash: str) -> tuple[dict[str, int], CaseRefs]:

@@ -24,26 +24,22 @@ from typing import Any
 from tortoise import fields
 from tortoise.models import Model
 
+from models.authorship import Authored
 from models.families import Rehabilitability
 from rules.committees import CommitteeSubject
 from rules.empowerment import EmpowermentLevel
 from rules.services import ChildFollowUpKind, HouseholdChangeReason, LoanKind, ServiceKind
 
 
-class CaseRecord(Model):
-    """The columns every casework record carries."""
+class CaseRecord(Authored):
+    """The columns every casework record carries: its author and clientId (models/authorship.py), and these."""
 
     id = fields.IntField(primary_key=True)
     province_id = fields.IntField()
     county_id = fields.IntField()
     # The partner whose live assignment the record was made under; None when the office recorded it.
     partner_id = fields.IntField(null=True)
-    author_id = fields.IntField()
-    author_username = fields.CharField(max_length=100)
-    client_id = fields.UUIDField(null=True, unique=True)
-    client_digest = fields.CharField(max_length=64, default="")
     version = fields.IntField(default=1)
-    created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:
@@ -304,7 +300,7 @@ class GroupSessionAttendee(Model):
         indexes = (("family_id",),)
 
 
-class CommitteeDecision(Model):
+class CommitteeDecision(Authored):
     """The register of committee decisions (rules/committees.py): every decision about a household's file, a
     partner, or both; the office's to read (its minutes stay with the office). A classification carries the
     rehabilitability it decided (Art. 4.1); an aid plan's decision names the plan (Art. 4.7), whose status and
@@ -321,11 +317,6 @@ class CommitteeDecision(Model):
     aid_plan_id = fields.IntField(null=True, unique=True)
     province_id = fields.IntField()
     county_id = fields.IntField()
-    author_id = fields.IntField()
-    author_username = fields.CharField(max_length=100)
-    client_id = fields.UUIDField(null=True, unique=True)
-    client_digest = fields.CharField(max_length=64, default="")
-    created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
         table = "committee_decision"

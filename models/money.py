@@ -17,12 +17,12 @@ from enum import StrEnum
 from typing import Any
 
 from tortoise import fields
-from tortoise.models import Model
 
+from models.authorship import Authored, SentOnce
 from rules.policy_values import PolicyKey
 
 
-class PolicyValue(Model):
+class PolicyValue(SentOnce):
     id = fields.IntField(primary_key=True)
     key = fields.CharEnumField(PolicyKey, max_length=48)
     qualifier = fields.CharField(max_length=32, default="")
@@ -37,13 +37,17 @@ class PolicyValue(Model):
         table = "policy_value"
         unique_together = (("key", "qualifier", "effective_from"),)
 
+    @property
+    def sender_id(self) -> int | None:
+        return self.set_by_id
+
 
 class LedgerKind(StrEnum):
     RECEIPT = "RECEIPT"  # received from the office
     PAYMENT = "PAYMENT"  # paid to a client
 
 
-class LedgerEntry(Model):
+class LedgerEntry(Authored):
     id = fields.IntField(primary_key=True)
     partner_id = fields.IntField()
     province_id = fields.IntField()
@@ -55,18 +59,13 @@ class LedgerEntry(Model):
     family_id = fields.IntField(null=True)  # the client paid, for a payment
     reverses_id = fields.IntField(null=True, unique=True)  # the entry this one reverses (at most once)
     statement_id = fields.IntField(null=True)  # the approved subsidy statement this receipt pays
-    author_id = fields.IntField()
-    author_username = fields.CharField(max_length=100)
-    client_id = fields.UUIDField(null=True, unique=True)
-    client_digest = fields.CharField(max_length=64, default="")
-    created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
         table = "ledger_entry"
         indexes = (("partner_id", "id"),)
 
 
-class SubsidyStatement(Model):
+class SubsidyStatement(SentOnce):
     id = fields.IntField(primary_key=True)
     partner_id = fields.IntField()
     province_id = fields.IntField()
@@ -82,3 +81,7 @@ class SubsidyStatement(Model):
     class Meta:
         table = "subsidy_statement"
         unique_together = (("partner_id", "jalali_year"),)
+
+    @property
+    def sender_id(self) -> int | None:
+        return self.approved_by_id

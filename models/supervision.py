@@ -12,11 +12,13 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
+from models.authorship import Authored
+
 # Where a complaint stands, and how it moves, is the rule's (rules/supervision.py, Art. 7.4); the column holds it.
 from rules.supervision import ComplaintStatus as ComplaintStatus
 
 
-class SupervisionVisit(Model):
+class SupervisionVisit(Authored):
     id = fields.IntField(primary_key=True)
     partner_id = fields.IntField()
     province_id = fields.IntField()
@@ -24,11 +26,6 @@ class SupervisionVisit(Model):
     visited_on = fields.DateField()
     findings = fields.TextField()
     suggestions = fields.TextField(default="")
-    author_id = fields.IntField()
-    author_username = fields.CharField(max_length=100)
-    client_id = fields.UUIDField(null=True, unique=True)
-    client_digest = fields.CharField(max_length=64, default="")
-    created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
         table = "supervision_visit"
@@ -50,7 +47,7 @@ class SupervisionSample(Model):
         unique_together = (("visit_id", "family_id"),)
 
 
-class ActionPlan(Model):
+class ActionPlan(Authored):
     """The partner's answer to a visit's suggestions (Art. 4.13), closed by the supervisor."""
 
     id = fields.IntField(primary_key=True)
@@ -60,9 +57,6 @@ class ActionPlan(Model):
     county_id = fields.IntField()
     actions = fields.TextField()
     due_on = fields.DateField()
-    author_id = fields.IntField()
-    author_username = fields.CharField(max_length=100)
-    created_at = fields.DatetimeField(auto_now_add=True)
     closed_at = fields.DatetimeField(null=True)
     closed_by_id = fields.IntField(null=True)
     closed_by_username = fields.CharField(max_length=100, default="")
@@ -73,7 +67,7 @@ class ActionPlan(Model):
         table = "action_plan"
 
 
-class Complaint(Model):
+class Complaint(Authored):
     """A complaint filed by the office on a client's behalf (Art. 7.3)."""
 
     id = fields.IntField(primary_key=True)
@@ -87,11 +81,6 @@ class Complaint(Model):
     handler_id = fields.IntField(null=True)
     handler_username = fields.CharField(max_length=100, default="")
     outcome = fields.TextField(default="")
-    author_id = fields.IntField()
-    author_username = fields.CharField(max_length=100)
-    client_id = fields.UUIDField(null=True, unique=True)
-    client_digest = fields.CharField(max_length=64, default="")
-    created_at = fields.DatetimeField(auto_now_add=True)
     version = fields.IntField(default=1)
 
     class Meta:
@@ -99,7 +88,7 @@ class Complaint(Model):
         indexes = (("county_id", "id"), ("partner_id", "id"))
 
 
-class ViolationReport(Model):
+class ViolationReport(Authored):
     """A partner's violation reported to the Article 26 commission (Art. 7.7), with its outcome."""
 
     id = fields.IntField(primary_key=True)
@@ -110,9 +99,6 @@ class ViolationReport(Model):
     description = fields.TextField()
     outcome = fields.TextField(default="")
     outcome_on = fields.DateField(null=True)
-    author_id = fields.IntField()
-    author_username = fields.CharField(max_length=100)
-    created_at = fields.DatetimeField(auto_now_add=True)
     version = fields.IntField(default=1)
 
     class Meta:

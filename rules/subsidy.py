@@ -102,6 +102,7 @@ __all__ = [
     "bonus_share",
     "exit_check",
     "exit_rate",
+    "exit_target_met",
     "missed_years_before",
     "statement",
 ]
@@ -355,6 +356,15 @@ def exit_rate(exited: int, held: int) -> Fraction | None:
     return Fraction(exited, held) if held else None
 
 
+def exit_target_met(rate: Fraction | None, target: Fraction | None) -> bool | None:
+    """Whether the exit rate reaches the target (Art. 6.3, «حداقل ۱۰٪»): met at the target itself (``≥``). None when
+    there is nothing to judge — no rehabilitable files held (``rate`` None) or no target in force (``target`` None);
+    for a year in progress, the year so far."""
+    if rate is None or target is None:
+        return None
+    return rate >= target
+
+
 class ExitFigures(Protocol):
     """What the exit check reads of the year's figures: a :class:`SubsidyPolicy` has them all."""
 
@@ -375,7 +385,7 @@ def exit_check(rate: Fraction | None, missed_years_before: int, policy: ExitFigu
     before = whole_number(missed_years_before, "missedYearsBefore", "A number of years", "تعداد سال")
     if rate is None:
         return ExitCheck(None, ExitOutcome.NOT_APPLICABLE, None, before, "Art. 6.3")
-    if rate >= policy.exit_target:
+    if exit_target_met(rate, policy.exit_target):
         return ExitCheck(rate, ExitOutcome.MET, None, 0, "Art. 6.3")
     missed = before + 1
     shares = policy.missed_year_shares

@@ -43,7 +43,7 @@ from rules.pension import POLICY_VALUE_MISSING
 from rules.policy_values import PolicyKey, PolicyRow, share, value_in_force
 from rules.subsidy import FILE_KINDS, BonusTier, SubsidyPolicy
 
-__all__ = ["POLICY_VALUES_INCONSISTENT", "ExitPolicy", "exit_policy", "subsidy_policy"]
+__all__ = ["POLICY_VALUES_INCONSISTENT", "ExitPolicy", "exit_policy", "exit_target", "subsidy_policy"]
 
 POLICY_VALUES_INCONSISTENT = "POLICY_VALUES_INCONSISTENT"
 """The rule code of a refusal for figures that contradict each other (the bonus bands)."""
@@ -64,16 +64,23 @@ class ExitPolicy:
     files_returned_in_missed_year: int
 
 
+def exit_target(rows: Iterable[PolicyRow], *, year_from: datetime.date) -> Fraction | None:
+    """The exit target of the year beginning ``year_from`` (Art. 6.3): ``EXIT_TARGET`` in force on the year's first
+    day, as a share; None when none was in force then (module docstring)."""
+    target = value_in_force(rows, PolicyKey.EXIT_TARGET, "", year_from)
+    return None if target is None else share(target)
+
+
 def exit_policy(rows: Iterable[PolicyRow], *, year_from: datetime.date) -> ExitPolicy | None:
     """The exit check's figures in force on ``year_from``, the year's first day; None when no exit target was in
     force then (module docstring); RuleViolation ``POLICY_VALUE_MISSING`` for a target without its missed-year
     figures."""
     rows = list(rows)
-    target = value_in_force(rows, PolicyKey.EXIT_TARGET, "", year_from)
+    target = exit_target(rows, year_from=year_from)
     if target is None:
         return None
     return ExitPolicy(
-        exit_target=share(target),
+        exit_target=target,
         missed_year_shares=tuple(share(_on(rows, PolicyKey.MISSED_EXIT_SHARE, n, year_from)) for n in MISSED_YEARS),
         files_returned_in_missed_year=_on(rows, PolicyKey.FILES_RETURNED_AFTER_MISSED_YEARS, "", year_from))
 

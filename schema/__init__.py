@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
-from strawberry.extensions import DisableIntrospection, ValidationCache
+from strawberry.extensions import DisableIntrospection
 from strawberry.tools import merge_types
 from strawberry.types.base import get_object_definition
 
@@ -40,6 +40,7 @@ from schema.execution import PlainFieldExecutionContext, plain_fields
 from schema.families.mutations import FamilyMutations
 from schema.families.queries import FamilyQueries
 from schema.families.types import Family, Member
+from schema.input_bounds import InputBounds
 from schema.kindergartens.mutations import KindergartenMutations
 from schema.kindergartens.queries import KindergartenQueries
 from schema.kindergartens.types import Kindergarten
@@ -49,6 +50,7 @@ from schema.money.ledger_types import LedgerEntry
 from schema.money.policy import PolicyMutations, PolicyQueries
 from schema.money.statement_approval import StatementMutations
 from schema.node import Node, from_global_id
+from schema.organizations.dashboard import DashboardQueries
 from schema.organizations.grading import GradingMutations
 from schema.organizations.mutations import OrganizationMutations
 from schema.organizations.queries import OrganizationQueries
@@ -56,6 +58,7 @@ from schema.organizations.reports import ReportMutations, ReportSubmission
 from schema.organizations.types import County, KindergartenOperator, Office, Partner, Province, StaffMember
 from schema.permissions import PolicyGuard
 from schema.scalars import SCALAR_OVERRIDES
+from schema.suggestions import cached_validation, execution_class
 from schema.supervision.decisions import DecisionMutations
 from schema.supervision.mutations import SupervisionMutations
 from schema.supervision.queries import SupervisionQueries
@@ -80,7 +83,8 @@ class NodeQueries:
 
 
 Query = merge_types("Query", (UserQueries, NodeQueries, OrganizationQueries, KindergartenQueries, AuditQueries,
-                              FamilyQueries, ChildQueries, CaseworkQueries, PolicyQueries, SupervisionQueries))
+                              FamilyQueries, ChildQueries, CaseworkQueries, PolicyQueries, SupervisionQueries,
+                              DashboardQueries))
 Mutation = merge_types("Mutation", (UserMutations, OrganizationMutations, GradingMutations, KindergartenMutations,
                                     DelegationMutations, FamilyMutations, ChildMutations, CaseworkMutations,
                                     CommitteeMutations, PeerGroupMutations, HouseholdMutations, PolicyMutations,
@@ -101,11 +105,15 @@ class WelfareSchema(strawberry.Schema):
 
 
 def build_schema(*, introspection: bool = True, max_depth: int = 12, max_aliases: int = 30,
-                 max_tokens: int = 2000, plain_field_shortcut: bool = True) -> strawberry.Schema:
+                 max_tokens: int = 2000, plain_field_shortcut: bool = True,
+                 suggestions: bool | None = None) -> strawberry.Schema:
+    """`suggestions` ("Did you mean …?" in errors): by default as `introspection`, since they name the schema too."""
+    suggestions = introspection if suggestions is None else suggestions
     extensions: list[Any] = [
         # Parsing with the token limit, then validation with the depth and alias limits, through the caches.
         *complexity_limits(max_depth=max_depth, max_aliases=max_aliases, max_tokens=max_tokens),
-        lambda: ValidationCache(maxsize=512),
+        cached_validation(suggestions=suggestions),
+        InputBounds,  # every string's length and characters (schema/input_bounds.py), before the policy guard
         PolicyGuard,
         RequestTransaction,
     ]
@@ -117,6 +125,7 @@ def build_schema(*, introspection: bool = True, max_depth: int = 12, max_aliases
 
     schema = WelfareSchema(query=Query, mutation=Mutation, types=NODE_TYPES, extensions=extensions,
                            scalar_overrides=SCALAR_OVERRIDES,
-                           execution_context_class=SchemaExecutionContext if plain_field_shortcut else None)
+                           execution_context_class=execution_class(
+                               SchemaExecutionContext if plain_field_shortcut else None, suggestions=suggestions))
     SchemaExecutionContext.plain = plain_fields(schema._schema)
     return schema

@@ -8,6 +8,10 @@ from typing import TYPE_CHECKING, Any
 import strawberry
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from strawberry.types import ExecutionResult
+
     from auth.roles import Viewer
     from schema.loaders import Loaders
 
@@ -28,6 +32,9 @@ class Context:
     authenticated: Viewer | None = None
     # (operation, object IDs) of single full-record reads, written to the audit trail with the request.
     audit_reads: list[tuple[str, list[str]]] = field(default_factory=list)
+    # What the executed result adds to the trail, as (operation, object IDs): an export's event once it served its
+    # document (api/exports.py). Written in the request's transaction, like `audit_reads`.
+    audit_result: Callable[[ExecutionResult], list[tuple[str, list[str]]]] | None = None
 
 
 # What a resolver's `info` is here: strawberry's Info over this project's context (no root value).

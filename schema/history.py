@@ -17,6 +17,8 @@ from tortoise import connections
 
 from auth.roles import Viewer
 from models.families import ChangeRecord as ChangeRow
+from schema.context import Info
+from schema.sources import scoped_rows
 
 
 def _plain(value: Any) -> Any:
@@ -81,8 +83,9 @@ class FieldChange:
 class ChangeRecord:
     entity: str = strawberry.field(description="What was changed: `Family`, `Member`, `Child`, or a casework record "
                                                "its author corrected (`Interview`, `HomeVisit`, `Assessment`, "
-                                               "`AidPlan`, `Service`, `Referral`, `Loan`, `FollowUp`), or an "
-                                               "`Agreement` a decision to stop ended (Art. 4.12).")
+                                               "`AidPlan`, `Service`, `Referral`, `Loan`, `FollowUp`, "
+                                               "`GroupSession`), or an `Agreement` a decision to stop ended (Art. "
+                                               "4.12).")
     operation: str = strawberry.field(
         description="How: `create`, `update`, `classify` (committee decision), `exit` (left the support cycle), "
                     "`correct` (a record corrected by its author within 24 hours), `add` or `remove` (a member "
@@ -97,3 +100,10 @@ class ChangeRecord:
     @strawberry.field(description="Who made the change.")
     def by_username(root: ChangeRow) -> str:
         return root.username
+
+
+async def changes_of(info: Info, entity: str, entity_id: int) -> list[ChangeRow]:
+    """The history of a row that is on no file (a peer group's session), oldest first, as the caller may read it."""
+    rows: list[ChangeRow] = await scoped_rows(info.context.viewer, "ChangeRecord").filter(
+        entity=entity, entity_id=entity_id).order_by("id")
+    return rows

@@ -15,6 +15,7 @@ from tortoise.queryset import QuerySet
 from auth.roles import Viewer
 from schema.context import Info
 from schema.errors import BadUserInput
+from schema.node import BIGINT_KEY_MAX, largest_key_of, parse_key
 from schema.sources import scoped_rows
 
 DEFAULT_PAGE = 50
@@ -55,15 +56,18 @@ def encode_cursor(pk: int) -> str:
     return base64.urlsafe_b64encode(f"k:{pk}".encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, field: str) -> int:
+def decode_cursor(cursor: str, field: str, largest: int = BIGINT_KEY_MAX) -> int:
+    """The key a cursor points after (or before); BAD_USER_INPUT when it is not one we gave, or its key lies beyond
+    `largest`, the largest of the list's table (schema/node.largest_key_of)."""
     try:
         raw = base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode()).decode()
         prefix, _, pk = raw.partition(":")
         if prefix != "k":
             raise ValueError(cursor)
-        return int(pk)
+        return parse_key(pk, largest)
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise BadUserInput(f"Not a valid cursor: {cursor!r}.", "مکان‌نمای صفحه نامعتبر است.", field=field) from None
+        raise BadUserInput(f"Not a valid cursor: {cursor[:100]!r}.", "مکان‌نمای صفحه نامعتبر است.",
+                           field=field) from None
 
 
 def _page_size(value: int | None, field: str) -> int:
@@ -86,10 +90,11 @@ async def paginate(
     if first is not None and last is not None:
         raise BadUserInput("Pass first or last, not both.", "فقط یکی از first یا last را بفرستید.", field="last")
     page = filtered
+    largest = largest_key_of(filtered.model)
     if after is not None:
-        page = page.filter(id__gt=decode_cursor(after, "after"))
+        page = page.filter(id__gt=decode_cursor(after, "after", largest))
     if before is not None:
-        page = page.filter(id__lt=decode_cursor(before, "before"))
+        page = page.filter(id__lt=decode_cursor(before, "before", largest))
     if last is not None:
         size = _page_size(last, "last")
         rows = list(reversed(await page.order_by("-id").limit(size + 1)))

@@ -3,10 +3,12 @@ GraphQL's `Int` stops at 2^31 − 1, about 2.1 billion rials)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from typing import NewType
 
 import strawberry
+from strawberry.schema.types.base_scalars import DateTimeDefinition
 from strawberry.types.scalar import ScalarDefinition
 
 from rules.errors import RuleInputError
@@ -56,5 +58,29 @@ BIG_INT = strawberry.scalar(
     parse_value=_parse_big_int,
 )
 
+# The instants a DateTime input may name: those whose UTC time Python and the database both hold whatever the offset
+# (a day inside Python's years 1–9999). Beyond them the database call failed the request (INTERNAL, issue #8).
+EARLIEST_DATETIME = datetime.datetime(1, 1, 2, tzinfo=datetime.UTC)
+LATEST_DATETIME = datetime.datetime(9999, 12, 30, tzinfo=datetime.UTC)
+
+
+def _parse_datetime(value: object) -> datetime.datetime:
+    parse_iso = DateTimeDefinition.parse_value  # ISO-8601, read as strawberry reads it
+    assert parse_iso is not None
+    parsed: datetime.datetime = parse_iso(value)
+    try:
+        instant = parsed.astimezone(datetime.UTC) if parsed.tzinfo else parsed.replace(tzinfo=datetime.UTC)
+        within = EARLIEST_DATETIME <= instant <= LATEST_DATETIME
+    except OverflowError:
+        within = False
+    if not within:
+        raise RuleInputError("A DateTime must lie between 0001-01-02 and 9999-12-30 (UTC).",
+                             "زمان باید میان 0001-01-02 و 9999-12-30 (UTC) باشد.")
+    return parsed
+
+
+# Strawberry's DateTime, its input bounded to the instants above.
+DATE_TIME = dataclasses.replace(DateTimeDefinition, parse_value=_parse_datetime)
+
 # Keyed by `object`: strawberry.Schema takes a Mapping, whose key type is invariant.
-SCALAR_OVERRIDES: dict[object, ScalarDefinition] = {datetime.date: Date, BigInt: BIG_INT}
+SCALAR_OVERRIDES: dict[object, ScalarDefinition] = {datetime.date: Date, BigInt: BIG_INT, datetime.datetime: DATE_TIME}

@@ -5,7 +5,8 @@
   (ACCESS.md rule 6). Resolvers, DataLoader batches and tasks gathered by graphql-core all run inside it.
 - A mutation request with any error is rolled back whole: mutations are all-or-nothing.
 - Every mutation, and every read of a single family's or child's full record, is written to the audit trail
-  in the same transaction (ACCESS.md rule 7), so a write without its trace cannot be committed.
+  in the same transaction (ACCESS.md rule 7), so a write without its trace cannot be committed; so is an export
+  (api/exports.py) whose result served its workbook (`Context.audit_result`).
 """
 
 from __future__ import annotations
@@ -143,5 +144,8 @@ class RequestTransaction(SchemaExtension):
                     await record_audit(context, "mutation " + ",".join(fields), ids)
                 for operation, object_ids in context.audit_reads:
                     await record_audit(context, operation, object_ids)
+                if context.audit_result is not None and result is not None:
+                    for operation, object_ids in context.audit_result(result):
+                        await record_audit(context, operation, object_ids)
         except _RollBack:
             pass

@@ -89,3 +89,32 @@ async def test_a_refused_first_admin_leaves_no_national_office_behind(empty_data
     offices = await conn.fetchval("select count(*) from organization")
     await conn.close()
     assert offices == 0
+
+
+def test_serve_leaves_the_client_address_to_the_app(monkeypatch, tmp_path):
+    """Issue #8, item 9: uvicorn's proxy-header handling, which believes X-Forwarded-For from any loopback peer, is
+    off; the app decides from TRUSTED_PROXIES (api/client_address.py, tested in tests/api/test_client_address.py)."""
+    import uvicorn
+
+    from api import cli
+
+    async def prepared(_settings):
+        return "postgres://unused@127.0.0.1:1/unused"
+
+    started: dict = {}
+    monkeypatch.setattr(cli, "_prepared_database", prepared)
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: started.update(options))
+    assert cli.main(["--data-dir", str(tmp_path), "serve", "--port", "8123"]) == 0
+    assert started["port"] == 8123
+    assert started["proxy_headers"] is False
+
+
+def test_serve_refuses_demo_mode_in_production():
+    """The demo accounts' password is public: `serve --demo` (or DEMO_MODE) never starts a production server, and
+    says why before touching any database (this one does not exist)."""
+    for args, env in ((["serve", "--demo"], {}), (["serve"], {"DEMO_MODE": "true"})):
+        refused = subprocess.run([sys.executable, "-m", "api.cli", *args], cwd=ROOT, capture_output=True, text=True,
+                                 timeout=60, env={**os.environ, "ENVIRONMENT": "production", **env,
+                                                  "DATABASE_URL": "postgres://nobody@127.0.0.1:1/absent"})
+        assert refused.returncode == 2, (args, refused.stdout, refused.stderr)
+        assert "refused in production" in refused.stderr, refused.stderr

@@ -9,6 +9,7 @@ import random
 from collections.abc import AsyncIterator
 
 import asyncpg
+import jdatetime
 import pytest
 
 from api import db
@@ -205,18 +206,30 @@ async def test_a_year_of_casework_of_every_kind(owner: asyncpg.Connection) -> No
     assert await owner.fetchval("select count(*) from home_visit where partner_id is null") > 0  # office files
 
 
+# The assignment a file's records were made under: the live one, or, for a file that left the cycle, the one that ended
+# with its exit — the exit's partner's (family.exit_partner_id), which keeps its records, and with a post-rehabilitation
+# follow-up (Art. 6.7) records on for a year.
+RECORDED_UNDER = "(a.ended_at is null or a.end_reason = 'EXITED')"
+
+
 async def test_casework_dates_lie_in_the_last_year_and_never_before_the_assignment(owner: asyncpg.Connection) -> None:
     today = datetime.date.today()
     for table, (day, file) in CASEWORK_DAYS.items():
+        exit_partner = "f.exit_partner_id" if file == "family" else "null"
         rows = await owner.fetch(f"""
             select r.{day} as day, a.assigned_on, r.partner_id, a.partner_id as assigned_partner,
+                   {exit_partner} as exit_partner, f.status, f.exited_on, f.access_until,
                    r.province_id = f.province_id and r.county_id = f.county_id as same_area
             from {table} r join {file} f on f.id = r.{file}_id
-            left join assignment a on a.{file}_id = f.id and {SERVING.replace("t.", "f.")}""")
+            left join assignment a on a.{file}_id = f.id and {RECORDED_UNDER}""")
         for row in rows:
             assert today - datetime.timedelta(days=366) <= row["day"] < today, (table, dict(row))
             assert row["assigned_on"] is None or row["day"] >= row["assigned_on"], (table, dict(row))
             assert row["partner_id"] == row["assigned_partner"] and row["same_area"], (table, dict(row))
+            if file == "family" and row["status"] == "EXITED":
+                # by the exit's partner, up to the exit or, followed up (Art. 6.7), in the year after
+                assert row["partner_id"] == row["exit_partner"], (table, dict(row))
+                assert row["day"] <= (row["access_until"] or row["exited_on"]), (table, dict(row))
     decided = await owner.fetch("select submitted_on, decided_on from aid_plan where decided_on is not null")
     assert all(r["submitted_on"] <= r["decided_on"] < today for r in decided)
     follow_ups = await owner.fetch("select granted_on, followed_up_on from loan where followed_up_on is not null")
@@ -229,6 +242,7 @@ async def test_records_are_by_the_account_that_serves_the_file(owner: asyncpg.Co
             select count(*) from {table} r join app_user u on u.id = r.author_id
             left join staff_member s on s.id = u.staff_member_id
             join {file} f on f.id = r.{file}_id
+            left join assignment a on a.{file}_id = f.id and {RECORDED_UNDER}
             where u.username <> r.author_username
                or (r.partner_id is null and (u.role <> 'COUNTY_OFFICER'
                                              or u.organization_id <> (select id from organization o
@@ -236,7 +250,7 @@ async def test_records_are_by_the_account_that_serves_the_file(owner: asyncpg.Co
                                                                         and o.county_id = r.county_id)))
                or (r.partner_id is not null and (u.organization_id <> r.partner_id
                                                  or (u.staff_member_id is not null
-                                                     and u.staff_member_id is distinct from f.assigned_worker_id)))""")
+                                                     and u.staff_member_id is distinct from a.worker_id)))""")
         assert strangers == 0, table
 
 
@@ -377,3 +391,64 @@ async def test_some_files_are_in_their_post_rehabilitation_year(owner: asyncpg.C
         assert row["access_until"] == post_rehabilitation_window(row["exited_on"])[1] >= datetime.date.today()
         assert row["exit_partner_id"] == row["assigned_partner_id"] is not None and row["assigned_worker_id"]
         assert (row["live_members"], row["live_assignments"]) == (0, 0)
+
+
+# The rehabilitable families each partner held in the Jalali year from $1 to $2 — an assignment live on any day of it,
+# the family not out of the cycle before it — and those it took out in the year (Art. 6.3).
+YEAR_EXITS = """
+with held as (
+    select a.partner_id, f.id from assignment a join family f on f.id = a.family_id
+    where f.rehabilitability = 'REHABILITABLE' and a.assigned_on <= $2
+      and (a.ended_at is null or (a.ended_at at time zone 'UTC')::date >= $1)
+      and (f.exited_on is null or f.exited_on >= $1)
+    union
+    select exit_partner_id, id from family
+    where rehabilitability = 'REHABILITABLE' and exited_on between $1 and $2 and exit_partner_id is not null)
+select u.username, count(*) as held,
+       count(*) filter (where f.exited_on between $1 and $2 and f.exit_partner_id = h.partner_id) as exited
+from held h join family f on f.id = h.id join app_user u on u.organization_id = h.partner_id
+where u.username in ('clinic.manager', 'clinic2.manager') group by u.username"""
+
+
+async def test_one_clinic_earns_the_full_bonus_this_year_and_one_misses_the_target(owner: asyncpg.Connection) -> None:
+    """demo/exits.py: clinic 2 took more than 15 % of the rehabilitable families it held this Jalali year out of the
+    cycle (the full bonus, Art. 6.8), clinic 1 fewer than 10 % (the target missed, Art. 6.3), each exit as recordExit
+    writes it: the assignment ended with the exit and its note, the file back with the office (or followed up), the
+    members freed, the family's and each member's change in the history by the county officer."""
+    year = jdatetime.date.fromgregorian(date=datetime.date.today() - datetime.timedelta(days=1)).year
+    starts = jdatetime.date(year, 1, 1).togregorian()
+    ends = jdatetime.date(year + 1, 1, 1).togregorian() - datetime.timedelta(days=1)
+    rates = {row["username"]: (row["exited"], row["held"]) for row in await owner.fetch(YEAR_EXITS, starts, ends)}
+    policy = ("select value from policy_value where key = $1 and effective_from <= $2"
+              " order by effective_from desc limit 1")
+    target, full = [await owner.fetchval(policy, key, starts) for key in ("EXIT_TARGET", "BONUS_FULL_ABOVE")]
+    exited, held = rates["clinic2.manager"]
+    assert exited * 10_000 > held * full and held >= 10, rates
+    exited, held = rates["clinic.manager"]
+    assert 0 < exited and exited * 10_000 < held * target, rates
+
+    exits = await owner.fetch("""
+        select f.id, f.exit_route, f.exited_on, f.exit_partner_id, f.assigned_partner_id, f.access_until, a.partner_id,
+               a.end_note, (a.ended_at at time zone 'UTC')::date as ended_on, u.username,
+               (select count(*) from member m where m.family_id = f.id and (m.live or m.assigned_partner_id
+                  is distinct from f.assigned_partner_id)) as members_astray,
+               (select count(*) from member m where m.family_id = f.id) as members,
+               (select count(*) from change_record c where c.family_id = f.id and c.operation = 'exit'
+                  and c.entity = 'Member' and c.username = u.username) as member_changes,
+               (select c.changes from change_record c where c.family_id = f.id and c.operation = 'exit'
+                  and c.entity = 'Family' and c.username = u.username) as family_change
+        from family f join assignment a on a.family_id = f.id and a.end_reason = 'EXITED'
+        join organization o on o.kind = 'COUNTY_OFFICE' and o.county_id = f.county_id
+        join app_user u on u.organization_id = o.id and u.role = 'COUNTY_OFFICER'
+        where f.status = 'EXITED'""")
+    assert len(exits) == await owner.fetchval("select count(*) from family where status = 'EXITED'")
+    for row in exits:
+        change = json.loads(row["family_change"])
+        assert change["exitRoute"] == [None, row["exit_route"]] and change["exitedOn"] == [
+            None, row["exited_on"].isoformat()], dict(row)
+        assert change["note"] == [None, row["end_note"]] and row["end_note"], dict(row)
+        assert (row["ended_on"], row["exit_partner_id"]) == (row["exited_on"], row["partner_id"]), dict(row)
+        assert row["assigned_partner_id"] == (row["partner_id"] if row["access_until"] else None), dict(row)
+        assert (row["members_astray"], row["member_changes"]) == (0, row["members"]), dict(row)
+    bonus = [row for row in exits if row["access_until"] is None]
+    assert len({row["exit_route"] for row in bonus}) == 3 and all(starts <= row["exited_on"] for row in bonus)

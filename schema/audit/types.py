@@ -11,12 +11,13 @@ from schema.node import Node
 from schema.rowtypes import row_type
 
 
-@row_type(AuditEventRow, description="One mutation, or one read of a family's or child's full record.")
+@row_type(AuditEventRow, description="One mutation, one read of a family's or child's full record, or one export.")
 class AuditEvent(Node):
     at: datetime.datetime = strawberry.field(description="When.")
     username: str = strawberry.field(description="Who.")
     role: str = strawberry.field(description="Their role at the time.")
-    operation: str = strawberry.field(description="What: `mutation <fields>` or `read <Type>`.")
+    operation: str = strawberry.field(description="What: `mutation <fields>`, `read <Type>`, or `export <document> "
+                                                  "<parameters>` for a workbook downloaded from /exports/….")
     object_ids: list[str] = strawberry.field(description="Global IDs of the objects involved.")
     request_id: str = strawberry.field(description="The request's ID (X-Request-ID).")
     client_address: str = strawberry.field(description="The client's address.")

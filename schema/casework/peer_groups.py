@@ -28,12 +28,14 @@ from models.casework import PeerGroup as PeerGroupRow
 from models.casework import PeerGroupFamily as GroupFamilyRow
 from models.families import FileStatus
 from rules.casework import MAX_GROUP_FAMILIES, MIN_GROUP_FAMILIES, record_date_allowed
+from schema.casework.mutations import CorrectionInput
 from schema.casework.records import CLIENT_ID_DESCRIPTION as _CLIENT_ID
-from schema.casework.records import NAME_LENGTH, REPORT_LENGTH, RecordTarget, make_record
+from schema.casework.records import NAME_LENGTH, REPORT_LENGTH, RecordTarget, correct_record, make_record
 from schema.casework.types import GroupSession, PeerGroup
-from schema.common import clean_text, find_scoped, viewer_of
+from schema.common import clean_text, find_scoped, given, viewer_of
 from schema.context import Info
 from schema.errors import BadUserInput
+from schema.node import to_global_id
 from schema.rowtypes import served_as
 from schema.sources import scoped_rows
 
@@ -59,6 +61,16 @@ class RecordGroupSessionInput:
                                                                             "one, each a family of the group.")
     notes: str = strawberry.field(default="", description="The facilitator's notes.")
     client_id: uuid.UUID | None = strawberry.field(default=None, description=_CLIENT_ID)
+
+
+@strawberry.input(description="A correction of your own group session within 24 hours of recording it; omitted fields "
+                              "stay as they are. Send the `version` you read.")
+class CorrectGroupSessionInput(CorrectionInput):
+    held_on: datetime.date | None = strawberry.field(default=strawberry.UNSET, description="When it was held. Jalali "
+                                                                                           "accepted.")
+    topic: str | None = strawberry.field(default=strawberry.UNSET, description="What it was about.")
+    is_training: bool | None = strawberry.field(default=strawberry.UNSET, description="It was a training.")
+    notes: str | None = strawberry.field(default=strawberry.UNSET, description="The facilitator's notes.")
 
 
 @strawberry.type(description="The peer group formed.")
@@ -88,6 +100,15 @@ async def _delegated_since(info: Info, families: list[Any]) -> datetime.date:
     live = await scoped_rows(viewer_of(info), "Assignment").filter(
         family_id__in=[family.id for family in families], ended_at__isnull=True)
     return max((assignment.assigned_on for assignment in live), default=datetime.date.min)
+
+
+def _session_day(held_on: datetime.date, group: PeerGroupRow) -> datetime.date:
+    """A session's day: not in the future, not before its group was formed."""
+    day = record_date_allowed(held_on, datetime.date.min, datetime.date.today(), field="heldOn")
+    if day < group.formed_on:
+        raise BadUserInput("The session is before the group was formed.", "تاریخ جلسه پیش از تشکیل گروه است.",
+                           field="heldOn")
+    return day
 
 
 @strawberry.type
@@ -120,10 +141,7 @@ class PeerGroupMutations:
                                      "(Art. 4.8), with the group's families that attended.")
     async def record_group_session(self, info: Info, input: RecordGroupSessionInput) -> GroupSessionPayload:
         group = await find_scoped(info, "PeerGroup", input.group_id, "groupId")
-        held_on = record_date_allowed(input.held_on, datetime.date.min, datetime.date.today(), field="heldOn")
-        if held_on < group.formed_on:
-            raise BadUserInput("The session is before the group was formed.", "تاریخ جلسه پیش از تشکیل گروه است.",
-                               field="heldOn")
+        held_on = _session_day(input.held_on, group)
         values = {"held_on": held_on, "topic": clean_text(input.topic, "topic", NAME_LENGTH, required=True),
                   "is_training": input.is_training, "notes": clean_text(input.notes, "notes", REPORT_LENGTH)}
         if not input.attendee_family_ids:
@@ -142,3 +160,22 @@ class PeerGroupMutations:
             await AttendeeRow.bulk_create([AttendeeRow(session_id=session.id, family_id=family_id)
                                            for family_id in attendees])
         return GroupSessionPayload(group_session=served_as(GroupSession, session))
+
+    @strawberry.mutation(description="Correct your own group session within 24 hours of recording it; the change is "
+                                     "kept in the session's history. Records are append-only after that.")
+    async def correct_group_session(self, info: Info, input: CorrectGroupSessionInput) -> GroupSessionPayload:
+        async def changes(session: GroupSessionRow) -> dict[str, Any]:
+            values: dict[str, Any] = {}
+            if given(input.held_on):
+                group = await find_scoped(info, "PeerGroup", to_global_id("PeerGroup", session.group_id), "id")
+                values["held_on"] = _session_day(input.held_on, group)
+            if given(input.topic):
+                values["topic"] = clean_text(input.topic, "topic", NAME_LENGTH, required=True)
+            if given(input.is_training):
+                values["is_training"] = bool(input.is_training)
+            if given(input.notes):
+                values["notes"] = clean_text(input.notes, "notes", REPORT_LENGTH)
+            return values
+
+        return GroupSessionPayload(group_session=await correct_record(info, "GroupSession", input.id, input.version,
+                                                                      changes))

@@ -26,14 +26,14 @@ import json
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar, cast
+from typing import Any, TypeVar
 
 from strawberry.utils.str_converters import to_camel_case
 from tortoise.exceptions import IntegrityError
-from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from auth.policy import may_record_on
+from models.authorship import SentOnce
 from models.casework import CaseRecord
 from models.families import FileStatus
 from rules.casework import editable_by_author, record_date_allowed
@@ -45,14 +45,7 @@ from schema.errors import BadUserInput, Conflict, Forbidden
 from schema.history import record_change
 
 R = TypeVar("R", bound=CaseRecord)
-M = TypeVar("M", bound=Model)
-
-
-class SentOnce(Protocol):
-    """A row made at most once per clientId (casework records, committee decisions): who sent it, and what."""
-
-    author_id: int
-    client_digest: str
+M = TypeVar("M", bound=SentOnce)
 
 # A record's free text: a report may be long, but not unbounded (10 000 characters is refused).
 REPORT_LENGTH = 8000
@@ -182,10 +175,9 @@ def content_digest(content: dict[str, Any]) -> str:
 
 
 def _same_sending(existing: M, user_id: int, digest: str) -> M:
-    """The row an earlier sending made, if the same author sent the same content; CONFLICT otherwise. Rows made once
-    per clientId carry `author_id` and `client_digest` (casework records, committee decisions)."""
-    sent = cast(SentOnce, existing)
-    if sent.author_id == user_id and sent.client_digest == digest:
+    """The row an earlier sending made, if the same user sent the same content; CONFLICT otherwise. Rows made once
+    per clientId say who sent them and what (models/authorship.SentOnce)."""
+    if existing.sender_id == user_id and existing.client_digest == digest:
         return existing
     raise _client_id_conflict()
 

@@ -40,9 +40,10 @@ from rules.services import (
 )
 from schema.context import Info
 from schema.enums import Rehabilitability, described
+from schema.history import ChangeRecord, changes_of
 from schema.node import Node
 from schema.pagination import nested_connection_field
-from schema.rowtypes import row_type
+from schema.rowtypes import row_type, served_as
 from schema.scalars import BigInt
 
 if TYPE_CHECKING:
@@ -308,6 +309,11 @@ class GroupSession(Node, RecordFields):
     @strawberry.field(description="The group it was held for.")
     async def group(root: GroupSessionRow, info: Info) -> PeerGroup | None:
         return await info.context.loaders.load("PeerGroup", root.group_id)
+
+    @strawberry.field(description="Its corrections, oldest first (office only): a session is on no file, so its "
+                                  "history is its own.")
+    async def history(root: GroupSessionRow, info: Info) -> list[ChangeRecord]:
+        return served_as(ChangeRecord, await changes_of(info, "GroupSession", root.id))
 
 
 @row_type(PeerGroupRow, description="A peer group (گروه همیار, Art. 4.8; seed 002) a partner formed of families "

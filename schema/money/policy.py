@@ -7,9 +7,9 @@ subsidy statements) through :func:`policy_rows`.
 - **From today on.** A figure takes effect from today or a later day, at most the end of the next Jalali year
   (rules/policy_values.effective_from_allowed): a past year keeps the values it had, so nothing already computed —
   or approved — from them changes.
-- **Once per clientId.** The table keeps no clientId (migration 0013 gave it none), so a resending is known by what
-  it says: the same key, qualifier and day, value and note, from the same user, returns the row already made; any
-  other row at that key, qualifier and day is a CONFLICT.
+- **Once per clientId** (schema/casework/records.once_per_client_id): the same figure (key, qualifier, day, value,
+  note) sent again by the same user under its clientId returns the row already made, even once its day has passed;
+  anything else under that clientId is a CONFLICT.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from tortoise.transactions import in_transaction
 from auth.roles import Viewer
 from models.money import PolicyValue as PolicyValueRow
 from rules.policy_values import PolicyKey, PolicyRow, check_policy_value, effective_from_allowed
-from schema.casework.records import CLIENT_ID_DESCRIPTION
+from schema.casework.records import CLIENT_ID_DESCRIPTION, content_digest, once_per_client_id
 from schema.common import clean_text, viewer_of
 from schema.context import Info
 from schema.errors import Conflict
@@ -127,27 +127,26 @@ class PolicyMutations:
             "key": input.key, "qualifier": qualifier, "effective_from": input.effective_from,
             "value": check_policy_value(input.key, qualifier, input.value),
             "note": clean_text(input.note, "note", NOTE_LENGTH)}
-        # A resending is answered before the day is checked: sent yesterday for yesterday, it is no new value.
-        row = await _set_on_that_day(viewer, values)
-        if row is not None:
-            row = _resent(row, viewer, values, input.client_id)
-        else:
+        digest = content_digest(values)
+
+        async def create() -> PolicyValueRow:
+            # A resending was answered before (once_per_client_id): sent yesterday for yesterday, it is no new value.
+            if await _set_on_that_day(viewer, values) is not None:
+                raise _day_taken()
             effective_from_allowed(input.effective_from, datetime.date.today(), field="effectiveFrom")
-            row = await _insert(viewer, values, input.client_id)
+            try:
+                async with in_transaction():  # a savepoint: the request stays usable for the look-up
+                    return await PolicyValueRow.create(**values, set_by_id=viewer.user_id,
+                                                       set_by_username=viewer.username, client_id=input.client_id,
+                                                       client_digest=digest)
+            except IntegrityError:  # another request set the same key, qualifier and day meanwhile
+                raced = await _set_on_that_day(viewer, values)
+                if raced is None or (input.client_id is not None and raced.client_id == input.client_id):
+                    raise  # no figure raced in, or this sending's own: once_per_client_id answers it
+                raise _day_taken() from None
+
+        row, _ = await once_per_client_id(PolicyValueRow, input.client_id, digest, viewer.user_id, create)
         return PolicyValuePayload(policy_value=served_as(PolicyValue, row))
-
-
-async def _insert(viewer: Viewer, values: dict[str, Any], client_id: uuid.UUID | None) -> PolicyValueRow:
-    """The new row; when another request set the same key, qualifier and day meanwhile, that one (the unique index
-    settles the race) — returned if it is this sending's, else CONFLICT."""
-    try:
-        async with in_transaction():  # a savepoint: the request stays usable for the look-up
-            return await PolicyValueRow.create(**values, set_by_id=viewer.user_id, set_by_username=viewer.username)
-    except IntegrityError:
-        raced = await _set_on_that_day(viewer, values)
-        if raced is None:
-            raise
-        return _resent(raced, viewer, values, client_id)
 
 
 async def _set_on_that_day(viewer: Viewer, values: dict[str, Any]) -> PolicyValueRow | None:
@@ -156,13 +155,8 @@ async def _set_on_that_day(viewer: Viewer, values: dict[str, Any]) -> PolicyValu
     return row
 
 
-def _resent(existing: PolicyValueRow, viewer: Viewer, values: dict[str, Any],
-            client_id: uuid.UUID | None) -> PolicyValueRow:
-    """The row an earlier sending of this figure made — when the app says it may be resending (a clientId) and the
-    same user set the same value and note —, else CONFLICT: a row is never overwritten."""
-    if (client_id is not None and existing.set_by_id == viewer.user_id and existing.value == values["value"]
-            and existing.note == values["note"]):
-        return existing
-    raise Conflict("This figure already has a value from that day; values are never overwritten: set a new one from a "
-                   "later day.", "برای این مورد از همین روز مقداری تعیین شده است؛ مقادیر بازنویسی نمی‌شوند، مقدار "
-                   "تازه را از روزی دیگر تعیین کنید.", field="effectiveFrom")
+def _day_taken() -> Conflict:
+    """CONFLICT: a row is never overwritten."""
+    return Conflict("This figure already has a value from that day; values are never overwritten: set a new one from a "
+                    "later day.", "برای این مورد از همین روز مقداری تعیین شده است؛ مقادیر بازنویسی نمی‌شوند، مقدار "
+                    "تازه را از روزی دیگر تعیین کنید.", field="effectiveFrom")

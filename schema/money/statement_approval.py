@@ -6,17 +6,19 @@ province office pays the bonus; ACCESS.md: PROVINCE_OFFICER "payments to partner
   (schema/money/statements.py), stored frozen (`subsidy_statement`: its lines and total as computed, the approver
   and the day): what `Partner.subsidyStatement` shows from then on, whatever changes in the records later.
 - **The payment** is one receipt of the total in the partner's books (schema/money/ledger.post_receipt, Art. 6.9),
-  dated the day of approval and naming the statement, in the same transaction: both or neither. The total includes
-  the proposed bonus (Art. 6.8, note 7), which the province office pays (6.8); level 3, which approves a bonus
-  (Art. 4.16), sits at the province office (Art. 1.10), and its approval is taken to be this one — the committee's
-  own BONUS_APPROVAL decision in the register is not required here. A statement totalling nothing is approved and
-  stored (its exit check counts for next year's) without a receipt: the books take no sum of zero (rules/ledger.py).
+  dated the day of approval and naming the statement, in the same transaction: both or neither. The total is the
+  file-month lines, and the bonus lines (Art. 6.8, note 7) only when level 3 approved the bonus level 2 proposed
+  (Art. 4.15–4.16): a level-3 BONUS_APPROVAL decision about the partner in the committee register, decided in or
+  after the statement's year and by the day of approval, that approved no other year's (rules/bonus_approval.py).
+  Without it the statement is approved and paid without its bonus lines, which it keeps listed as proposed and not
+  approved — for good: the approved statement never changes. A statement totalling nothing is approved and stored
+  (its exit check counts for next year's) without a receipt: the books take no sum of zero (rules/ledger.py).
 - **Only a year that has ended** (RULE_VIOLATION `STATEMENT_YEAR_NOT_ENDED`): its months and exits are not all known
   before. The day of approval is after the year's end and not in the future (BAD_USER_INPUT on `approvedOn`).
 - **Once per partner and year.** A second approval is a CONFLICT; the database's unique index settles two that race.
-  The table keeps no clientId, so a resending is known by what it says, as for the policy table: the same user
-  approving the same partner, year and day again with a clientId gets the statement its first sending stored, and
-  nothing is paid twice.
+- **Once per clientId** (schema/casework/records.once_per_client_id): the same user sending the same approval
+  (partner, year, day) again under its clientId gets the statement its first sending stored, and nothing is paid
+  twice; anything else under that clientId is a CONFLICT.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from models.money import SubsidyStatement as SubsidyStatementRow
 from models.organizations import Organization
 from rules.errors import RuleInputError, RuleViolation
 from rules.jalali import jalali_year_bounds, to_jalali
-from schema.casework.records import CLIENT_ID_DESCRIPTION
+from schema.casework.records import CLIENT_ID_DESCRIPTION, content_digest, once_per_client_id
 from schema.common import find_scoped, viewer_of
 from schema.context import Info
 from schema.errors import Conflict, NotFound
@@ -72,7 +74,8 @@ class SubsidyStatementPayload:
 class StatementMutations:
     @strawberry.mutation(description="Approve a partner's subsidy statement for a Jalali year that has ended (province "
                                      "office): the statement computed now is stored frozen and its total paid as one "
-                                     "receipt in the partner's books (Art. 6, 6.9). RULE_VIOLATION "
+                                     "receipt in the partner's books (Art. 6, 6.9) — its bonus lines only when level 3 "
+                                     "approved the bonus (Art. 4.16, `bonusApproved`). RULE_VIOLATION "
                                      "STATEMENT_YEAR_NOT_ENDED for a year not over; CONFLICT when the year's statement "
                                      "was approved already.")
     async def approve_subsidy_statement(self, info: Info, input: ApproveSubsidyStatementInput) -> \
@@ -88,29 +91,37 @@ class StatementMutations:
                 YEAR_NOT_ENDED, f"The year {input.jalali_year} has not ended: its statement is approved once it is "
                 "over (until then its months and exits are not all known).",
                 f"سال {input.jalali_year} هنوز به پایان نرسیده است؛ صورت‌حساب آن پس از پایان سال تأیید می‌شود.")
-        existing = await _approved(viewer, partner, input.jalali_year)
-        if existing is not None:
-            return SubsidyStatementPayload(subsidy_statement=approved_statement(_resent(existing, viewer, input)))
-        approved_on = _approval_day(input.approved_on, ends, today)
-        figures = await live_figures(info, partner, input.jalali_year, first_agreement)
-        row = SubsidyStatementRow(
-            partner_id=partner.id, province_id=partner.province_id, county_id=partner.county_id,
-            jalali_year=input.jalali_year, lines=frozen(figures), total_rials=figures.statement.total_rials,
-            approved_on=approved_on, approved_by_id=viewer.user_id, approved_by_username=viewer.username)
-        if not within_scope(viewer, STATEMENT_ROWS, row):
-            raise NotFound(field="partnerId")
-        try:
-            async with in_transaction():  # a savepoint: a raced approval leaves the request usable for the look-up
-                await row.save()
-        except IntegrityError:
-            raced = await _approved(viewer, partner, input.jalali_year)
-            if raced is None:
-                raise
-            return SubsidyStatementPayload(subsidy_statement=approved_statement(_resent(raced, viewer, input)))
-        if row.total_rials:
-            await post_receipt(viewer, partner, amount_rials=row.total_rials, entered_on=approved_on,
-                               description=f"پرداخت صورت‌حساب یارانه سال {input.jalali_year} (ماده ۶ دستورالعمل)",
-                               statement_id=row.id)
+        digest = content_digest({"partner": partner.id, "jalaliYear": input.jalali_year,
+                                 "approvedOn": input.approved_on})
+
+        async def approve() -> SubsidyStatementRow:
+            existing = await _approved(viewer, partner, input.jalali_year)
+            if existing is not None:
+                raise _approved_already(existing)
+            approved_on = _approval_day(input.approved_on, ends, today)
+            figures = await live_figures(info, partner, input.jalali_year, first_agreement, approved_on=approved_on)
+            row = SubsidyStatementRow(
+                partner_id=partner.id, province_id=partner.province_id, county_id=partner.county_id,
+                jalali_year=input.jalali_year, lines=frozen(figures), total_rials=figures.total_rials,
+                approved_on=approved_on, approved_by_id=viewer.user_id, approved_by_username=viewer.username,
+                client_id=input.client_id, client_digest=digest)
+            if not within_scope(viewer, STATEMENT_ROWS, row):
+                raise NotFound(field="partnerId")
+            try:
+                async with in_transaction():  # a savepoint: a raced approval leaves the request usable for the look-up
+                    await row.save()
+            except IntegrityError:
+                raced = await _approved(viewer, partner, input.jalali_year)
+                if raced is None or (input.client_id is not None and raced.client_id == input.client_id):
+                    raise  # no approval raced in, or this sending's own: once_per_client_id answers it
+                raise _approved_already(raced) from None
+            if row.total_rials:
+                await post_receipt(viewer, partner, amount_rials=row.total_rials, entered_on=approved_on,
+                                   description=f"پرداخت صورت‌حساب یارانه سال {input.jalali_year} (ماده ۶ دستورالعمل)",
+                                   statement_id=row.id)
+            return row
+
+        row, _ = await once_per_client_id(SubsidyStatementRow, input.client_id, digest, viewer.user_id, approve)
         return SubsidyStatementPayload(subsidy_statement=approved_statement(row))
 
 
@@ -120,13 +131,9 @@ async def _approved(viewer: Viewer, partner: Organization, year: int) -> Subsidy
     return found
 
 
-def _resent(existing: SubsidyStatementRow, viewer: Viewer, input: ApproveSubsidyStatementInput) -> SubsidyStatementRow:
-    """The statement an earlier sending of this approval stored — when the app says it may be resending (a clientId)
-    and the same user approved the same day —, else CONFLICT: a year's statement is approved once."""
-    if (input.client_id is not None and existing.approved_by_id == viewer.user_id
-            and existing.approved_on == input.approved_on):
-        return existing
-    raise Conflict(
+def _approved_already(existing: SubsidyStatementRow) -> Conflict:
+    """CONFLICT: a year's statement is approved once."""
+    return Conflict(
         f"The statement for {existing.jalali_year} was approved already, on {existing.approved_on.isoformat()} by "
         f"{existing.approved_by_username}; an approved statement never changes.",
         f"صورت‌حساب سال {existing.jalali_year} پیش‌تر در {to_jalali(existing.approved_on)} تأیید شده است و تغییر "

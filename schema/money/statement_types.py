@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from rules.bonus_approval import paid_rials
 from rules.file_months import FILE_KIND_LABELS, FileKind
 from rules.labels import descriptions
 from rules.subsidy import (
@@ -66,6 +67,21 @@ class StatementFigures:
     statement: Statement
     exits: YearExits
     unclassified: int
+    bonus_approved: bool = False
+    """Whether level 3 approved the bonus (rules/bonus_approval.py): then the bonus lines are paid."""
+    bonus_approved_on: datetime.date | None = None
+    """The day of the level-3 decision; None when not approved, or approved before the decision was recorded."""
+    bonus_decision_id: int | None = None
+    """The register's decision (not shown: the register is the office's), so that it approves one year's bonus."""
+
+    @property
+    def paid_bonus_rials(self) -> int:
+        return self.statement.proposed_bonus_rials if self.bonus_approved else 0
+
+    @property
+    def total_rials(self) -> int:
+        """What the statement pays: the file-month lines, and the bonus lines once level 3 approved them."""
+        return paid_rials(self.statement, self.bonus_approved)
 
 
 @dataclass(frozen=True)
@@ -99,6 +115,10 @@ class SubsidyStatementLine:
     factor: str = strawberry.field(description="The share of the base paid, as an exact fraction in lowest terms "
                                                "(`9/10`, `7/10`, `1/2`, `2`, `0`).")
     amount_rials: BigInt = strawberry.field(description="floor(count × baseRials × factor), in whole rials.")
+    bonus_approved: bool | None = strawberry.field(
+        description="For a bonus line (proposed by level 2, Art. 4.15): true once level 3 approved the bonus (Art. "
+                    "4.16) — counted in totalRials and paid; false while it is proposed and not approved — listed, "
+                    "and not paid. Null for a file-month line.")
     proposed: strawberry.Private[bool]
 
 
@@ -144,8 +164,20 @@ class SubsidyStatement:
                     "for them (Art. 4.1 has files classified before they are delegated).")
     subsidy_rials: BigInt = strawberry.field(description="The file-month lines' sum, in whole rials.")
     proposed_bonus_rials: BigInt = strawberry.field(
-        description="The bonus lines' sum, as proposed (Art. 6.8, note 7; Art. 4.15–4.16).")
-    total_rials: BigInt = strawberry.field(description="subsidyRials + proposedBonusRials: what approval pays.")
+        description="The bonus lines' sum, as proposed by level 2 (Art. 6.8, note 7; Art. 4.15).")
+    bonus_approved: bool = strawberry.field(
+        description="Whether level 3 approved the bonus (Art. 4.16): a level-3 BONUS_APPROVAL decision about the "
+                    "partner in the committee register, decided in or after the statement's year and by the day of "
+                    "approval (by today for a statement not yet approved), that approved no other year's. Without it "
+                    "the bonus lines are listed as proposed, and not paid.")
+    bonus_approved_on: datetime.date | None = strawberry.field(
+        description="The day level 3 approved the bonus; null when it did not (or, for a statement approved before "
+                    "the register was read for it, when no decision is named).")
+    approved_bonus_rials: BigInt = strawberry.field(
+        description="The bonus paid: proposedBonusRials once level 3 approved it, else 0.")
+    total_rials: BigInt = strawberry.field(
+        description="subsidyRials + approvedBonusRials: what approval pays (for a statement not yet approved, what it "
+                    "would pay today).")
     approved: bool = strawberry.field(description="Whether the province office approved it: then it is frozen, and "
                                                   "its payment is a receipt in the partner's books.")
     approved_on: datetime.date | None = strawberry.field(description="The day it was approved; null until then.")
@@ -160,22 +192,24 @@ class SubsidyStatement:
     @strawberry.field(description="For an approved statement, its lines whose amount today's computation from the "
                                   "records gives otherwise (a family reclassified since, or recorded late as having "
                                   "left the cycle during the year); empty when none; null for a statement not "
-                                  "approved. Office only.")
+                                  "approved. Amounts only: a bonus level 3 approved after the statement was approved "
+                                  "is not one.")
     async def differences(self) -> list[SubsidyStatementDifference] | None:
         if not self.approved or self.live is None:
             return None
-        return line_differences(self.lines, statement_lines((await self.live()).statement))
+        now = await self.live()
+        return line_differences(self.lines, statement_lines(now.statement, now.bonus_approved))
 
 
 def _fraction(value: Fraction | None) -> str | None:
     return None if value is None else str(value)
 
 
-def statement_lines(statement: Statement) -> list[SubsidyStatementLine]:
-    return [_line(line) for line in statement.lines]
+def statement_lines(statement: Statement, bonus_approved: bool) -> list[SubsidyStatementLine]:
+    return [_line(line, bonus_approved) for line in statement.lines]
 
 
-def _line(line: StatementLine) -> SubsidyStatementLine:
+def _line(line: StatementLine, bonus_approved: bool) -> SubsidyStatementLine:
     file_id = None
     if line.file_id is not None:
         file_id = strawberry.ID(to_global_id("Child" if line.kind == CHILD_FOLLOW_UP else "Family", line.file_id))
@@ -184,7 +218,7 @@ def _line(line: StatementLine) -> SubsidyStatementLine:
         month=None if line.month is None else JalaliMonth(year=line.month[0], month=line.month[1]),
         kind=None if line.kind is None else FileKind(line.kind), count=line.count,
         base_rials=BigInt(line.base_rials), factor=str(line.factor), amount_rials=BigInt(line.amount_rials),
-        proposed=line.proposed)
+        bonus_approved=bonus_approved if line.proposed else None, proposed=line.proposed)
 
 
 def shown(year: int, partner_id: int, figures: StatementFigures, approval: Approval | None,
@@ -194,12 +228,14 @@ def shown(year: int, partner_id: int, figures: StatementFigures, approval: Appro
     statement = figures.statement
     check = statement.exit_check
     return SubsidyStatement(
-        jalali_year=year, lines=statement_lines(statement),
+        jalali_year=year, lines=statement_lines(statement, figures.bonus_approved),
         rehabilitable_held=figures.exits.rehabilitable_held, rehabilitable_exited=figures.exits.rehabilitable_exited,
         non_rehabilitable_exited=figures.exits.non_rehabilitable_exited, exit_rate=_fraction(check.rate),
         exit_outcome=check.outcome, missed_years=check.missed_years, files_to_return=statement.files_to_return,
         unclassified_file_months=figures.unclassified, subsidy_rials=BigInt(statement.subsidy_rials),
-        proposed_bonus_rials=BigInt(statement.proposed_bonus_rials), total_rials=BigInt(statement.total_rials),
+        proposed_bonus_rials=BigInt(statement.proposed_bonus_rials), bonus_approved=figures.bonus_approved,
+        bonus_approved_on=figures.bonus_approved_on, approved_bonus_rials=BigInt(figures.paid_bonus_rials),
+        total_rials=BigInt(figures.total_rials),
         approved=approval is not None, approved_on=None if approval is None else approval.approved_on,
         approved_by=None if approval is None else approval.approved_by, partner_id=partner_id, live=live)
 

@@ -5,10 +5,12 @@ frozen — nothing approved ever changes —, with the lines today's computation
 **What it is computed from.** Which file-months and exits count is rules/file_months.py's (a file counts for a month
 for the partner that held it on the month's last day); what each pays, the exit check and the bonus are
 rules/subsidy.py's; which figures, on which day, rules/subsidy_policy.py's (a month's on its first day, the year's on
-the year's first day). The records are read in a fixed handful of statements, none per file: the partner's
-assignments (every year's: the exit checks of earlier years need them), the families they name or whose exit is
-credited to it, its grading history, its first agreement, its approved statements, and the policy table once per
-request. Months and years are expanded in Python.
+the year's first day); whether the bonus is paid, rules/bonus_approval.py's (Art. 4.16: once level 3 approved it).
+The records are read in a fixed handful of statements, none per file: the facts of who held which file when
+(`partner_statement_facts`, below: the partner's assignments since its first year — the exit checks of earlier years
+need them —, the families they name or whose exit is credited to it, the level-3 bonus approvals about it), its
+grading history, its first agreement, its approved statements, and the policy table once per request. Months and
+years are expanded in Python.
 
 **The run of missed years** before the year (note 6) is counted from the partner's first year — the earlier of its
 license's start and its first agreement (rules/reports.partner_since) —, year by year: the run an approved statement
@@ -20,18 +22,21 @@ before the partner existed, not one that has not begun — rules/reports.py's ch
 quarter's). A year in progress counts the months that have ended and the exits so far.
 
 **Who reads it** (auth/policy.py, STATEMENT_READERS): the offices of the partner's area and their supervisor, and the
-partner's own manager (ACCESS.md: "its own … books and payment statements"). The computation reads the partner's
-files as the reader reaches them, and only the office reaches all of them — a manager no longer reaches a file it
-returned or one that left the cycle, yet its months and its exit count. So a statement not yet approved is computed
-for the office alone (LIVE_STATEMENT_READERS) and is null for the manager, who reads its statements once approved:
-its payment statements, the same for every reader. Workers read none. (A county office reaches the files of its
-county, which it delegates to the partners of its county; a file the national office delegated to the partner from
-another county would be missing from its computation — the approval is computed from the province office's reach.)
+partner's own manager (ACCESS.md: "its own … books and payment statements"), each the live statement, the approved
+one and what changed since (`differences`); workers read none. **The same statement for every reader**: a manager no
+longer reaches a file it returned or one that left the cycle, and a county office not a file of another county
+delegated to the partner — yet their months and exits are the partner's work. So the files' facts are read through
+the database function `partner_statement_facts` (migration 0015), as the tables' owner, like a report's counts
+(schema/organizations/reports.py): facts only — which file (by number), held when, its classification, its exit and
+follow-up days, the bonus decisions' days —, no name, and only for a caller whose scope reaches the partner (NOT_FOUND
+otherwise, as for any row outside the slice). The rest — grades, agreements, approved statements — every reader of
+the statement reaches for the partner.
 """
 
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -39,12 +44,13 @@ from typing import Annotated, Any
 
 import strawberry
 from strawberry.types.field import StrawberryField
-from tortoise.expressions import Q, RawSQL, Subquery
+from tortoise import connections
+from tortoise.expressions import RawSQL
 
-from auth.policy import may_read_live_statement
 from auth.roles import Viewer
 from models.money import SubsidyStatement as SubsidyStatementRow
 from models.organizations import Organization
+from rules.bonus_approval import BonusDecision, approving_decision
 from rules.file_months import FamilyFile, Holding, clinic_standing, month_files, year_exits
 from rules.jalali import jalali_year, jalali_year_bounds
 from rules.policy_values import PolicyRow
@@ -67,12 +73,15 @@ from rules.subsidy import (
 from rules.subsidy_policy import exit_policy, subsidy_policy
 from schema.common import viewer_of
 from schema.context import Info
+from schema.errors import NotFound
 from schema.money.policy import policy_rows
 from schema.money.statement_types import Approval, LiveFigures, StatementFigures, SubsidyStatement, shown
 from schema.sources import scoped_rows
 
-# The run of missed years an approved statement stored: its first element is the statement's header (`frozen`).
+# The run of missed years an approved statement stored, and the level-3 decision its bonus was paid under: its first
+# element is the statement's header (`frozen`).
 STORED_RUN_SQL = "(lines -> 0 ->> 'missedYears')::int"
+STORED_BONUS_DECISION_SQL = "(lines -> 0 ->> 'bonusDecisionId')::int"
 
 
 @dataclass(frozen=True)
@@ -84,6 +93,10 @@ class PartnerRecords:
     grades: tuple[tuple[datetime.date, str], ...]
     first_agreement_on: datetime.date | None
     approved_runs: dict[int, int]
+    bonus_decisions: tuple[BonusDecision, ...] = ()
+    """The level-3 BONUS_APPROVAL decisions about the partner since its first year (rules/bonus_approval.py)."""
+    used_bonus_decisions: frozenset[int] = frozenset()
+    """Those other years' approved statements were paid under: they approve no other year's bonus."""
 
 
 async def first_agreement_on(viewer: Viewer | None, partner: Organization) -> datetime.date | None:
@@ -105,30 +118,83 @@ def _day(value: datetime.datetime | None) -> datetime.date | None:
     return (value.astimezone(datetime.UTC) if value.tzinfo else value).date()
 
 
+HOLDING_COLUMNS = ("family_id", "child_id", "assigned_on", "ended_at")
+"""The assignment columns a :class:`Holding` is read from (`holding`)."""
+FAMILY_FILE_COLUMNS = ("id", "rehabilitability", "exited_on", "exit_partner_id", "access_until")
+"""The family columns a :class:`FamilyFile` is read from (`family_file`)."""
+
+
+def holding(row: dict[str, Any]) -> Holding:
+    """An assignment's row (HOLDING_COLUMNS) as the rules read it, for the office dashboard (a statement reads the
+    same facts through `partner_statement_facts`)."""
+    return Holding(file_id=row["child_id"] if row["family_id"] is None else row["family_id"],
+                   is_child=row["family_id"] is None, assigned_on=row["assigned_on"], ended_on=_day(row["ended_at"]))
+
+
+def family_file(row: dict[str, Any]) -> FamilyFile:
+    """A family's row (FAMILY_FILE_COLUMNS) as the rules read it."""
+    return FamilyFile(id=row["id"], rehabilitability=str(row["rehabilitability"]), exited_on=row["exited_on"],
+                      exit_partner_id=row["exit_partner_id"], access_until=row["access_until"])
+
+
+async def statement_facts(partner_id: int, starts: datetime.date, ends: datetime.date) -> dict[str, Any]:
+    """`partner_statement_facts` (migration 0015, module docstring) for the days ``starts`` to ``ends``; NOT_FOUND
+    when the caller's scope does not reach the partner."""
+    rows = await connections.get("default").execute_query_dict(
+        "select partner_statement_facts($1, $2, $3) as facts", [partner_id, starts, ends])
+    facts = rows[0]["facts"]
+    if facts is None:  # the first wall let through what the second would not: answer as for a row outside the slice
+        raise NotFound()
+    found: dict[str, Any] = json.loads(facts) if isinstance(facts, str) else facts
+    return found
+
+
+def _date(value: str | None) -> datetime.date | None:
+    return None if value is None else datetime.date.fromisoformat(value)
+
+
+def _facts_holding(fact: dict[str, Any]) -> Holding:
+    day = _date(fact["from"])
+    assert day is not None  # an assignment has its first day
+    is_child = fact["child"] is not None
+    return Holding(file_id=fact["child"] if is_child else fact["family"], is_child=is_child, assigned_on=day,
+                   ended_on=_date(fact["until"]))
+
+
+def _facts_family(fact: dict[str, Any], partner_id: int) -> FamilyFile:
+    """A family as the facts give it: whether its exit is the partner's, not to whom else (the rules ask no more)."""
+    return FamilyFile(id=fact["id"], rehabilitability=fact["rehabilitability"], exited_on=_date(fact["exited_on"]),
+                      exit_partner_id=partner_id if fact["exit_credited"] else None,
+                      access_until=_date(fact["access_until"]))
+
+
+def _first_year(partner: Organization, year: int, first_agreement: datetime.date | None) -> int:
+    """The partner's first Jalali year (rules/reports.partner_since), the run of missed years' start; ``year`` when
+    nothing says when it began."""
+    since = partner_since(partner.license_valid_from, first_agreement)
+    return jalali_year(since) if since is not None else year
+
+
 async def partner_records(viewer: Viewer | None, partner: Organization, year: int,
                           first_agreement: datetime.date | None) -> PartnerRecords:
     p = partner.id
-    assignments = scoped_rows(viewer, "Assignment").filter(partner_id=p)
-    spans = await assignments.values("family_id", "child_id", "assigned_on", "ended_at")
-    family_rows = await scoped_rows(viewer, "Family").filter(
-        Q(id__in=Subquery(assignments.filter(family_id__isnull=False).values("family_id"))) | Q(exit_partner_id=p)
-    ).values("id", "rehabilitability", "exited_on", "exit_partner_id", "access_until")
+    facts = await statement_facts(p, jalali_year_bounds(_first_year(partner, year, first_agreement))[0],
+                                  jalali_year_bounds(year)[1])
     grades = await scoped_rows(viewer, "PartnerGrade").filter(partner_id=p).order_by("graded_on", "id").values_list(
         "graded_on", "grade")
-    runs = await scoped_rows(viewer, "SubsidyStatement").filter(partner_id=p, jalali_year__lt=year).annotate(
-        run=RawSQL(STORED_RUN_SQL)).values("jalali_year", "run")
+    approved = await scoped_rows(viewer, "SubsidyStatement").filter(partner_id=p).exclude(jalali_year=year).annotate(
+        run=RawSQL(STORED_RUN_SQL), bonus=RawSQL(STORED_BONUS_DECISION_SQL)).values("jalali_year", "run", "bonus")
     if not grades and partner.grade is not None and partner.first_graded_on is not None:
         grades = [(partner.first_graded_on, partner.grade)]  # a grade recorded before the history was kept
     return PartnerRecords(
-        holdings=tuple(Holding(file_id=row["child_id"] if row["family_id"] is None else row["family_id"],
-                               is_child=row["family_id"] is None, assigned_on=row["assigned_on"],
-                               ended_on=_day(row["ended_at"])) for row in spans),
-        families={row["id"]: FamilyFile(id=row["id"], rehabilitability=str(row["rehabilitability"]),
-                                        exited_on=row["exited_on"], exit_partner_id=row["exit_partner_id"],
-                                        access_until=row["access_until"]) for row in family_rows},
+        holdings=tuple(_facts_holding(fact) for fact in facts["holdings"]),
+        families={fact["id"]: _facts_family(fact, p) for fact in facts["families"]},
         grades=tuple((day, str(grade)) for day, grade in grades),
         first_agreement_on=first_agreement,
-        approved_runs={int(row["jalali_year"]): int(row["run"]) for row in runs})
+        approved_runs={int(row["jalali_year"]): int(row["run"]) for row in approved if row["jalali_year"] < year},
+        bonus_decisions=tuple(BonusDecision(id=fact["id"], level=fact["level"], decided_on=datetime.date.fromisoformat(
+            fact["decided_on"])) for fact in facts["bonus_approvals"]),
+        used_bonus_decisions=frozenset(int(row["bonus"]) for row in approved if row["bonus"] is not None))
 
 
 def _months(year: int, today: datetime.date) -> list[tuple[JalaliMonth, datetime.date, datetime.date]]:
@@ -143,9 +209,10 @@ def _months(year: int, today: datetime.date) -> list[tuple[JalaliMonth, datetime
 
 
 def compute_statement(partner: Organization, year: int, records: PartnerRecords, rows: Sequence[PolicyRow],
-                      today: datetime.date) -> StatementFigures:
+                      today: datetime.date, *, approved_on: datetime.date | None = None) -> StatementFigures:
     """The statement of ``partner`` for Jalali ``year`` from its ``records`` and the policy table ``rows`` (module
-    docstring); RULE_VIOLATION `POLICY_VALUE_MISSING` for a figure not in force on its day."""
+    docstring), its bonus approved as level 3 had approved it by ``approved_on`` (by ``today`` when None);
+    RULE_VIOLATION `POLICY_VALUE_MISSING` for a figure not in force on its day."""
     kind = partner.kind.value
     first, last = jalali_year_bounds(year)
 
@@ -174,23 +241,28 @@ def compute_statement(partner: Organization, year: int, records: PartnerRecords,
             monthly[month] = subsidy_policy(rows, month_from=month_first, year_from=first)
         file_months += found.file_months
         unclassified += found.unclassified
-    since = partner_since(partner.license_valid_from, records.first_agreement_on)
-    before = missed_years_before(year, jalali_year(since) if since is not None else year, records.approved_runs,
+    before = missed_years_before(year, _first_year(partner, year, records.first_agreement_on), records.approved_runs,
                                  earlier_run)
     exits = exits_of(year)
+    bonus = approving_decision(records.bonus_decisions, year_starts=first, by=approved_on or today,
+                               used=records.used_bonus_decisions)
     return StatementFigures(statement(year, kind, file_months, exits, missed_years_before=before, policy=policy,
-                                      monthly=monthly), exits, unclassified)
+                                      monthly=monthly), exits, unclassified, bonus_approved=bonus is not None,
+                            bonus_approved_on=None if bonus is None else bonus.decided_on,
+                            bonus_decision_id=None if bonus is None else bonus.id)
 
 
-async def live_figures(info: Info, partner: Organization, year: int,
-                       first_agreement: datetime.date | None) -> StatementFigures:
-    """The statement computed now from the records the reader reaches."""
+async def live_figures(info: Info, partner: Organization, year: int, first_agreement: datetime.date | None, *,
+                       approved_on: datetime.date | None = None) -> StatementFigures:
+    """The statement computed now from the records, the same for every reader (module docstring); its bonus as
+    approved by ``approved_on`` (by today when None)."""
     records = await partner_records(info.context.viewer, partner, year, first_agreement)
-    return compute_statement(partner, year, records, await policy_rows(info), datetime.date.today())
+    return compute_statement(partner, year, records, await policy_rows(info), datetime.date.today(),
+                             approved_on=approved_on)
 
 
 async def subsidy_statement(info: Info, partner: Organization, year: int) -> SubsidyStatement | None:
-    """`Partner.subsidyStatement`: the approved statement, else the live one for the office (module docstring)."""
+    """`Partner.subsidyStatement`: the approved statement, else the live one (module docstring)."""
     viewer = viewer_of(info)
     first_agreement = await first_agreement_on(viewer, partner)
     statement_year(partner, year, first_agreement, datetime.date.today())
@@ -198,13 +270,10 @@ async def subsidy_statement(info: Info, partner: Organization, year: int) -> Sub
     async def live() -> StatementFigures:
         return await live_figures(info, partner, year, first_agreement)
 
-    recompute = live if may_read_live_statement(viewer.role) else None
     row = await scoped_rows(viewer, "SubsidyStatement").get_or_none(partner_id=partner.id, jalali_year=year)
     if row is not None:
-        return approved_statement(row, recompute)
-    if recompute is None:
-        return None
-    return shown(year, partner.id, await recompute(), None, None)
+        return approved_statement(row, live)
+    return shown(year, partner.id, await live(), None, None)
 
 
 def approved_statement(row: SubsidyStatementRow, live: LiveFigures | None = None) -> SubsidyStatement:
@@ -222,8 +291,8 @@ def subsidy_statement_field() -> StrawberryField:
 
     return strawberry.field(resolve, description=(
         "Its subsidy statement for a Jalali year (Art. 6): once the province office approved it, the approved "
-        "statement, frozen; until then computed from its records with the figures in force that year — for the "
-        "office; null for the partner's manager, who reads its statements once approved. BAD_USER_INPUT for a "
+        "statement, frozen; until then computed from its records with the figures in force that year, the same for "
+        "the office and the partner's manager. BAD_USER_INPUT for a "
         "Gregorian year, a year before the partner existed or one not yet begun; RULE_VIOLATION "
         "POLICY_VALUE_MISSING when a figure it needs was not set."))
 
@@ -249,7 +318,9 @@ def frozen(figures: StatementFigures) -> list[dict[str, Any]]:
         "rehabilitableExited": figures.exits.rehabilitable_exited,
         "nonRehabilitableExited": figures.exits.non_rehabilitable_exited,
         "unclassifiedFileMonths": figures.unclassified, "subsidyRials": found.subsidy_rials,
-        "proposedBonusRials": found.proposed_bonus_rials, "totalRials": found.total_rials}
+        "proposedBonusRials": found.proposed_bonus_rials, "bonusApproved": figures.bonus_approved,
+        "bonusApprovedOn": None if figures.bonus_approved_on is None else figures.bonus_approved_on.isoformat(),
+        "bonusDecisionId": figures.bonus_decision_id, "totalRials": figures.total_rials}
     return [header, *({"part": "line", "basis": line.basis.value, "amountRials": line.amount_rials,
                        "baseRials": line.base_rials, "factor": str(line.factor), "count": line.count,
                        "fileId": line.file_id, "month": None if line.month is None else list(line.month),
@@ -267,4 +338,5 @@ def thawed(year: int, stored: list[dict[str, Any]]) -> StatementFigures:
                           line["count"], line["fileId"], None if line["month"] is None else (
                               line["month"][0], line["month"][1]), line["kind"]) for line in lines)),
         YearExits(header["rehabilitableHeld"], header["rehabilitableExited"], header["nonRehabilitableExited"]),
-        header["unclassifiedFileMonths"])
+        header["unclassifiedFileMonths"], bonus_approved=header["bonusApproved"],
+        bonus_approved_on=_date(header.get("bonusApprovedOn")), bonus_decision_id=header.get("bonusDecisionId"))

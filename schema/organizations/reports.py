@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -327,12 +327,20 @@ async def late_reports(info: Info, partner: Organization) -> list[LateReport]:
         partner_id=partner.id).values_list("jalali_year")}
     submitted = await scoped_rows(viewer, "ReportSubmission").filter(partner_id=partner.id).values_list(
         "kind", "jalali_year", "period")
+    return late_of(partner, years, submitted, datetime.date.today())
+
+
+def late_of(partner: Organization, years: set[int], submitted: Iterable[tuple[str, int, int]],
+            today: datetime.date) -> list[LateReport]:
+    """The reports ``partner`` owes that are late on ``today`` (rules/reports.late_periods), oldest first, given the
+    Jalali ``years`` it had an agreement for and its ``submitted`` reports as (kind, year, period); for
+    `late_reports` and the office dashboard, which loads these for all its partners at once."""
+    submitted = list(submitted)
     late = []
     for kind in reports_owed(partner):
         done = {(year, number) for k, year, number in submitted if k == kind}
         late += [LateReport(kind=kind, jalali_year=year, period=number, ends_on=p.ends_on, due_on=p.due_on)
-                 for year, number, p in late_periods(kind.value, years=years, today=datetime.date.today(),
-                                                      submitted=done)]
+                 for year, number, p in late_periods(kind.value, years=years, today=today, submitted=done)]
     return sorted(late, key=lambda r: r.due_on)
 
 

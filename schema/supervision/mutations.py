@@ -7,9 +7,9 @@ plans (Art. 4.13), complaints (Art. 7.4) and violations reported to the Article 
 - **Which rows.** Every object an input names is looked up through the caller's scope (`find_scoped`): a partner, a
   visit or a file outside it answers NOT_FOUND like a missing one (ACCESS.md rules 3–4). A file sampled on a visit
   must be delegated to the visited partner now.
-- **Once per clientId.** A visit and a complaint are made at most once per `clientId` (schema/casework/records.py);
-  an action plan is at most one per visit, so a plan sent again by its author with the same content is the plan
-  already made.
+- **Once per clientId.** A visit, an action plan, a complaint and a violation report are made at most once per
+  `clientId` (schema/casework/records.once_per_client_id); an action plan is besides one per visit (CONFLICT on
+  `visitId` for a second).
 """
 
 from __future__ import annotations
@@ -72,9 +72,7 @@ class SubmitActionPlanInput:
     visit_id: strawberry.ID = strawberry.field(description="The visit to your partner it answers.")
     actions: str = strawberry.field(description="What the partner will do.")
     due_on: datetime.date = strawberry.field(description="By when (today or later). Jalali accepted.")
-    client_id: uuid.UUID | None = strawberry.field(
-        default=None, description="A UUID your app made for this plan: sending the same plan again returns the plan "
-                                  "already made (a visit has one plan, so any other plan for it is a CONFLICT).")
+    client_id: uuid.UUID | None = strawberry.field(default=None, description=CLIENT_ID_DESCRIPTION)
 
 
 @strawberry.input(description="Close an action plan once carried out (Art. 4.13).")
@@ -116,6 +114,7 @@ class ReportViolationInput:
     reported_on: datetime.date = strawberry.field(description="When it was reported (not in the future). Jalali "
                                                               "accepted.")
     description: str = strawberry.field(description="What the partner did.")
+    client_id: uuid.UUID | None = strawberry.field(default=None, description=CLIENT_ID_DESCRIPTION)
 
 
 @strawberry.input(description="The Article 26 commission's outcome on a violation report (Art. 7.7), recorded once.")
@@ -180,6 +179,16 @@ async def _handler(info: Info, complaint: ComplaintRow, global_id: strawberry.ID
     return user.id, user.username
 
 
+async def _plan_of(viewer: Viewer, visit_id: int) -> ActionPlanRow | None:
+    plan: ActionPlanRow | None = await scoped_rows(viewer, "ActionPlan").filter(visit_id=visit_id).first()
+    return plan
+
+
+def _plan_made() -> Conflict:
+    return Conflict("This visit already has its action plan.", "برای این بازدید پیش‌تر برنامه اقدام ثبت شده است.",
+                    field="visitId")
+
+
 @strawberry.type
 class SupervisionMutations:
     @strawberry.mutation(description="Record a visit to a partner in your area (Art. 4.11, Art. 7.2: at least every "
@@ -213,24 +222,29 @@ class SupervisionMutations:
     async def submit_action_plan(self, info: Info, input: SubmitActionPlanInput) -> ActionPlanPayload:
         viewer = viewer_of(info)
         visit = await find_scoped(info, "SupervisionVisit", input.visit_id, "visitId")
-        actions = clean_text(input.actions, "actions", REPORT_LENGTH, required=True)
-        due_on = check_due_on(input.due_on, datetime.date.today())
-        existing = await scoped_rows(viewer, "ActionPlan").filter(visit_id=visit.id).first()
-        if existing is None:
+        values: dict[str, Any] = {"visit_id": visit.id,
+                                  "actions": clean_text(input.actions, "actions", REPORT_LENGTH, required=True),
+                                  "due_on": input.due_on}
+        digest = content_digest(values)
+
+        async def create() -> ActionPlanRow:
+            if await _plan_of(viewer, visit.id) is not None:
+                raise _plan_made()
+            check_due_on(input.due_on, datetime.date.today())
             try:
                 async with in_transaction():  # a savepoint: a plan raced in leaves the request usable
-                    plan = await ActionPlanRow.create(
-                        visit_id=visit.id, partner_id=visit.partner_id, province_id=visit.province_id,
-                        county_id=visit.county_id, actions=actions, due_on=due_on, author_id=viewer.user_id,
-                        author_username=viewer.username)
-                return ActionPlanPayload(action_plan=served_as(ActionPlan, plan))
+                    return await ActionPlanRow.create(
+                        **values, partner_id=visit.partner_id, province_id=visit.province_id,
+                        county_id=visit.county_id, author_id=viewer.user_id, author_username=viewer.username,
+                        client_id=input.client_id, client_digest=digest)
             except IntegrityError:
-                existing = await scoped_rows(viewer, "ActionPlan").filter(visit_id=visit.id).first()
-        if existing is None or not (input.client_id is not None and existing.author_id == viewer.user_id
-                                    and existing.actions == actions and existing.due_on == due_on):
-            raise Conflict("This visit already has its action plan.", "برای این بازدید پیش‌تر برنامه اقدام ثبت شده است.",
-                           field="visitId")
-        return ActionPlanPayload(action_plan=served_as(ActionPlan, existing))
+                raced = await _plan_of(viewer, visit.id)
+                if raced is None or (input.client_id is not None and raced.client_id == input.client_id):
+                    raise  # no plan raced in, or this sending's own: once_per_client_id answers it
+                raise _plan_made() from None
+
+        plan, _ = await once_per_client_id(ActionPlanRow, input.client_id, digest, viewer.user_id, create)
+        return ActionPlanPayload(action_plan=served_as(ActionPlan, plan))
 
     @strawberry.mutation(description="Close an action plan once the partner has carried it out (Art. 4.13); closing "
                                      "it again is a RULE_VIOLATION.")
@@ -294,11 +308,18 @@ class SupervisionMutations:
     async def report_violation(self, info: Info, input: ReportViolationInput) -> ViolationReportPayload:
         viewer = viewer_of(info)
         partner = await find_scoped(info, "Partner", input.partner_id, "partnerId")
-        report = await ViolationRow.create(
-            partner_id=partner.id, province_id=partner.province_id, county_id=partner.county_id,
-            reported_on=check_not_in_future(input.reported_on, datetime.date.today(), "reportedOn"),
-            description=clean_text(input.description, "description", REPORT_LENGTH, required=True),
-            author_id=viewer.user_id, author_username=viewer.username)
+        values: dict[str, Any] = {
+            "partner_id": partner.id,
+            "reported_on": check_not_in_future(input.reported_on, datetime.date.today(), "reportedOn"),
+            "description": clean_text(input.description, "description", REPORT_LENGTH, required=True)}
+        digest = content_digest(values)
+
+        async def create() -> ViolationRow:
+            return await ViolationRow.create(
+                **values, province_id=partner.province_id, county_id=partner.county_id, author_id=viewer.user_id,
+                author_username=viewer.username, client_id=input.client_id, client_digest=digest)
+
+        report, _ = await once_per_client_id(ViolationRow, input.client_id, digest, viewer.user_id, create)
         return ViolationReportPayload(violation_report=served_as(ViolationReport, report))
 
     @strawberry.mutation(description="Record the Article 26 commission's outcome on a violation report (Art. 7.7), "

@@ -102,16 +102,18 @@ class UserMutations:
         # The attempt counts as a failure from here on (concurrent guesses see it) until the password proves right.
         if len(input.password) > MAX_PASSWORD:
             raise BadUserInput("Wrong username or password.", "نام کاربری یا گذرواژه نادرست است.", field="password")
-        wait, mark = services.throttle.begin(username, address)
-        if wait > 0:
-            raise RateLimited(wait)
+        attempt = services.throttle.begin(username, address)
+        if attempt.wait > 0:  # this username failed too often: even its right password waits
+            raise RateLimited(attempt.wait)
         user = await UserRow.get_or_none(username=username)
         usable = user is not None and user.is_active and (services.demo_mode or not user.is_demo)
         password_hash = user.password_hash if user is not None and usable else None
         if not await asyncio.to_thread(verify_password, password_hash, input.password):
+            if attempt.address_wait > 0:  # the address failed too often: its wrong passwords, and only they, wait
+                raise RateLimited(attempt.address_wait)
             raise BadUserInput("Wrong username or password.", "نام کاربری یا گذرواژه نادرست است.", field="password")
         assert user is not None  # usable, since the password verified
-        services.throttle.succeeded(username, address, mark)
+        services.throttle.succeeded(username, address, attempt.mark)
         issued = services.tokens.issue(user.username)
         # The login's own audit event names the user its token names, read afresh the way every later request
         # reads it (auth/identity.py). A refusal here is the server's fault (its keys verify no token it issues),
@@ -164,7 +166,7 @@ class UserMutations:
         if given(input.password):
             check_password(input.password)
             changes["password_hash"] = await asyncio.to_thread(hash_password, input.password)
-            # Tokens issued before the change stop working (to the second: a token's iat is whole seconds).
+            # Tokens issued before the change stop working (to the microsecond: a token's iat carries them).
             changes["password_changed_at"] = datetime.datetime.now(datetime.UTC)
         updated = await UserRow.filter(id=target.id, version=input.version).update(**changes, version=F("version") + 1)
         if updated == 0:

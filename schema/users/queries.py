@@ -11,6 +11,7 @@ from auth.roles import Viewer as ViewerRow
 from schema.common import viewer_of
 from schema.context import Info
 from schema.enums import Role
+from schema.errors import BadUserInput
 from schema.filters import equal_to
 from schema.node import from_global_id
 from schema.pagination import connection_field
@@ -26,8 +27,12 @@ class UserFilter:
 
     async def narrow(self, found: QuerySet[Any], _viewer: ViewerRow | None) -> QuerySet[Any]:
         found = equal_to(found, "role", self.role)
-        if self.organization_id is not None:  # any kind of organisation: the ID's type is not checked
-            found = found.filter(organization_id=from_global_id(self.organization_id, "organizationId")[1])
+        if self.organization_id is not None:  # any kind of organisation
+            kind, pk = from_global_id(self.organization_id, "organizationId")
+            if kind not in ("Office", "Partner", "KindergartenOperator"):
+                raise BadUserInput("organizationId must be the ID of an organisation.",
+                                   "شناسه organizationId از نوع درست نیست.", field="organizationId")
+            found = found.filter(organization_id=pk)
         found = equal_to(found, "is_active", self.is_active)
         return found.filter(username__startswith=self.username.strip().lower()) if self.username else found
 

@@ -139,3 +139,21 @@ async def test_graphiql_and_introspection_are_off_in_production(production_api):
     assert "graphiql" not in page.text.lower()
     result = await production_api.as_user("admin", "{ __schema { queryType { name } } }")
     assert result.get("errors"), result
+
+
+NEAR_MISSES = [  # a field, an argument, an enum value written inline and one sent as a variable
+    ("{ familie { totalCount } }", {}),
+    ("{ families(frist: 1) { totalCount } }", {}),
+    ("{ users(filter: {role: NATIONAL_ADMINN}) { totalCount } }", {}),
+    ("query($r: Role) { users(filter: {role: $r}) { totalCount } }", {"r": "NATIONAL_ADMINN"}),
+]
+
+
+async def test_errors_suggest_names_in_development_only(api, production_api):
+    """"Did you mean 'families'?" names the schema without introspection: production leaves it out (issue #8)."""
+    for query, variables in NEAR_MISSES:
+        development = await api.as_user("admin", query, variables)
+        assert "Did you mean" in development["errors"][0]["message"], development
+        production = await production_api.as_user("admin", query, variables)
+        assert error_code(production) == "BAD_USER_INPUT", production
+        assert "Did you mean" not in str(production), production

@@ -288,3 +288,42 @@ async def test_row_level_security_keeps_groups_to_their_slice_without_the_first_
     assert seen["families"] == group["families"][1:]
     assert seen["sessions"]["edges"][0]["node"]["attendees"] == group["families"][1:2]
     assert listed(await groups_of(api, "yazd.county"), group)["families"] == group["families"]
+
+
+CORRECT_SESSION = """mutation($input: CorrectGroupSessionInput!) { correctGroupSession(input: $input) {
+  groupSession { id version topic isTraining heldOn } } }"""
+SESSION_HISTORY = """query($id: ID!) { node(id: $id) { ... on GroupSession { history { entity operation byUsername
+  changes { field before after } } } } }"""
+
+
+async def test_the_author_corrects_a_session_within_24_hours_and_the_office_reads_the_change(api, database_url):
+    import asyncpg
+
+    from api import db
+    from schema.node import from_global_id
+
+    group = await form(api)
+    made = (await api.ok("clinic.worker1", SESSION, session(group, topic="مهارت‌های زندگی")))["recordGroupSession"][
+        "groupSession"]
+    fix = {"id": made["id"], "version": 1, "topic": "مهارت‌های کسب‌وکار", "isTraining": True}
+    assert error_code(await api.as_user("clinic.manager", CORRECT_SESSION, {"input": fix})) == "RULE_VIOLATION"
+    fixed = (await api.ok("clinic.worker1", CORRECT_SESSION, {"input": fix}))["correctGroupSession"]["groupSession"]
+    assert (fixed["topic"], fixed["isTraining"], fixed["version"]) == ("مهارت‌های کسب‌وکار", True, 2)
+    history = (await api.ok("yazd.county", SESSION_HISTORY, {"id": made["id"]}))["node"]["history"]
+    assert [(h["entity"], h["operation"], h["byUsername"]) for h in history] == [
+        ("GroupSession", "correct", "clinic.worker1")]
+    assert {c["field"]: c["after"] for c in history[0]["changes"]}["topic"] == "مهارت‌های کسب‌وکار"
+    # The history is the office's; a session's day stays after its group was formed; after 24 hours, no more.
+    assert error_code(await api.as_user("clinic.manager", SESSION_HISTORY, {"id": made["id"]})) == "FORBIDDEN"
+    early = await api.as_user("clinic.worker1", CORRECT_SESSION, {"input": {"id": made["id"], "version": 2,
+                                                                            "heldOn": "2000-01-01"}})
+    assert error_code(early) == "BAD_USER_INPUT" and early["errors"][0]["extensions"]["field"] == "heldOn"
+    conn = await asyncpg.connect(db.asyncpg_dsn(database_url))
+    try:
+        await conn.execute("update group_session set created_at = now() - interval '24 hours' where id = $1",
+                           from_global_id(made["id"])[1])
+    finally:
+        await conn.close()
+    late = await api.as_user("clinic.worker1", CORRECT_SESSION, {"input": {"id": made["id"], "version": 2,
+                                                                           "notes": "دیر"}})
+    assert error_code(late) == "RULE_VIOLATION" and late["errors"][0]["extensions"]["rule"] == "RECORD_APPEND_ONLY"

@@ -34,15 +34,16 @@ THIS_YEAR = jdatetime.date.fromgregorian(date=TODAY).year
 
 STATEMENT = """query($id: ID!, $y: Int!) { node(id: $id) { ... on Partner { subsidyStatement(jalaliYear: $y) {
   jalaliYear partner { id } rehabilitableHeld rehabilitableExited nonRehabilitableExited exitRate exitOutcome
-  missedYears filesToReturn unclassifiedFileMonths subsidyRials proposedBonusRials totalRials approved approvedOn
-  approvedOnJalali approvedBy
-  lines { basis article fileId month { year month } kind count baseRials factor amountRials } } } } }"""
+  missedYears filesToReturn unclassifiedFileMonths subsidyRials proposedBonusRials bonusApproved bonusApprovedOn
+  approvedBonusRials totalRials approved approvedOn approvedOnJalali approvedBy
+  lines { basis article fileId month { year month } kind count baseRials factor amountRials bonusApproved } } } } }"""
 DIFFERENCES = """query($id: ID!, $y: Int!) { node(id: $id) { ... on Partner { subsidyStatement(jalaliYear: $y) {
   approved totalRials differences { differenceRials approved { fileId month { year month } amountRials }
   now { fileId amountRials } } } } } }"""
 APPROVE = """mutation($input: ApproveSubsidyStatementInput!) { approveSubsidyStatement(input: $input) {
-  subsidyStatement { jalaliYear approved approvedOn approvedBy totalRials subsidyRials exitOutcome
-  lines { basis fileId month { year month } kind count baseRials factor amountRials } } } }"""
+  subsidyStatement { jalaliYear approved approvedOn approvedBy totalRials subsidyRials exitOutcome proposedBonusRials
+  bonusApproved bonusApprovedOn approvedBonusRials
+  lines { basis fileId month { year month } kind count baseRials factor amountRials bonusApproved } } } }"""
 LEDGER = """query($id: ID!, $after: String) { node(id: $id) { ... on Partner { ledger(first: 50, after: $after) {
   totalCount pageInfo { hasNextPage endCursor } edges { node { kind amountRials enteredOn description } } } } } }"""
 BALANCE = "query($id: ID!) { node(id: $id) { ... on Partner { ledgerBalance } } }"
@@ -167,40 +168,57 @@ async def test_the_statement_agrees_with_a_computation_from_the_database(api, ow
     assert {from_global_id(line["fileId"])[0] for line in file_months} == {"Family", "Child"}
 
 
-async def test_exits_above_fifteen_percent_earn_the_full_bonus(api, owner):
-    """This year clinic 1 took two families out (demo/seed.py), a few percent: missed, the second year running.
-    Clinic 2 has taken none; once the county office records more than 15 % of its rehabilitable families as out of
-    the cycle, the target is met and the full bonus proposed for each (Art. 6.3, 6.8)."""
-    missed = await statement(api, "yazd.province", await organization_of(owner, "clinic.manager"), THIS_YEAR)
-    assert missed is not None and (missed["exitOutcome"], missed["missedYears"]) == ("MISSED", 2)
-    partner = await organization_of(owner, "clinic2.manager")
-    starts = gregorian(THIS_YEAR, 1)
-    held = await owner.fetchval("""
-        select count(distinct a.family_id) from assignment a join family f on f.id = a.family_id
-        where a.partner_id = $1 and f.rehabilitability = 'REHABILITABLE'
-          and (a.ended_at is null or (a.ended_at at time zone 'UTC')::date >= $2)
-          and (f.exited_on is null or f.exited_on >= $2)""", partner, starts)
-    leaving = await owner.fetch("select id from family where assigned_partner_id = $1 and status = 'ACTIVE' and "
-                                "rehabilitability = 'REHABILITABLE' order by id limit $2", partner, held // 5 + 1)
-    before = await statement(api, "yazd.province", partner, THIS_YEAR)
-    assert before is not None and before["exitOutcome"] == "MISSED"
-    for row in leaving:
-        await api.ok("yazd.county", "mutation($i: RecordExitInput!) { recordExit(input: $i) { family { id } } }",
-                     {"i": {"familyId": to_global_id("Family", row["id"]), "route": "JOB_PLACEMENT",
-                            "exitedOn": TODAY.isoformat()}})
-    earned = await statement(api, "yazd.province", partner, THIS_YEAR)
+HELD_IN_YEAR = """
+    select count(distinct a.family_id) from assignment a join family f on f.id = a.family_id
+    where a.partner_id = $1 and f.rehabilitability = 'REHABILITABLE'
+      and (a.ended_at is null or (a.ended_at at time zone 'UTC')::date >= $2)
+      and (f.exited_on is null or f.exited_on >= $2)"""
+EXITED_IN_YEAR = """select count(*) from family where exit_partner_id = $1 and rehabilitability = 'REHABILITABLE'
+                    and exited_on >= $2"""
+
+
+async def check_full_bonus(owner: asyncpg.Connection, earned: dict[str, Any] | None, held: int, exited: int) -> None:
+    """More than 15 % of the rehabilitable families held taken out: the target met, the full bonus proposed for each
+    exit (Art. 6.3, 6.8)."""
     assert earned is not None
-    exited = len(leaving)
     assert (earned["rehabilitableHeld"], earned["rehabilitableExited"]) == (held, exited) and exited * 100 > held * 15
     assert (earned["exitOutcome"], earned["missedYears"], earned["exitRate"]) == ("MET", 0, str(Fraction(exited,
                                                                                                         held)))
-    bonus = await policy(owner, "BONUS_PER_EXIT", "", starts)
+    bonus = await policy(owner, "BONUS_PER_EXIT", "", gregorian(THIS_YEAR, 1))
     (line,) = [line for line in earned["lines"] if line["basis"] == "REHABILITATION_BONUS"]
     assert (line["count"], line["factor"], line["baseRials"], line["amountRials"]) == (exited, "1", bonus,
                                                                                        exited * bonus)
     assert earned["proposedBonusRials"] == exited * bonus
-    assert earned["totalRials"] == earned["subsidyRials"] + earned["proposedBonusRials"]
+    # Proposed (Art. 4.15), not approved by level 3 (4.16): listed, not in the total.
+    assert (earned["bonusApproved"], line["bonusApproved"], earned["approvedBonusRials"]) == (False, False, 0)
+    assert earned["totalRials"] == earned["subsidyRials"]
     assert {line["basis"] for line in earned["lines"] if line["fileId"]} <= {"GRADE", "FIRST_YEAR"}
+
+
+async def test_exits_above_fifteen_percent_earn_the_full_bonus(api, owner):
+    """This year clinic 2 took more than a fifth of its rehabilitable families out of the cycle (demo/exits.py): the
+    full bonus. Clinic 1 took two out (demo/seed.py), a few percent: missed, the second year running — until the
+    county office records more than 15 % of its rehabilitable families as out of the cycle."""
+    starts = gregorian(THIS_YEAR, 1)
+    clinic2 = await organization_of(owner, "clinic2.manager")
+    await check_full_bonus(owner, await statement(api, "yazd.province", clinic2, THIS_YEAR),
+                           await owner.fetchval(HELD_IN_YEAR, clinic2, starts),
+                           await owner.fetchval(EXITED_IN_YEAR, clinic2, starts))
+
+    partner = await organization_of(owner, "clinic.manager")
+    missed = await statement(api, "yazd.province", partner, THIS_YEAR)
+    assert missed is not None and (missed["exitOutcome"], missed["missedYears"]) == ("MISSED", 2)
+    held, already = [await owner.fetchval(sql, partner, starts) for sql in (HELD_IN_YEAR, EXITED_IN_YEAR)]
+    assert 0 < already and already * 10 < held
+    leaving = await owner.fetch("select id from family where assigned_partner_id = $1 and status = 'ACTIVE' and "
+                                "rehabilitability = 'REHABILITABLE' order by id limit $2", partner,
+                                held // 5 + 1 - already)
+    for row in leaving:
+        await api.ok("yazd.county", "mutation($i: RecordExitInput!) { recordExit(input: $i) { family { id } } }",
+                     {"i": {"familyId": to_global_id("Family", row["id"]), "route": "JOB_PLACEMENT",
+                            "exitedOn": TODAY.isoformat()}})
+    await check_full_bonus(owner, await statement(api, "yazd.province", partner, THIS_YEAR), held,
+                           already + len(leaving))
 
 
 async def test_a_month_is_paid_at_the_rate_in_force_on_its_first_day(api, owner):
@@ -248,7 +266,7 @@ async def test_approval_freezes_the_statement_and_pays_it_once(api, owner):
     before = await statement(api, "yazd.province", clinic)
     assert before is not None
     balance = (await api.ok("clinic.manager", BALANCE, {"id": partner_id(clinic)}))["node"]["ledgerBalance"]
-    assert await statement(api, "clinic.manager", clinic) is None  # the manager reads it once approved
+    assert await statement(api, "clinic.manager", clinic) == before  # the manager reads the same statement
 
     approved = (await api.ok("yazd.province", APPROVE, approve_input(clinic)))["approveSubsidyStatement"][
         "subsidyStatement"]
@@ -273,11 +291,11 @@ async def test_approval_freezes_the_statement_and_pays_it_once(api, owner):
                                 "'mutation approveSubsidyStatement'")
     assert len(audited) == 1 and partner_id(clinic) in audited[0]["object_ids"]
 
-    # The manager now reads it, frozen; what changed since is the office's.
+    # The manager now reads it frozen, and what changed since.
     mine = await statement(api, "clinic.manager", clinic)
     assert mine is not None and mine["approved"] and mine["totalRials"] == before["totalRials"]
-    assert error_code(await api.as_user("clinic.manager", DIFFERENCES, {"id": partner_id(clinic), "y": YEAR})) == \
-        "FORBIDDEN"
+    assert (await api.ok("clinic.manager", DIFFERENCES, {"id": partner_id(clinic), "y": YEAR}))["node"][
+        "subsidyStatement"]["differences"] == []
 
     # A second approval is refused, and pays nothing.
     again = await api.as_user("yazd.province", APPROVE, approve_input(clinic))
@@ -392,6 +410,81 @@ async def test_a_jalali_day_of_approval_is_accepted(api, owner):
         "approveSubsidyStatement"]["subsidyStatement"]
     assert (found["approvedOn"], found["approvedBy"], found["exitOutcome"]) == (
         TODAY.isoformat(), "admin", "NOT_APPLICABLE")
+
+
+# --- the bonus, paid once level 3 approved it (Art. 4.15–4.16)
+
+DECISION = """mutation($i: RecordCommitteeDecisionInput!) { recordCommitteeDecision(input: $i) {
+  committeeDecision { id } } }"""
+
+
+@pytest.mark.parametrize("decided_on", [
+    None,                   # no level-3 decision: approved and paid without the bonus lines
+    "1403/12/29",           # decided before the statement's year: it approves another year's bonus, not this one's
+    TODAY.isoformat(),      # decided after the year, by the day of approval: the bonus is paid
+])
+async def test_the_bonus_is_paid_only_once_level_3_approved_it(api, owner, decided_on):
+    """A non-rehabilitable family clinic 1 held is recorded as having left the cycle in 1404: the bonus of note 7 is
+    proposed (Art. 6.8, 4.15). Approving the statement pays it only under a level-3 BONUS_APPROVAL decision about the
+    clinic in the committee register (Art. 4.16); without one the bonus lines stay listed, proposed, not approved."""
+    clinic = await organization_of(owner, "clinic.manager")
+    family = await owner.fetchval("""
+        select f.id from family f join assignment a on a.family_id = f.id and a.ended_at is null
+        where a.partner_id = $1 and f.status = 'ACTIVE' and f.rehabilitability = 'NON_REHABILITABLE'
+          and a.assigned_on < $2 order by f.id limit 1""", clinic, gregorian(YEAR, 1))
+    await api.ok("yazd.county", "mutation($i: RecordExitInput!) { recordExit(input: $i) { family { id } } }",
+                 {"i": {"familyId": to_global_id("Family", family), "route": "INDIVIDUAL_JOB",
+                        "exitedOn": "1404/06/01"}})
+    if decided_on is not None:
+        await api.ok("yazd.province", DECISION, {"i": {"subject": "BONUS_APPROVAL", "decidedOn": decided_on,
+                                                       "minutes": "موافقت با پاداش", "partnerId": partner_id(clinic)}})
+    paid = decided_on == TODAY.isoformat()
+    live = await statement(api, "clinic.manager", clinic)
+    assert live is not None and live["bonusApproved"] is paid
+    found = (await api.ok("yazd.province", APPROVE, approve_input(clinic)))["approveSubsidyStatement"][
+        "subsidyStatement"]
+    bonus = 2 * await policy(owner, "BONUS_PER_EXIT", "", gregorian(YEAR, 1))  # note 7: twice the bonus
+    (line,) = [line for line in found["lines"] if line["fileId"] is None and line["amountRials"]]
+    assert (line["basis"], line["count"], line["amountRials"]) == ("NON_REHABILITABLE_EXIT_BONUS", 1, bonus)
+    assert found["proposedBonusRials"] == bonus
+    assert {line["bonusApproved"] for line in found["lines"] if line["fileId"] is None} == {paid}
+    assert {line["bonusApproved"] for line in found["lines"] if line["fileId"] is not None} == {None}
+    assert (found["bonusApproved"], found["bonusApprovedOn"], found["approvedBonusRials"]) == (
+        paid, TODAY.isoformat() if paid else None, bonus if paid else 0)
+    assert found["totalRials"] == found["subsidyRials"] + (bonus if paid else 0)
+    receipt = await owner.fetchrow("select e.amount_rials, s.total_rials from ledger_entry e join subsidy_statement s "
+                                   "on s.id = e.statement_id where s.partner_id = $1", clinic)
+    assert receipt["amount_rials"] == receipt["total_rials"] == found["totalRials"]
+    # Frozen as approved: a decision recorded afterwards pays nothing more.
+    if not paid:
+        await api.ok("yazd.province", DECISION, {"i": {"subject": "BONUS_APPROVAL", "decidedOn": TODAY.isoformat(),
+                                                       "minutes": "موافقت", "partnerId": partner_id(clinic)}})
+        again = await statement(api, "yazd.province", clinic)
+        assert again is not None and (again["bonusApproved"], again["totalRials"]) == (False, found["totalRials"])
+
+
+async def test_the_manager_reads_its_live_statement_with_the_files_it_returned(api, owner):
+    """A file the county office took back from clinic 1 today still counts for every month of 1404, which the clinic
+    held it: its manager, who no longer reaches the file, reads the same statement as the office
+    (migration 0015, partner_statement_facts), and, once approved, what changed since."""
+    clinic = await organization_of(owner, "clinic.manager")
+    family = await owner.fetchval("""
+        select f.id from family f join assignment a on a.family_id = f.id and a.ended_at is null
+        where a.partner_id = $1 and f.status = 'ACTIVE' and f.rehabilitability <> 'UNCLASSIFIED'
+          and a.assigned_on < $2 order by f.id limit 1""", clinic, gregorian(YEAR, 1))
+    file_id = to_global_id("Family", family)
+    await api.ok("yazd.county", "mutation($i: ReturnFileInput!) { returnFile(input: $i) { assignment { id } } }",
+                 {"i": {"familyId": file_id, "reason": "بازگشت پرونده"}})
+    assert (await api.ok("clinic.manager", "query($id: ID!) { node(id: $id) { id } }", {"id": file_id}))[
+        "node"] is None
+    office = await statement(api, "yazd.province", clinic)
+    mine = await statement(api, "clinic.manager", clinic)
+    assert mine is not None and mine == office
+    assert sorted(line["month"]["month"] for line in mine["lines"] if line["fileId"] == file_id) == list(
+        range(1, 13))
+    await api.ok("yazd.province", APPROVE, approve_input(clinic))
+    assert (await api.ok("clinic.manager", DIFFERENCES, {"id": partner_id(clinic), "y": YEAR}))["node"][
+        "subsidyStatement"]["differences"] == []
 
 
 # --- who

@@ -74,6 +74,18 @@ async def test_a_token_issued_before_the_password_changed_is_refused():
     assert (await viewer_from_token(same_second, TOKENS, cache, demo_mode=False)).username == "yazd.county"
 
 
+async def test_a_password_change_retires_a_token_issued_earlier_in_the_same_second():
+    """Issue #8, item 11: iat carries microseconds, so the second a password changed in is no blind spot."""
+    changed = datetime.now(UTC).replace(microsecond=500_000) - timedelta(seconds=5)
+    cache = cache_holding("yazd.county", viewer("yazd.county", tokens_valid_since=changed.timestamp()))
+    just_before = TOKENS.issue("yazd.county", now=changed - timedelta(microseconds=1)).token
+    with pytest.raises(InvalidToken) as refused:
+        await viewer_from_token(just_before, TOKENS, cache, demo_mode=False)
+    assert refused.value.reason == PASSWORD_CHANGED
+    just_after = TOKENS.issue("yazd.county", now=changed + timedelta(microseconds=1)).token
+    assert (await viewer_from_token(just_after, TOKENS, cache, demo_mode=False)).username == "yazd.county"
+
+
 async def test_a_forged_token_is_refused_before_any_user_is_read():
     other = TokenService(algorithm="HS256", issuer="welfare-api", audience="welfare-api",
                          lifetime=timedelta(minutes=5), signing_key="z" * 40, verifying_key="z" * 40)

@@ -1,4 +1,5 @@
-"""Login throttling: failures past the limit make the caller wait, doubling each time, per user and address."""
+"""Login throttling: failures past the limit make the caller wait, doubling each time: per username firmly, per
+address loosely and for wrong passwords only (auth/throttle.py)."""
 
 from __future__ import annotations
 
@@ -18,24 +19,40 @@ def test_waits_double_after_the_limit_and_expire_with_the_window():
     throttle = LoginThrottle(max_failures=3, window_seconds=60, clock=clock)
     for _ in range(2):
         throttle.failed("ali", "1.1.1.1")
-    assert throttle.retry_after("ali", "1.1.1.1") == 0
+    assert throttle.retry_after("ali") == 0
     throttle.failed("ali", "1.1.1.1")
-    assert throttle.retry_after("ali", "1.1.1.1") == 1
+    assert throttle.retry_after("ali") == 1
     throttle.failed("ali", "1.1.1.1")
-    assert throttle.retry_after("ali", "1.1.1.1") == 2
+    assert throttle.retry_after("ali") == 2
     clock.now += 61
-    assert throttle.retry_after("ali", "1.1.1.1") == 0
+    assert throttle.retry_after("ali") == 0
 
 
-def test_address_is_throttled_across_usernames_and_success_clears_only_the_user():
-    clock = Clock()
-    throttle = LoginThrottle(max_failures=2, window_seconds=60, clock=clock)
+def test_a_username_is_throttled_from_every_address_and_a_colleague_is_not():
+    """Issue #8, item 10: one user's failures lock that user, wherever they try from, and no one else."""
+    throttle = LoginThrottle(max_failures=2, window_seconds=60, clock=Clock(), max_address_failures=10)
     throttle.failed("a", "9.9.9.9")
-    throttle.failed("b", "9.9.9.9")
-    assert throttle.retry_after("c", "9.9.9.9") == 1
-    assert throttle.retry_after("c", "8.8.8.8") == 0
-    throttle.succeeded("c")
-    assert throttle.retry_after("c", "9.9.9.9") == 1
+    throttle.failed("a", "9.9.9.9")
+    assert throttle.begin("a", "8.8.8.8").wait == 1
+    colleague = throttle.begin("b", "9.9.9.9")
+    assert (colleague.wait, colleague.address_wait) == (0, 0)
+
+
+def test_an_address_past_its_own_limit_is_flagged_across_usernames_and_success_clears_only_the_user():
+    """The address count is looser and only flags the attempt (`address_wait`): the login refuses a wrong password
+    with it, never a right one. A success takes back only its own mark from the address."""
+    clock = Clock()
+    throttle = LoginThrottle(max_failures=2, window_seconds=60, clock=clock, max_address_failures=3)
+    for name in ("a", "b", "c"):
+        assert throttle.begin(name, "9.9.9.9").address_wait == 0
+    flagged = throttle.begin("d", "9.9.9.9")
+    assert (flagged.wait, flagged.address_wait) == (0, 1)  # the username itself is not throttled
+    assert throttle.begin("d", "8.8.8.8").address_wait == 0
+    throttle.succeeded("d", "9.9.9.9", flagged.mark)
+    assert throttle.retry_after("d") == 0
+    assert throttle.address_retry_after("9.9.9.9") == 1
+    clock.now += 61
+    assert throttle.address_retry_after("9.9.9.9") == 0
 
 
 def test_a_spray_of_usernames_cannot_grow_the_table_without_bound():

@@ -41,6 +41,18 @@ def test_key_pair_algorithms_issue_and_verify(make_key):
     assert set(claims) == {"sub", "iss", "aud", "iat", "exp", "jti"}
 
 
+def test_iat_carries_microseconds_and_a_lifetime_up_to_the_configured_one_passes():
+    secret = "s" * 40
+    tokens = service("HS256", secret, secret)
+    issued_at = datetime(2026, 3, 1, 10, 0, 0, 250_001, tzinfo=UTC)
+    token = tokens.issue("admin", now=issued_at).token
+    assert jwt.decode(token, options={"verify_signature": False})["iat"] == issued_at.timestamp()
+    now = int(datetime.now(UTC).timestamp())
+    exact = jwt.encode({"sub": "admin", "iss": "welfare-api", "aud": "welfare-api", "iat": now, "exp": now + 5 * 60,
+                        "jti": "j1"}, secret, algorithm="HS256")
+    assert tokens.verify(exact)["sub"] == "admin"
+
+
 def test_a_verifier_without_the_private_key_cannot_issue():
     _, public = pem_pair(rsa.generate_private_key(public_exponent=65537, key_size=2048))
     verifier = service("RS256", None, public)
@@ -149,6 +161,9 @@ def test_a_refused_token_says_why_and_never_echoes_itself():
         "missing claim jti": signed(jti=None),
         "not yet valid": signed(iat=now + 3600, exp=now + 7200),
         "bad sub claim": signed(sub=7),
+        "lifetime too long": signed(exp=now + 5 * 60 + 1),  # the service's lifetime is 5 minutes
+        "bad iat claim": signed(iat=str(now)),  # PyJWT lets a string of digits through; a NumericDate is a number
+        "bad exp claim": signed(exp=str(now + 60)),
     }
     for reason, token in refused.items():
         with pytest.raises(InvalidToken) as caught:

@@ -21,6 +21,7 @@ from rules.subsidy import (
     bonus_share,
     exit_check,
     exit_rate,
+    exit_target_met,
     missed_years_before,
     statement,
 )
@@ -420,3 +421,18 @@ def _checks(rates: dict[int, F | None]):
 ])
 def test_the_run_of_missed_years_before_a_year(first_year, approved, rates, run) -> None:
     assert missed_years_before(1404, first_year, approved, _checks(rates)) == run
+
+
+@pytest.mark.parametrize(("exited", "held", "target", "met"), [
+    (99, 1000, F(1, 10), False),   # 9.9 %
+    (100, 1000, F(1, 10), True),   # 10 %: met at the target itself
+    (101, 1000, F(1, 10), True),   # 10.1 %
+    (0, 7, F(0), True),            # no target to reach
+    (0, 0, F(1, 10), None),        # no rehabilitable files held: nothing to judge
+    (1, 10, None, None),           # no target in force
+])
+def test_exit_target_met_at_the_boundary(exited: int, held: int, target: F | None, met: bool | None) -> None:
+    assert exit_target_met(exit_rate(exited, held), target) is met
+    if met is not None and target is not None:  # the same judgement as the statement's exit check
+        policy = SubsidyPolicy(**{**POLICY_FIELDS, "exit_target": target})
+        assert (exit_check(exit_rate(exited, held), 0, policy).outcome is ExitOutcome.MET) is met

@@ -12,7 +12,7 @@ from rules.errors import RuleViolation
 from rules.policy_values import PolicyKey as K
 from rules.policy_values import PolicyRow
 from rules.subsidy import BonusTier
-from rules.subsidy_policy import ExitPolicy, exit_policy, subsidy_policy
+from rules.subsidy_policy import ExitPolicy, exit_policy, exit_target, subsidy_policy
 
 DIRECTIVE = datetime.date(2014, 3, 21)
 YEAR = datetime.date(2025, 3, 21)        # 1404/01/01
@@ -111,3 +111,17 @@ def test_an_earlier_years_check_reads_the_exit_figures_alone():
     with pytest.raises(RuleViolation) as info:
         subsidy_policy(BASE, month_from=DIRECTIVE - DAY, year_from=DIRECTIVE - DAY)
     assert "EXIT_TARGET" in info.value.message_en  # the statement's own year needs its target
+
+
+@pytest.mark.parametrize(("rows", "year_from", "target"), [
+    (BASE, YEAR, F(1, 10)),
+    # read on the year's first day: a change from that day counts, one from the next day waits for next year
+    (BASE + [PolicyRow(K.EXIT_TARGET, "", YEAR, 1200)], YEAR, F(3, 25)),
+    (BASE + [PolicyRow(K.EXIT_TARGET, "", YEAR + DAY, 1200)], YEAR, F(1, 10)),
+    # none in force before the directive's figures
+    (BASE, DIRECTIVE - DAY, None),
+])
+def test_the_exit_target_of_a_year(rows: list[PolicyRow], year_from: datetime.date, target: F | None) -> None:
+    assert exit_target(rows, year_from=year_from) == target
+    figures = exit_policy(rows, year_from=year_from)
+    assert (None if figures is None else figures.exit_target) == target
