@@ -86,6 +86,7 @@ def schema_for(settings: Settings, *, plain_field_shortcut: bool = True) -> stra
     """The GraphQL schema with the limits and switches of `settings`."""
     return build_schema(introspection=settings.introspection_enabled, max_depth=settings.max_query_depth,
                         max_aliases=settings.max_aliases, max_tokens=settings.max_tokens,
+                        max_cost=settings.max_query_cost, statement_timeout_ms=settings.statement_timeout_ms,
                         plain_field_shortcut=plain_field_shortcut)
 
 

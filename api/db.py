@@ -128,7 +128,7 @@ def app_url(owner_url: str, app_database_url: str | None, app_role: str) -> str:
     return app_database_url or with_user(owner_url, app_role)
 
 
-APPEND_ONLY_TABLES = ("audit_event", "policy_value", "ledger_entry")
+APPEND_ONLY_TABLES = ("audit_event", "policy_value", "ledger_entry", "change_record", "assignment_event")
 
 
 async def ensure_app_role(owner_url: str, role: str, password: str | None = None) -> None:

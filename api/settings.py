@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     max_query_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 2000
+    max_query_cost: int = Field(default=100_000, ge=1, description="largest cost of an operation: a connection "
+                                "costs its `first` times its selection's cost (schema/query_cost.py)")
+    statement_timeout_ms: int = Field(default=5000, ge=1, description="PostgreSQL statement_timeout of each request")
     max_request_bytes: int = Field(default=1 << 20, ge=1024,
                                    description="a larger request body is refused with HTTP 413 before it is read")
 

@@ -57,13 +57,14 @@ from schema.organizations.queries import OrganizationQueries
 from schema.organizations.reports import ReportMutations, ReportSubmission
 from schema.organizations.types import County, KindergartenOperator, Office, Partner, Province, StaffMember
 from schema.permissions import PolicyGuard
+from schema.query_cost import cost_limit
 from schema.scalars import SCALAR_OVERRIDES
 from schema.suggestions import cached_validation, execution_class
 from schema.supervision.decisions import DecisionMutations
 from schema.supervision.mutations import SupervisionMutations
 from schema.supervision.queries import SupervisionQueries
 from schema.supervision.types import ActionPlan, Complaint, PartnerDecision, SupervisionVisit, ViolationReport
-from schema.transaction import RequestTransaction
+from schema.transaction import request_transaction
 from schema.users.mutations import UserMutations
 from schema.users.queries import UserQueries
 from schema.users.types import User
@@ -105,17 +106,18 @@ class WelfareSchema(strawberry.Schema):
 
 
 def build_schema(*, introspection: bool = True, max_depth: int = 12, max_aliases: int = 30,
-                 max_tokens: int = 2000, plain_field_shortcut: bool = True,
-                 suggestions: bool | None = None) -> strawberry.Schema:
+                 max_tokens: int = 2000, max_cost: int = 100_000, statement_timeout_ms: int = 5000,
+                 plain_field_shortcut: bool = True, suggestions: bool | None = None) -> strawberry.Schema:
     """`suggestions` ("Did you mean …?" in errors): by default as `introspection`, since they name the schema too."""
     suggestions = introspection if suggestions is None else suggestions
     extensions: list[Any] = [
         # Parsing with the token limit, then validation with the depth and alias limits, through the caches.
         *complexity_limits(max_depth=max_depth, max_aliases=max_aliases, max_tokens=max_tokens),
+        cost_limit(max_cost),  # schema/query_cost.py, also while validating
         cached_validation(suggestions=suggestions),
         InputBounds,  # every string's length and characters (schema/input_bounds.py), before the policy guard
         PolicyGuard,
-        RequestTransaction,
+        request_transaction(statement_timeout_ms),
     ]
     if not introspection:
         extensions.append(DisableIntrospection)

@@ -32,6 +32,9 @@ class Context:
     authenticated: Viewer | None = None
     # (operation, object IDs) of single full-record reads, written to the audit trail with the request.
     audit_reads: list[tuple[str, list[str]]] = field(default_factory=list)
+    # Global IDs of every family's and child's file the request returned (schema/rowtypes.py `case_file`): one read
+    # event names them all (ACCESS.md rule 7).
+    files_served: set[str] = field(default_factory=set)
     # What the executed result adds to the trail, as (operation, object IDs): an export's event once it served its
     # document (api/exports.py). Written in the request's transaction, like `audit_reads`.
     audit_result: Callable[[ExecutionResult], list[tuple[str, list[str]]]] | None = None

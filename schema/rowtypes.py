@@ -47,14 +47,22 @@ def row_type(
     name: str | None = None,
     where: Callable[[Any], bool] | None = None,
     global_id: bool = False,
+    case_file: bool = False,
 ) -> Callable[[T], T]:
-    """`strawberry.type` for a type whose objects are rows of `row` (optionally only those `where` accepts)."""
+    """`strawberry.type` for a type whose objects are rows of `row` (optionally only those `where` accepts).
+
+    `case_file`: a family's or child's file. Every object of the type that a request returns, by whatever path
+    (`node`, lists, nested fields, exports), is completed through `is_type_of`, which notes its global ID in
+    `Context.files_served`; the request's read event names them (schema/transaction.py, ACCESS.md rule 7)."""
 
     def decorate(cls: T) -> T:
         type_name = name or cls.__name__
 
-        def is_type_of(_cls: type, obj: object, _info: object) -> bool:
-            return isinstance(obj, row) and (where is None or where(obj))
+        def is_type_of(_cls: type, obj: object, info: Any) -> bool:
+            served = isinstance(obj, row) and (where is None or where(obj))
+            if served and case_file:
+                info.context.files_served.add(to_global_id(type_name, cast("Any", obj).id))
+            return served
 
         cls.is_type_of = classmethod(is_type_of)  # type: ignore[attr-defined]
         if global_id or issubclass(cls, Node):

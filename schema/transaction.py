@@ -4,7 +4,8 @@
   row-level security filters every query of the request — the second wall behind the scope builder
   (ACCESS.md rule 6). Resolvers, DataLoader batches and tasks gathered by graphql-core all run inside it.
 - A mutation request with any error is rolled back whole: mutations are all-or-nothing.
-- Every mutation, and every read of a single family's or child's full record, is written to the audit trail
+- Every mutation, every read of a single family's or child's full record, and every other family's or child's
+  file a request returns (one event per request naming them all) is written to the audit trail
   in the same transaction (ACCESS.md rule 7), so a write without its trace cannot be committed; so is an export
   (api/exports.py) whose result served its workbook (`Context.audit_result`).
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, ClassVar
 
 from graphql import (
     ArgumentNode,
@@ -37,14 +38,17 @@ class _RollBack(Exception):
     pass
 
 
-# Inputs named like IDs that are not the global ID of an object: the UUID an app makes for a record it sends twice.
-NOT_OBJECT_IDS = frozenset({"clientId"})
+# Inputs and results named like IDs that are not the global ID of an object: the UUID an app makes for a record it
+# sends twice, a request's ID, the audit trail's own list, and a person's national ID — personal data that an
+# auditor must never read through the trail (ACCESS.md rule 7; issue #8).
+NOT_OBJECT_IDS = frozenset({"clientId", "requestId", "objectIds"})
 
 
 def _is_id_key(key: str) -> bool:
     """Whether a key holds global IDs of objects (`id`, `…Id`, `…Ids`): the audit trail names objects by those only
     (ACCESS.md rule 7)."""
-    return key not in NOT_OBJECT_IDS and (key == "id" or key.endswith(("Id", "Ids")))
+    return (key not in NOT_OBJECT_IDS and not key.endswith(("nationalId", "NationalId"))
+            and (key == "id" or key.endswith(("Id", "Ids"))))
 
 
 def _ids_in(value: Any, found: list[str]) -> list[str]:
@@ -113,7 +117,12 @@ async def record_audit(context: Any, operation: str, object_ids: list[str]) -> N
 
 
 class RequestTransaction(SchemaExtension):
-    """One transaction per request, scoped for row-level security, with its audit events."""
+    """One transaction per request, scoped for row-level security, with its audit events. Each statement of the
+    request may run `statement_timeout_ms` (STATEMENT_TIMEOUT_MS; `request_transaction` makes the class for a
+    setting); a statement past it is cancelled by PostgreSQL and the request answers INTERNAL with its request ID
+    (schema/errors.py masks the cancel), so one slow request cannot stall the others."""
+
+    statement_timeout_ms: ClassVar[int] = 5000
 
     async def on_execute(self) -> AsyncIterator[None]:
         ctx = self.execution_context
@@ -129,12 +138,14 @@ class RequestTransaction(SchemaExtension):
         try:
             async with in_transaction() as conn:
                 await conn.execute_query(
-                    "select " + ", ".join(f"set_config('{name}', ${i + 1}, true)" for i, name in enumerate(names)),
-                    [settings[name] for name in names],
+                    "select " + ", ".join(f"set_config('{name}', ${i + 1}, true)"
+                                          for i, name in enumerate([*names, "statement_timeout"])),
+                    [*(settings[name] for name in names), str(self.statement_timeout_ms)],
                 )
                 yield
                 result = ctx.result
                 is_mutation = ctx.operation_type is OperationType.MUTATION
+                named: set[str] = set()  # the objects this request's events name already
                 if is_mutation and (result is None or result.errors):
                     raise _RollBack
                 if is_mutation and result is not None and (context.viewer or context.authenticated) is not None:
@@ -142,10 +153,22 @@ class RequestTransaction(SchemaExtension):
                     ids = (_ids_in(ctx.variables or {}, []) + _literal_ids(ctx.graphql_document)
                            + _ids_in(result.data or {}, []))
                     await record_audit(context, "mutation " + ",".join(fields), ids)
+                    named.update(ids)
                 for operation, object_ids in context.audit_reads:
                     await record_audit(context, operation, object_ids)
+                    named.update(object_ids)
                 if context.audit_result is not None and result is not None:
                     for operation, object_ids in context.audit_result(result):
                         await record_audit(context, operation, object_ids)
+                        named.update(object_ids)
+                # Every other family's or child's file the request returned (lists, nested fields, exports): one
+                # event for the request, naming them all (ACCESS.md rule 7; schema/rowtypes.py `case_file`).
+                if unnamed := context.files_served - named:
+                    await record_audit(context, "read case files", list(unnamed))
         except _RollBack:
             pass
+
+
+def request_transaction(statement_timeout_ms: int) -> type[RequestTransaction]:
+    """The transaction extension with its statement timeout, made once per schema build."""
+    return type("TimedRequestTransaction", (RequestTransaction,), {"statement_timeout_ms": statement_timeout_ms})

@@ -35,7 +35,7 @@ described(Placement, "Where a child discharged from a child home lives (seed 002
 })
 
 
-@row_type(ChildRow,
+@row_type(ChildRow, case_file=True,
           description="A child under 18 in family care (فرزند تحت سرپرستی) whose custody a court gave to the "
                       "organisation. Partners see it only while its follow-up is delegated to them, and never "
                              "the court papers (ACCESS.md rules 1–2).")

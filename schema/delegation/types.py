@@ -16,7 +16,6 @@ from schema.enums import described
 from schema.node import Node
 from schema.organizations.types import Partner, StaffMember
 from schema.rowtypes import row_type
-from schema.sources import scoped_rows
 
 if TYPE_CHECKING:
     from schema.children.types import Child
@@ -107,4 +106,4 @@ class Assignment(Node):
 
     @strawberry.field(description="Its transitions, oldest first (office only).")
     async def events(root: AssignmentRow, info: Info) -> list[AssignmentEvent]:
-        return await scoped_rows(info.context.viewer, "AssignmentEvent").filter(assignment_id=root.id).order_by("id")
+        return await info.context.loaders.grouped("AssignmentEvent", "assignment_id").load(root.id)

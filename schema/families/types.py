@@ -75,7 +75,7 @@ class Member(Node):
     version: int = strawberry.field(description="Changes with every edit; send it back to update (CONFLICT if stale).")
 
 
-@row_type(FamilyRow,
+@row_type(FamilyRow, case_file=True,
           description="A household case file (پرونده خانوار) admitted for support. Partners see it only while "
                       "it is delegated to them, and only the case summary (ACCESS.md rules 1–2).")
 class Family(Node, InArea):

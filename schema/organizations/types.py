@@ -45,7 +45,7 @@ class Province(Node):
 
     @strawberry.field(description="The province's counties, by name.")
     async def counties(root: ProvinceRow, info: Info) -> list[County]:
-        return await scoped_rows(info.context.viewer, "County").filter(province_id=root.id).order_by("name")
+        return await info.context.loaders.grouped("County", "province_id", order_by="name").load(root.id)
 
 
 @row_type(CountyRow, description="A county (شهرستان) of one province.")
@@ -163,8 +163,8 @@ class Partner(Node, OrganizationInterface, PartnerSupervision):
 
     @strawberry.field(description="Staff members, active first.")
     async def staff(root: Organization, info: Info) -> list[StaffMember]:
-        staff = scoped_rows(info.context.viewer, "StaffMember")
-        return await staff.filter(organization_id=root.id).order_by("-is_active", "id")
+        staff = await info.context.loaders.grouped("StaffMember", "organization_id").load(root.id)
+        return sorted(staff, key=lambda member: not member.is_active)  # stable: by ID within each
 
     @strawberry.field(description="A clinic's caseload method (Art. 2.2: 1, 2 or 3), set by its agreement; null for "
                                   "other partners.")

@@ -3,6 +3,9 @@ append-only trail, readable by the auditor and the office roles in their area.""
 
 from __future__ import annotations
 
+import datetime
+import re
+
 import asyncpg
 import pytest
 from tortoise import connections
@@ -110,3 +113,52 @@ async def test_a_failed_login_leaves_no_event_and_no_author(api):
     assert result["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     data = await api.ok("admin", EVENTS)
     assert "login-req-0002" not in {e["node"]["requestId"] for e in data["auditEvents"]["edges"]}
+
+
+# --- files returned by lists and nested fields (issue #8, item 1) ------------------------------------------------
+
+def _ids(value: object) -> set[str]:
+    """Every `id` in a response (here each one is a family's or child's)."""
+    if isinstance(value, dict):
+        return {v for k, v in value.items() if k == "id" and isinstance(v, str)} | {
+            i for k, v in value.items() if k != "id" for i in _ids(v)}
+    if isinstance(value, list):
+        return {i for item in value for i in _ids(item)}
+    return set()
+
+
+@pytest.mark.parametrize(("username", "query"), [
+    ("clinic.manager", "{ families(first: 200) { edges { node { id members { nationalId } address } } } }"),
+    ("yazd.county", "{ families(first: 200) { edges { node { id assignments { family { id } } } } } }"),
+    ("yazd.county", "{ children(first: 200) { edges { node { id guardianFamily { id } } } } }"),
+])
+async def test_every_file_a_request_returns_is_named_by_one_read_event(api, username, query):
+    result = await api.post(query, token=await api.token(username), headers={"x-request-id": "list-req-0001"})
+    assert "errors" not in result, result
+    returned = _ids(result["data"])
+    assert returned
+    data = await api.ok("admin", EVENTS, {"f": {"username": username}})
+    events = [e["node"] for e in data["auditEvents"]["edges"] if e["node"]["requestId"] == "list-req-0001"]
+    assert [e["operation"] for e in events] == ["read case files"]
+    assert set(events[0]["objectIds"]) == returned
+
+
+# --- no personal data in the trail (issue #8, item 3) -------------------------------------------------------------
+
+async def test_no_national_id_is_written_among_the_object_ids(api, database_url):
+    from tests.api.test_families import member, register
+    from tests.api.test_household import ADD, addition, national_id
+
+    head = national_id(41)
+    family = await register(api, "yazd.county", "YZD-YAZD", [member(head)])
+    added = await api.ok("yazd.county", ADD, addition(family["id"], datetime.date.today(), n=42))
+    assert added["addMember"]["member"]["nationalId"] == national_id(42)
+    owner = await asyncpg.connect(db.asyncpg_dsn(database_url))
+    try:
+        rows = await owner.fetch("select operation, object_ids::text as ids from audit_event")
+    finally:
+        await owner.close()
+    written = {row["operation"]: row["ids"] for row in rows}
+    assert {"mutation registerFamily", "mutation addMember"} <= set(written)
+    assert not [row for row in rows if re.search(r"\d{10}", row["ids"])]
+    assert family["id"] in written["mutation registerFamily"]

@@ -331,7 +331,8 @@ async def test_reading_a_full_child_file_is_audited(api):
     child = await register_child(api, "yazd.county", "YZD-YAZD", national_id(1))
     await api.ok("yazd.county", CHILD, {"id": child["id"]})
     await api.ok("meybod.county", CHILD, {"id": child["id"]})  # null: nothing read, nothing traced
-    await api.ok("yazd.province", CHILDREN)
+    await api.ok("yazd.province", CHILDREN)  # a list names the files it returned, in one event (issue #8)
     data = await api.ok("admin", AUDIT, {"f": {"objectId": child["id"]}})
     events = sorted((e["node"]["username"], e["node"]["operation"]) for e in data["auditEvents"]["edges"])
-    assert events == [("yazd.county", "mutation registerChild"), ("yazd.county", "read Child")]
+    assert events == [("yazd.county", "mutation registerChild"), ("yazd.county", "read Child"),
+                      ("yazd.province", "read case files")]

@@ -82,3 +82,28 @@ async def test_statement_count_does_not_grow_with_the_page(api, database_url, ca
     many = await statements(api, caplog, 50)
     assert many == few, (few, many)
     assert many <= 15
+
+
+BATCHED = """query($n: Int!) {
+  partners(first: $n) { edges { node { id staff { id isActive } } } }
+  families(first: $n, filter: {fileNumber: "QC-"}) {
+    edges { node { id currentAssignment { id events { transition } } } } }
+  provinces { id counties { id } } }"""
+
+
+async def test_staff_counties_and_events_load_in_batches(api, database_url, caplog):
+    """Partner.staff, Province.counties and Assignment.events (issue 8 item 6): a page of 1 and a page of many take
+    the same statements."""
+    await delegated_families(database_url, 10)
+    await api.token("yazd.province")
+    counts = []
+    for size in (1, 10):
+        caplog.clear()
+        with caplog.at_level(logging.DEBUG, logger="tortoise.db_client"):
+            data = await api.ok("yazd.province", BATCHED, {"n": size})
+        assert len(data["families"]["edges"]) == size and len(data["partners"]["edges"]) >= min(size, 2)
+        assert all(e["node"]["currentAssignment"] is not None for e in data["families"]["edges"])
+        counts.append(sum(1 for r in caplog.records if r.name == "tortoise.db_client"
+                          and "pool" not in r.getMessage() and "app_user" not in r.getMessage()))
+    assert counts[0] == counts[1], counts
+    assert sum(1 for r in caplog.records if 'FROM "county"' in r.getMessage()) == 1  # every province's at once
