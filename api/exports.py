@@ -18,9 +18,8 @@ role may not select (the office's `abuseConcernsHandled`) is left out of the que
 
 **Errors** answer with the contract's error body, ``{"errors": [{"message", "extensions": {"code", "messageFa",
 "field"?…}}]}``, and the HTTP status of its code: no or a refused token 401, FORBIDDEN 403, NOT_FOUND 404 (a partner
-absent or outside the slice, or a document the reader has none of — a statement not yet approved, for its partner's
-manager), BAD_USER_INPUT 400 (a missing or non-numeric parameter, a partnerId that is not a Partner's ID, and every
-period the GraphQL field refuses).
+absent or outside the slice, or a document the GraphQL answer holds none of), BAD_USER_INPUT 400 (a missing or
+non-numeric parameter, a partnerId that is not a Partner's ID, and every period the GraphQL field refuses).
 
 **Audit.** An export whose query answered with its document is one event ``export <document> <parameters>`` naming
 the partner, written in the transaction of the request that completed it (`Context.audit_result`): the query's only
