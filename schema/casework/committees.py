@@ -18,7 +18,7 @@ from models.casework import CommitteeDecision as CommitteeDecisionRow
 from models.families import Rehabilitability
 from rules.committees import COMMITTEE_SUBJECTS, CommitteeSubject, Target
 from schema.case_files import not_in_future
-from schema.casework.records import CLIENT_ID_DESCRIPTION, REPORT_LENGTH, content_digest, once_per_client_id
+from schema.casework.records import CLIENT_ID_DESCRIPTION, REPORT_LENGTH, create_once
 from schema.casework.types import CommitteeDecision
 from schema.common import clean_text, find_scoped, viewer_of
 from schema.context import Info
@@ -88,12 +88,5 @@ class CommitteeMutations:
             "minutes": clean_text(input.minutes, "minutes", REPORT_LENGTH, required=True),
             "family_id": family.id if family is not None else None,
             "partner_id": partner.id if partner is not None else None}
-        digest = content_digest(values)
-
-        async def create() -> CommitteeDecisionRow:
-            return await CommitteeDecisionRow.create(
-                **values, province_id=place.province_id, county_id=place.county_id, author_id=viewer.user_id,
-                author_username=viewer.username, client_id=input.client_id, client_digest=digest)
-
-        decision, _ = await once_per_client_id(CommitteeDecisionRow, input.client_id, digest, viewer.user_id, create)
+        decision, _ = await create_once(viewer, CommitteeDecisionRow, input.client_id, values, place=place)
         return CommitteeDecisionPayload(committee_decision=served_as(CommitteeDecision, decision))

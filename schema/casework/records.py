@@ -33,6 +33,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from auth.policy import may_record_on
+from auth.roles import Viewer
 from models.authorship import SentOnce
 from models.casework import CaseRecord
 from models.families import FileStatus
@@ -120,15 +121,24 @@ async def make_record(info: Info, model: type[R], target: RecordTarget, client_i
     """`create_record`, also saying whether the record was made now (True) or by an earlier sending (False), so that
     what hangs under a new record (a group's families) is made once. `sent` is what the sending said, when the
     record's columns do not say it all (a group's families; a new member's details); by default its `values`."""
-    viewer = viewer_of(info)
+    columns = {**values, **target.columns, "partner_id": target.partner_id}
+    return await create_once(viewer_of(info), model, client_id, columns, place=target.row,
+                             sent=_sent(target, values if sent is None else sent))
 
-    async def create() -> R:
+
+async def create_once(viewer: Viewer, model: type[M], client_id: uuid.UUID | None, values: dict[str, Any], *,
+                      place: Any, sent: dict[str, Any] | None = None) -> tuple[M, bool]:
+    """Make a row the caller authors — a casework record, a committee decision, a complaint, a supervision visit — in
+    the area of `place` (the file, partner or group it is about), at most once per `clientId`
+    (`once_per_client_id`); says whether it was made now. `sent` is what the sending said, when `values` do not say
+    it all (a visit's sampled files); by default `values`."""
+    digest = content_digest(values if sent is None else sent)
+
+    async def create() -> M:
         return await model.create(
-            **values, **target.columns, province_id=target.row.province_id, county_id=target.row.county_id,
-            partner_id=target.partner_id, author_id=viewer.user_id, author_username=viewer.username,
-            client_id=client_id, client_digest=digest)
+            **values, province_id=place.province_id, county_id=place.county_id, author_id=viewer.user_id,
+            author_username=viewer.username, client_id=client_id, client_digest=digest)
 
-    digest = _digest(target, values if sent is None else sent)
     return await once_per_client_id(model, client_id, digest, viewer.user_id, create)
 
 
@@ -165,8 +175,13 @@ async def sent_before(info: Info, model: type[R], target: RecordTarget, client_i
     return _same_sending(existing, viewer_of(info).user_id, _digest(target, sent))
 
 
+def _sent(target: RecordTarget, values: dict[str, Any]) -> dict[str, Any]:
+    """What a sending about `target` said: its file and its values."""
+    return {"file": f"{target.type_name}:{target.row.id}", **values}
+
+
 def _digest(target: RecordTarget, values: dict[str, Any]) -> str:
-    return content_digest({"file": f"{target.type_name}:{target.row.id}", **values})
+    return content_digest(_sent(target, values))
 
 
 def content_digest(content: dict[str, Any]) -> str:

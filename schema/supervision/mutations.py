@@ -40,7 +40,13 @@ from rules.supervision import (
     check_plan_open,
     check_violation_outcome,
 )
-from schema.casework.records import CLIENT_ID_DESCRIPTION, REPORT_LENGTH, content_digest, once_per_client_id
+from schema.casework.records import (
+    CLIENT_ID_DESCRIPTION,
+    REPORT_LENGTH,
+    content_digest,
+    create_once,
+    once_per_client_id,
+)
 from schema.common import check_version, clean_text, find_scoped, given, update_versioned, viewer_of
 from schema.context import Info
 from schema.errors import BadUserInput, Conflict, NotFound
@@ -203,18 +209,12 @@ class SupervisionMutations:
             "findings": clean_text(input.findings, "findings", REPORT_LENGTH, required=True),
             "suggestions": clean_text(input.suggestions, "suggestions", REPORT_LENGTH)}
         sampled = await _sampled_files(info, partner.id, input.sampled_family_ids)
-        digest = content_digest({**values, "sampled": sorted(sampled)})
-
-        async def create() -> VisitRow:
-            visit = await VisitRow.create(
-                **values, province_id=partner.province_id, county_id=partner.county_id, author_id=viewer.user_id,
-                author_username=viewer.username, client_id=input.client_id, client_digest=digest)
+        visit, made = await create_once(viewer, VisitRow, input.client_id, values, place=partner,
+                                        sent={**values, "sampled": sorted(sampled)})
+        if made:
             await SampleRow.bulk_create([
                 SampleRow(visit_id=visit.id, family_id=family_id, partner_id=partner.id,
                           province_id=partner.province_id, county_id=partner.county_id) for family_id in sampled])
-            return visit
-
-        visit, _ = await once_per_client_id(VisitRow, input.client_id, digest, viewer.user_id, create)
         return SupervisionVisitPayload(supervision_visit=served_as(SupervisionVisit, visit))
 
     @strawberry.mutation(description="Answer a visit to your partner with its action plan (Art. 4.13): one per visit "
@@ -276,14 +276,7 @@ class SupervisionMutations:
             "partner_id": partner.id if partner is not None else None,
             "received_on": check_not_in_future(input.received_on, datetime.date.today(), "receivedOn"),
             "summary": clean_text(input.summary, "summary", REPORT_LENGTH, required=True)}
-        digest = content_digest(values)
-
-        async def create() -> ComplaintRow:
-            return await ComplaintRow.create(
-                **values, province_id=place.province_id, county_id=place.county_id, author_id=viewer.user_id,
-                author_username=viewer.username, client_id=input.client_id, client_digest=digest)
-
-        complaint, _ = await once_per_client_id(ComplaintRow, input.client_id, digest, viewer.user_id, create)
+        complaint, _ = await create_once(viewer, ComplaintRow, input.client_id, values, place=place)
         return ComplaintPayload(complaint=served_as(Complaint, complaint))
 
     @strawberry.mutation(description="Move a complaint on (Art. 7.4): take it up (IN_PROGRESS), then uphold or dismiss "
@@ -312,14 +305,7 @@ class SupervisionMutations:
             "partner_id": partner.id,
             "reported_on": check_not_in_future(input.reported_on, datetime.date.today(), "reportedOn"),
             "description": clean_text(input.description, "description", REPORT_LENGTH, required=True)}
-        digest = content_digest(values)
-
-        async def create() -> ViolationRow:
-            return await ViolationRow.create(
-                **values, province_id=partner.province_id, county_id=partner.county_id, author_id=viewer.user_id,
-                author_username=viewer.username, client_id=input.client_id, client_digest=digest)
-
-        report, _ = await once_per_client_id(ViolationRow, input.client_id, digest, viewer.user_id, create)
+        report, _ = await create_once(viewer, ViolationRow, input.client_id, values, place=partner)
         return ViolationReportPayload(violation_report=served_as(ViolationReport, report))
 
     @strawberry.mutation(description="Record the Article 26 commission's outcome on a violation report (Art. 7.7), "
