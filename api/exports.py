@@ -193,7 +193,7 @@ async def _run(view: GraphQLView, context: Context, export: Export, variables: d
     if result.errors:
         raise _Refused([present_error(error, context.request_id) for error in result.errors])
     partner: dict[str, Any] | None = (result.data or {}).get("node")
-    if not partner:  # absent, outside the slice, or the ID of another type: alike (ACCESS.md rule 3)
+    if not partner:  # absent, outside the slice, or the ID of another type: alike (docs/access.md rule 3)
         raise NotFound(field="partnerId")
     if not export.paged and partner["document"] is None:
         raise NotFound(field="jalaliYear")

@@ -5,8 +5,9 @@
   under it, or none, is not believed).
 - `ContractGraphQL`: /graphql answers what it refuses before execution — any method but POST (save a browser's GET
   of GraphiQL where GraphiQL is on), a body not declared JSON (Content-Type), not UTF-8, nested past Python's stack,
-  not an object, or without a query — with the contract's JSON error body (CONTRACT.md, conventions) rather than
-  strawberry's plain text, and never a 500.
+  not an object, or without a query — with the contract's JSON error body (docs/api.md, conventions) rather than
+  strawberry's plain text, and never a 500. It also finds the document of a persisted operation, and refuses one
+  it does not know or may not run (`PERSISTED_QUERY_NOT_FOUND`, `PERSISTED_QUERY_NOT_IN_LIST`; api/documents.py).
 
 A refusal is ``{"errors": [{"message", "extensions": {"code": "BAD_USER_INPUT", "messageFa", "requestId"}}]}`` with
 the HTTP status that says what was wrong (400, 405, 413, 415), as the exports answer theirs (api/exports.py).
@@ -14,6 +15,7 @@ the HTTP status that says what was wrong (400, 405, 413, 415), as the exports an
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
@@ -22,17 +24,20 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLRequestData
 from strawberry.http.parse_content_type import parse_content_type
 from strawberry.types.unset import UNSET
+
+from api.documents import DocumentRefused, PersistedDocuments
 
 DEFAULT_MAX_REQUEST_BYTES = 1 << 20  # 1 MiB
 
 
 def refusal(status: int, message_en: str, message_fa: str, scope: Scope,
-            headers: dict[str, str] | None = None) -> JSONResponse:
+            headers: dict[str, str] | None = None, code: str = "BAD_USER_INPUT") -> JSONResponse:
     """The contract's error body for a request refused before GraphQL runs."""
     request_id = scope.get("state", {}).get("request_id", "-")
-    extensions = {"code": "BAD_USER_INPUT", "messageFa": message_fa, "requestId": request_id}
+    extensions = {"code": code, "messageFa": message_fa, "requestId": request_id}
     return JSONResponse({"errors": [{"message": message_en, "extensions": extensions}]}, status_code=status,
                         headers=headers)
 
@@ -99,6 +104,10 @@ class ContractGraphQL(GraphQL):
                 return refused
         try:
             return await super().run(request, context, root_value)
+        except DocumentRefused as refused:  # a persisted operation it does not know, or may not run (api/documents.py)
+            if not isinstance(request, Request):
+                raise
+            return refusal(refused.status, refused.message_en, refused.message_fa, request.scope, code=refused.code)
         except HTTPException as error:  # strawberry's refusals of a body it could not read
             if not isinstance(request, Request):
                 raise
@@ -106,6 +115,18 @@ class ContractGraphQL(GraphQL):
                 return refusal(400, _NOT_UTF8, "متن درخواست UTF-8 معتبر نیست.", request.scope)
             return refusal(error.status_code, f"Invalid GraphQL request: {error.reason}.",
                            "درخواست GraphQL نامعتبر است.", request.scope)
+
+    async def execute_operation(self, request: Any, request_adapter: Any, request_data: Any, context: Any,  # noqa: PLR0913, PLR0917
+                                root_value: Any, sub_response: Any) -> Any:
+        """As strawberry's, with the document a persisted operation names (api/documents.py, `app.state.documents`):
+        here, before the request is split by transport, so that no transport runs a document the server may not."""
+        documents: PersistedDocuments | None = getattr(request.app.state, "documents", None)
+        if documents is not None and isinstance(request_data, GraphQLRequestData):
+            document = await documents.document_for(request_data.query, request_data.extensions,
+                                                    authenticated=getattr(context, "viewer", None) is not None)
+            request_data = dataclasses.replace(request_data, query=document)
+        return await super().execute_operation(request, request_adapter, request_data, context, root_value,
+                                               sub_response)
 
     def _refused(self, request: Request) -> Response | None:
         """Any method but POST, save a GET of GraphiQL's page where it is on; a body not declared JSON."""

@@ -1,10 +1,10 @@
 """The rules every user account obeys, however it is made: the createUser and updateUser mutations and
-`welfare-api create-user` all go through here (ACCESS.md, roles: one person, one organisation, one role that fits
+`welfare-api create-user` all go through here (docs/access.md, roles: one person, one organisation, one role that fits
 it).
 
 Who may grant a role is not a rule of the account but of the policy (auth/policy.py, `may_grant`): the mutations
 ask it, the command line is the bootstrap and asks no one. A broken rule raises RuleInputError naming the input
-field (BAD_USER_INPUT, CONTRACT.md "Errors"); a username or staff record already taken raises AccountTaken.
+field (BAD_USER_INPUT, docs/api.md "Errors"); a username or staff record already taken raises AccountTaken.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from rules.errors import RuleInputError
 from rules.persian import normalise_text
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
+NOT_A_USERNAME = "(not a username)"  # how the audit trail names a login's username of no username's form
 MIN_PASSWORD = 10
 MAX_PASSWORD = 256  # bounds the cost of hashing what a caller sends
 FULL_NAME_LENGTH = 200  # the column's width
@@ -34,6 +35,12 @@ class AccountTaken(Exception):
 def normalise_username(raw: str) -> str:
     """The form a username is stored and looked up in (login spells it so too): trimmed, lower case."""
     return raw.strip().lower()
+
+
+def username_for_trail(username: str) -> str:
+    """How the audit trail names the username a refused login tried (docs/access.md rule 7): as sent, if it has the form
+    of a username; anything else is replaced, since people type their password into the username field too."""
+    return username if USERNAME.match(username) else NOT_A_USERNAME
 
 
 def check_username(raw: str) -> str:
@@ -55,7 +62,7 @@ def check_password(password: str) -> None:
 
 
 def check_full_name(raw: str) -> str:
-    """The stored form of a full name (CONTRACT.md, Persian text), within the column's width."""
+    """The stored form of a full name (docs/api.md, Persian text), within the column's width."""
     full_name = normalise_text(raw)
     if len(full_name) > FULL_NAME_LENGTH:
         raise RuleInputError(f"fullName is longer than {FULL_NAME_LENGTH} characters.",

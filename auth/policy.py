@@ -1,6 +1,6 @@
 """THE policy table: per GraphQL type, field and mutation, which roles may use it and which rows they reach.
 
-ACCESS.md rule 5 — one policy, one place. The GraphQL layer reads this table and never the reverse:
+docs/access.md rule 5 — one policy, one place. The GraphQL layer reads this table and never the reverse:
 `schema/permissions.py` checks every field a request selects against `FIELDS` before anything runs, and
 `auth/scope.py` turns `ROWS` into the filter of every list, lookup, `node`, count and nested load.
 Default deny: a field or type missing here is refused, and `tests/api/test_policy_completeness.py` fails
@@ -24,10 +24,11 @@ JALALI_SUFFIX = "Jalali"  # a date field's display companion, e.g. `birthDateJal
 
 EVERYONE = ALL_ROLES
 NATIONAL_ADMIN = frozenset({Role.NATIONAL_ADMIN})
-# Offices that act on partners: the supervisor reads partner records in its area (ACCESS.md).
+# Offices that act on partners: the supervisor reads partner records in its area (docs/access.md).
 PARTNER_OFFICE = frozenset({Role.NATIONAL_ADMIN, Role.PROVINCE_OFFICER, Role.COUNTY_OFFICER, Role.SUPERVISOR})
 PARTNER_STAFF = frozenset({Role.PARTNER_MANAGER, Role.PARTNER_WORKER})
-# Licenses and grades are the province's (ACCESS.md: PROVINCE_OFFICER; Art. 6.4: the province office grades clinics).
+# Licenses and grades are the province's (docs/access.md: PROVINCE_OFFICER; Art. 6.4: the province office grades
+# clinics).
 PARTNER_LICENSERS = frozenset({Role.NATIONAL_ADMIN, Role.PROVINCE_OFFICER})
 # Yearly agreements: «اداره کل بهزیستی استان و یا اداره بهزیستی شهرستان» (Art. 6.1) — the province or the county office.
 AGREEMENT_SIGNERS = PARTNER_LICENSERS | {Role.COUNTY_OFFICER}
@@ -37,13 +38,13 @@ KINDERGARTEN_OFFICE = frozenset({Role.NATIONAL_ADMIN, Role.PROVINCE_OFFICER, Rol
 KINDERGARTEN_READERS = KINDERGARTEN_OFFICE | {Role.KINDERGARTEN_OPERATOR}
 # Offices manage the users of the organisations in their area, granting only roles below their own.
 USER_ADMINS = frozenset({Role.NATIONAL_ADMIN, Role.PROVINCE_OFFICER, Role.COUNTY_OFFICER})
-# Case files (ACCESS.md rules 1–2): the office reads all rows of its area, partners only their live assignments
+# Case files (docs/access.md rules 1–2): the office reads all rows of its area, partners only their live assignments
 # (the row scope), and partners get the case summary — court papers, committee minutes and office notes stay
 # with the office. The auditor and the kindergarten operator see no case file at all.
 CASE_OFFICE = frozenset({Role.NATIONAL_ADMIN, Role.PROVINCE_OFFICER, Role.COUNTY_OFFICER, Role.SUPERVISOR})
 CASE_READERS = CASE_OFFICE | PARTNER_STAFF
 # Admission and level-2 decisions are the county office's; the province office (level 3) and the national admin
-# may act too. The supervisor cannot edit families (ACCESS.md).
+# may act too. The supervisor cannot edit families (docs/access.md).
 CASE_WRITERS = frozenset({Role.NATIONAL_ADMIN, Role.PROVINCE_OFFICER, Role.COUNTY_OFFICER})
 # Assignment to partners and returns are the county office's (and the national admin's, who may do everything);
 # the roles table gives them to no one else.
@@ -56,8 +57,16 @@ CASEWORKERS = PARTNER_STAFF | CASE_WRITERS
 PLAN_DECIDERS = frozenset({Role.PARTNER_MANAGER, Role.COUNTY_OFFICER, Role.NATIONAL_ADMIN})
 # Abuse alerts are the office's to list and handle (seed 003: the county office acts on them).
 ALERT_HANDLERS = CASE_WRITERS
-# Roles that reach a record only while its file is delegated (ACCESS.md: the supervisor "reads delegated files").
+# Roles that reach a file, and every record under it, only while a partner serves it on a live assignment
+# (docs/access.md: the supervisor "reads delegated files (only while delegated) … never office notes or committee
+# minutes"; issue 8 item 13). Row-level security holds them to the same slice (auth/rls.py, migration 0018).
 DELEGATED_ONLY = frozenset({Role.SUPERVISOR})
+# What is the office's alone, even on a delegated file: its notes and the file's history (whose changes carry the
+# notes), closed to the roles of DELEGATED_ONLY.
+OFFICE_INTERNAL = CASE_OFFICE - DELEGATED_ONLY
+# Who reads the minutes of a committee's decision on an aid plan: the partner whose committee decided it and the
+# office, not the supervisor (docs/access.md: "never … committee minutes").
+DECISION_MINUTES_READERS = CASE_READERS - DELEGATED_ONLY
 # Peer groups (Art. 4.8: the partner reports the groups it formed, their sessions and trainings) are formed and run by
 # partner staff: the manager on the partner's files, a worker on the files assigned to them. The office, which
 # serves files itself, forms none under this reading (the directive has partners report them), and reads them in
@@ -65,7 +74,7 @@ DELEGATED_ONLY = frozenset({Role.SUPERVISOR})
 PEER_GROUP_STAFF = PARTNER_STAFF
 # Household changes move the monthly pension the office pays (seeds 001, 002), so they are the office's, like the
 # members' other details (updateMember), on the files of its area, delegated or not. A partner that learns of a birth
-# or a death first records it in an interview or a home visit; it does not change the household (ACCESS.md gives
+# or a death first records it in an interview or a home visit; it does not change the household (docs/access.md gives
 # partners casework, not edits of the file).
 HOUSEHOLD_EDITORS = CASE_WRITERS
 # A partner's reports (Art. 4.8 quarterly; seed 003 the children's monthly): the partner's own manager, who makes
@@ -73,18 +82,19 @@ HOUSEHOLD_EDITORS = CASE_WRITERS
 # partner a reader reaches is the Partner row scope (a manager only its own).
 REPORT_READERS = PARTNER_OFFICE | {Role.PARTNER_MANAGER}
 # The policy table (rates, shares, the minimum wage; migration 0013: national data, readable by every office) is read
-# by every office role, the auditor too, and set by the national office alone (ACCESS.md: NATIONAL_ADMIN "edits policy
-# tables"). ACCESS.md does not give partners the table, so they are denied it; a household's pension they read with its
-# file, but not the figures behind it.
+# by every office role, the auditor too, and set by the national office alone (docs/access.md: NATIONAL_ADMIN "edits
+# policy tables"). docs/access.md does not give partners the table, so they are denied it; a household's pension they
+# read with its file, but not the figures behind it.
 POLICY_VALUE_READERS = OFFICE_ROLES
 PENSION_FIGURE_READERS = CASE_READERS & POLICY_VALUE_READERS
 # The partner's books (Art. 6.9: «… هنگام بازدید ناظرین سازمان، در اختیار ایشان قرار دهند»): kept by its manager
-# («بخش غیر دولتی … ثبت نموده»), read by the offices of its area and their supervisors; not by its workers (ACCESS.md
-# gives the manager "its own … books"), nor by the auditor, whose remit is the audit trail. The office enters nothing
-# in them through the API: a statement's approval posts its receipt (schema/money/ledger.py, post_receipt).
+# («بخش غیر دولتی … ثبت نموده»), read by the offices of its area and their supervisors; not by its workers
+# (docs/access.md gives the manager "its own … books"), nor by the auditor, whose remit is the audit trail. The office
+# enters nothing in them through the API: a statement's approval posts its receipt (schema/money/ledger.py,
+# post_receipt).
 LEDGER_READERS = PARTNER_OFFICE | {Role.PARTNER_MANAGER}
 LEDGER_KEEPERS = frozenset({Role.PARTNER_MANAGER})
-# Subsidy statements (Art. 6; schema/money/statements.py). The province office pays partners (ACCESS.md:
+# Subsidy statements (Art. 6; schema/money/statements.py). The province office pays partners (docs/access.md:
 # PROVINCE_OFFICER "payments to partners"), so it approves a year's statement, with the national admin; the county
 # office, which delegates and oversees, reads them. Read like the books they are paid into: the offices of the
 # partner's area and their supervisors, and the partner's manager («its own … payment statements»); no worker, no
@@ -92,18 +102,18 @@ LEDGER_KEEPERS = frozenset({Role.PARTNER_MANAGER})
 # read whatever the reader reaches of the files (migration 0015, `partner_statement_facts`).
 STATEMENT_READERS = PARTNER_OFFICE | {Role.PARTNER_MANAGER}
 STATEMENT_APPROVERS = PARTNER_LICENSERS
-# Supervision (Art. 4.10–4.13, Art. 7). The supervising expert (کارشناس ناظر, ACCESS.md: "writes supervision visits")
-# of a county or the province visits the partners of its area (Art. 7.2), closes their action plans and reports
-# violations to the Article 26 commission (7.7); the province office, under whose social-affairs deputy the expert
-# works (Art. 7), may too — the county office is not named for supervision, so it is left out. What supervision says
-# about a partner (visits, sampled files, action plans, the decision to continue or stop) is read by the office of
-# its area and the partner's own manager, who answers the visits with action plans (Art. 4.13); complaints and
-# violation reports stay with the office (migration 0013), and the auditor reads none of it.
+# Supervision (Art. 4.10–4.13, Art. 7). The supervising expert (کارشناس ناظر, docs/access.md: "writes supervision
+# visits") of a county or the province visits the partners of its area (Art. 7.2), closes their action plans and reports
+# violations to the Article 26 commission (7.7); the province office, under whose social-affairs deputy the expert works
+# (Art. 7), may too — the county office is not named for supervision, so it is left out. What supervision says about a
+# partner (visits, sampled files, action plans, the decision to continue or stop) is read by the office of its area and
+# the partner's own manager, who answers the visits with action plans (Art. 4.13); complaints and violation reports stay
+# with the office (migration 0013), and the auditor reads none of it.
 SUPERVISION_WRITERS = frozenset({Role.NATIONAL_ADMIN, Role.PROVINCE_OFFICER, Role.SUPERVISOR})
 SUPERVISION_READERS = PARTNER_OFFICE | {Role.PARTNER_MANAGER}
 SUPERVISION_OFFICE = PARTNER_OFFICE
 # A complaint is received from the client by the county office (clients deal with it, seed 001) and handled by the
-# supervising expert (Art. 7.4; ACCESS.md: the supervisor "writes complaint outcomes").
+# supervising expert (Art. 7.4; docs/access.md: the supervisor "writes complaint outcomes").
 COMPLAINT_FILERS = frozenset({Role.NATIONAL_ADMIN, Role.COUNTY_OFFICER})
 COMPLAINT_HANDLERS = frozenset({Role.NATIONAL_ADMIN, Role.SUPERVISOR})
 # Continuing or stopping (Art. 4.12) ends agreements: the province office, which keeps them (Art. 6.1: «سوابق
@@ -111,9 +121,10 @@ COMPLAINT_HANDLERS = frozenset({Role.NATIONAL_ADMIN, Role.SUPERVISOR})
 # the directive names no one for this decision: the narrower reading.
 CONTINUATION_DECIDERS = PARTNER_LICENSERS
 # The office dashboard (issue 9: «for an office user»): the offices that act on partners and their supervising expert,
-# who reads partner records in its area (ACCESS.md) and oversees the very figures it shows (files, exits, assessments,
-# visits, reports, the books); its counts are of the reader's slice. Its open abuse alerts are the office's, as the
-# alerts are (ALERT_HANDLERS): the supervisor selecting them is refused. Partners and the auditor get none of it.
+# who reads partner records in its area (docs/access.md) and oversees the very figures it shows (files, exits,
+# assessments, visits, reports, the books); its counts are of the reader's slice. Its open abuse alerts are the
+# office's, as the alerts are (ALERT_HANDLERS): the supervisor selecting them is refused. Partners and the auditor get
+# none of it.
 DASHBOARD_READERS = PARTNER_OFFICE
 # The audit trail: the auditor and the office roles, in their area.
 AUDIT_READERS = frozenset({Role.NATIONAL_ADMIN, Role.PROVINCE_OFFICER, Role.COUNTY_OFFICER, Role.SUPERVISOR,
@@ -134,8 +145,9 @@ class TypePolicy:
     fields: dict[str, Roles]
     row_scope: RowScope | None = None
     row_roles: frozenset[Role] = field(default_factory=frozenset)
-    # For records of a file: the column that holds the file's partner, for the roles of DELEGATED_ONLY.
-    delegated_column: str | None = None
+    # For files and the records under them: the path to the file's owner columns ("" on the file itself,
+    # "family__" on a family's record), read for the roles of DELEGATED_ONLY (`delegated_now`).
+    delegated_file: str | None = None
 
 
 def everyone(*names: str) -> dict[str, Roles]:
@@ -161,7 +173,9 @@ OFFICE_CASE_ROWS = RowScope(province="province_id", county="county_id")
 ASSIGNMENT_ROWS = RowScope(province="province_id", county="county_id", organization="partner_id", worker="worker_id")
 AGREEMENT_ROWS = RowScope(province="province_id", county="county_id", organization="partner_id")
 PARTNER_GRADE_ROWS = RowScope(province="province_id", county="county_id", organization="partner_id")
-AUDIT_ROWS = RowScope(province="province_id", county="county_id")
+# An event lies in its author's area and in those of the objects it touched (issue #8, item 4).
+AUDIT_ROWS = RowScope(province="province_id", county="county_id", also_provinces="object_province_ids",
+                      also_counties="object_county_ids")
 # An entry in a partner's books lies in the partner's area and is the partner's (no worker column: workers reach none).
 LEDGER_ROWS = RowScope(province="province_id", county="county_id", organization="partner_id")
 # A casework record is reached through its file: whoever reaches the file now reaches its records.
@@ -214,6 +228,9 @@ POLICY: dict[str, TypePolicy] = {
     }),
     "Mutation": TypePolicy(fields={
         "login": PUBLIC,
+        # A refresh token is the credential of these two (issue #11): they come before any valid access token.
+        "refreshToken": PUBLIC,
+        "logout": PUBLIC,
         **only(PARTNER_LICENSERS, "registerPartner", "addStaffMember"),
         **only(KINDERGARTEN_OFFICE, "registerKindergartenOperator", "registerKindergarten"),
         **only(KINDERGARTEN_READERS, "updateKindergarten"),
@@ -241,7 +258,7 @@ POLICY: dict[str, TypePolicy] = {
         **only(CONTINUATION_DECIDERS, "decidePartnerContinuation"),
         **only(LEDGER_KEEPERS, "recordLedgerEntry", "reverseLedgerEntry"),
         **only(STATEMENT_APPROVERS, "approveSubsidyStatement"),
-        # The partner's manager submits its reports (ACCESS.md: "reports"); the county office acknowledges them
+        # The partner's manager submits its reports (docs/access.md: "reports"); the county office acknowledges them
         # (Art. 4.8: «به اداره بهزیستی شهرستان»).
         **only(frozenset({Role.PARTNER_MANAGER}), "submitReport"),
         **only(frozenset({Role.COUNTY_OFFICER, Role.NATIONAL_ADMIN}), "acknowledgeReport"),
@@ -250,7 +267,9 @@ POLICY: dict[str, TypePolicy] = {
     # Plumbing (connections, edges and payloads) is declared by `plumbing_roles` below; the login's payload is
     # the one reached before any token exists.
     "PageInfo": TypePolicy(fields=everyone("hasNextPage", "hasPreviousPage", "startCursor", "endCursor")),
-    "LoginPayload": TypePolicy(fields=only(PUBLIC, "accessToken", "expiresAt", "user")),
+    "LoginPayload": TypePolicy(fields=only(PUBLIC, "accessToken", "expiresAt", "refreshToken",
+                                           "refreshTokenExpiresAt", "user")),
+    "LogoutPayload": TypePolicy(fields=only(PUBLIC, "endedSessions")),
     "PartnerPayload": TypePolicy(fields=everyone("partner")),
     "StaffMemberPayload": TypePolicy(fields=everyone("staffMember")),
     "KindergartenPayload": TypePolicy(fields=everyone("kindergarten")),
@@ -303,7 +322,8 @@ POLICY: dict[str, TypePolicy] = {
                    "postRehabilitationUntil",
                    "currentAssignment", "exitRoute", "exitedOn",
                    "abuseFlag", "version"),
-            **only(CASE_OFFICE, "officeNotes", "history", "assignments", "exitPartner"),
+            **only(CASE_OFFICE, "assignments", "exitPartner"),
+            **only(OFFICE_INTERNAL, "officeNotes", "history"),
             **only(CASE_WRITERS, "committeeDecisions"),
             **only(CASE_READERS, "interviews", "homeVisits", "assessments", "aidPlans", "services", "referrals",
                    "loans"),
@@ -311,32 +331,36 @@ POLICY: dict[str, TypePolicy] = {
         },
         row_scope=CASE_ROWS,
         row_roles=CASE_READERS,
+        delegated_file="",
     ),
     "Member": TypePolicy(
         fields=only(CASE_READERS, "id", "nationalId", "firstName", "lastName", "birthDate", "sex",
                     "relation", "isHead", "education", "job", "health", "insurance", "removedOn", "version"),
         row_scope=CASE_ROWS,
         row_roles=CASE_READERS,
+        delegated_file="",
     ),
     "ChangeRecord": TypePolicy(
-        fields=only(CASE_OFFICE, "entity", "operation", "changes", "byUsername", "at"),
+        fields=only(OFFICE_INTERNAL, "entity", "operation", "changes", "byUsername", "at"),
         row_scope=OFFICE_CASE_ROWS,
-        row_roles=CASE_OFFICE,
+        row_roles=OFFICE_INTERNAL,
     ),
-    "FieldChange": TypePolicy(fields=only(CASE_OFFICE, "field", "before", "after")),
+    "FieldChange": TypePolicy(fields=only(OFFICE_INTERNAL, "field", "before", "after")),
     "Child": TypePolicy(
         fields={
             **only(CASE_READERS, "id", "fileNumber", "nationalId", "firstName", "lastName", "birthDate",
                    "sex", "placement", "dischargedOn", "priority",
                    "guardianFamily", "status", "exitRoute", "exitedOn", "province", "county",
                    "currentAssignment", "abuseFlag", "version"),
-            # Court papers stay with the office (ACCESS.md rule 2). Why the court gave custody (parents unfit,
+            # Court papers stay with the office (docs/access.md rule 2). Why the court gave custody (parents unfit,
             # guardian imprisoned …) is part of them: not in the partners' case summary.
-            **only(CASE_OFFICE, "courtOrderReference", "custodyReason", "officeNotes", "history", "assignments"),
+            **only(CASE_OFFICE, "courtOrderReference", "custodyReason", "assignments"),
+            **only(OFFICE_INTERNAL, "officeNotes", "history"),
             **only(CASE_READERS, "followUps"),
         },
         row_scope=CASE_ROWS,
         row_roles=CASE_READERS,
+        delegated_file="",
     ),
     "Agreement": TypePolicy(
         fields=only(PARTNER_OFFICE | {Role.PARTNER_MANAGER}, "id", "partner", "jalaliYear", "quotaRehabilitable",
@@ -390,23 +414,24 @@ POLICY: dict[str, TypePolicy] = {
         row_scope=ASSIGNMENT_ROWS,
         row_roles=CASE_OFFICE,
     ),
-    **{name: TypePolicy(fields=only(CASE_READERS, *RECORD_FIELDS, *fields), row_scope=FAMILY_RECORD_ROWS,
-                        row_roles=CASE_READERS, delegated_column="family__assigned_partner_id")
-       for name, fields in (
-           ("Interview", ("heldOn", "present", "findings", "report")),
-           ("HomeVisit", ("visitedOn", "present", "findings", "report")),
-           ("Assessment", ("assessedOn", "scores", "total", "level", "notes")),
+    **{name: TypePolicy(fields={**only(CASE_READERS, *RECORD_FIELDS, *fields),
+                                **only(DECISION_MINUTES_READERS, *minutes)},
+                        row_scope=FAMILY_RECORD_ROWS, row_roles=CASE_READERS, delegated_file="family__")
+       for name, fields, minutes in (
+           ("Interview", ("heldOn", "present", "findings", "report"), ()),
+           ("HomeVisit", ("visitedOn", "present", "findings", "report"), ()),
+           ("Assessment", ("assessedOn", "scores", "total", "level", "notes"), ()),
            ("AidPlan", ("submittedOn", "goals", "plannedServices", "resources", "targetDate", "status", "decidedOn",
-                        "decisionMinutes", "decidedBy")),
-           ("Service", ("kind", "givenOn", "description", "amountRials")),
-           ("Referral", ("referredOn", "referredTo", "reason", "outcome")),
+                        "decidedBy"), ("decisionMinutes",)),
+           ("Service", ("kind", "givenOn", "description", "amountRials"), ()),
+           ("Referral", ("referredOn", "referredTo", "reason", "outcome"), ()),
            ("Loan", ("kind", "amountRials", "lender", "grantedOn", "followUpDueOn", "followedUpOn", "followUpNotes",
-                     "followUpPending")),
+                     "followUpPending"), ()),
        )},
     "DomainScore": TypePolicy(fields=only(CASE_READERS, "domain", "score")),
     "FollowUp": TypePolicy(
         fields=only(CASE_READERS, *RECORD_FIELDS, "kind", "followedUpOn", "notes", "abuseConcern"),
-        row_scope=CHILD_RECORD_ROWS, row_roles=CASE_READERS, delegated_column="child__assigned_partner_id"),
+        row_scope=CHILD_RECORD_ROWS, row_roles=CASE_READERS, delegated_file="child__"),
     "Alert": TypePolicy(
         fields=only(ALERT_HANDLERS, "id", "child", "followUp", "openedAt", "isOpen", "handledAt", "handledBy",
                     "handling", "version"),
@@ -414,13 +439,13 @@ POLICY: dict[str, TypePolicy] = {
     # The household's changes are part of the file (its size drives the pension): whoever reads the file reads them.
     "HouseholdChange": TypePolicy(
         fields=only(CASE_READERS, *RECORD_FIELDS, "effectiveOn", "reason", "householdSize", "joined", "member"),
-        row_scope=FAMILY_RECORD_ROWS, row_roles=CASE_READERS),
+        row_scope=FAMILY_RECORD_ROWS, row_roles=CASE_READERS, delegated_file="family__"),
     "PeerGroup": TypePolicy(
         fields=only(CASE_READERS, *RECORD_FIELDS, "name", "formedOn", "partner", "families", "sessions"),
         row_scope=PEER_GROUP_ROWS, row_roles=CASE_READERS),
     "GroupSession": TypePolicy(
         fields={**only(CASE_READERS, *RECORD_FIELDS, "heldOn", "topic", "isTraining", "notes", "attendees", "group"),
-                **only(CASE_OFFICE, "history")},
+                **only(OFFICE_INTERNAL, "history")},
         row_scope=GROUP_SESSION_ROWS, row_roles=CASE_READERS),
     # Link rows no GraphQL type shows (no fields): the scope of the loads that name a group's families and a
     # session's attendees (schema/sources.py).
@@ -457,7 +482,7 @@ POLICY: dict[str, TypePolicy] = {
         fields=only(SUPERVISION_OFFICE, "id", "partner", "reportedOn", "description", "outcome", "outcomeOn",
                     "reportedBy", "recordedAt", "version"),
         row_scope=OFFICE_CASE_ROWS, row_roles=SUPERVISION_OFFICE),
-    # Committee minutes stay with the office (ACCESS.md rule 2); the supervisor never reads them.
+    # Committee minutes stay with the office (docs/access.md rule 2); the supervisor never reads them.
     "CommitteeDecision": TypePolicy(
         fields=only(CASE_WRITERS, "id", "level", "subject", "decidedOn", "minutes", "recordedBy", "recordedAt",
                     "family", "partner", "rehabilitability", "aidPlan"),
@@ -492,7 +517,7 @@ POLICY: dict[str, TypePolicy] = {
         **only(ALERT_HANDLERS, "openAlerts"),
     }),
     "AuditEvent": TypePolicy(
-        fields=only(AUDIT_READERS, "id", "at", "username", "role", "operation", "objectIds",
+        fields=only(AUDIT_READERS, "id", "at", "username", "role", "operation", "outcome", "objectIds",
                     "requestId", "clientAddress"),
         row_scope=AUDIT_ROWS,
         row_roles=AUDIT_READERS,
@@ -606,10 +631,17 @@ def type_scope_filter(viewer: Viewer | None, type_name: str) -> Q:
     row_scope = row_scope_for(type_name, viewer.role)
     if row_scope is None:
         return EVERYTHING
-    delegated_column = POLICY[type_name].delegated_column
-    if delegated_column is not None and viewer.role in DELEGATED_ONLY:
-        return scope_filter(viewer, row_scope) & where(f"{delegated_column}__isnull", False)
+    delegated_file = POLICY[type_name].delegated_file
+    if delegated_file is not None and viewer.role in DELEGATED_ONLY:
+        return scope_filter(viewer, row_scope) & delegated_now(delegated_file)
     return scope_filter(viewer, row_scope)
+
+
+def delegated_now(file: str) -> Q:
+    """The rows whose file (reached through the path `file`) a partner serves now, on a live assignment: a partner
+    named, and no post-rehabilitation end date (a file that left the cycle is no longer delegated, even while its
+    partner follows it up, Art. 6.7) — the slice of DELEGATED_ONLY, as row-level security reads it too."""
+    return where(f"{file}assigned_partner_id__isnull", False) & where(f"{file}access_until__isnull", True)
 
 
 def may_record_on(role: Role, delegated: bool) -> bool:
@@ -623,7 +655,7 @@ def may_record_on(role: Role, delegated: bool) -> bool:
 
 # --- account policy
 
-# Which roles each office may grant (ACCESS.md, roles): the role given in createUser and updateUser, and the role
+# Which roles each office may grant (docs/access.md, roles): the role given in createUser and updateUser, and the role
 # a user holds, to manage them at all. The national admin grants any role; the province and county offices only
 # roles below their own, so a county officer can make neither a province officer nor a peer. A role not listed
 # grants none.

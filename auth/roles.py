@@ -1,4 +1,4 @@
-"""Roles, the viewer a request acts as, and which organisation kinds may hold which role (ACCESS.md, roles)."""
+"""Roles, the viewer a request acts as, and which organisation kinds may hold which role (docs/access.md, roles)."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ _OFFICE_TIER_SCOPE = {
 
 
 def viewer_scope(role: Role, organization_kind: OrganizationKind) -> Scope:
-    """The row scope of a role held in an organisation of a kind (ACCESS.md, the roles table).
+    """The row scope of a role held in an organisation of a kind (docs/access.md, the roles table).
 
     Office roles reach their office's area; the partner manager and the kindergarten operator their own
     organisation; the partner worker only what is assigned to them.

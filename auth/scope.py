@@ -1,4 +1,4 @@
-"""The scope builder: the one place that turns a viewer's scope into a row filter (ACCESS.md rules 1 and 3).
+"""The scope builder: the one place that turns a viewer's scope into a row filter (docs/access.md rules 1 and 3).
 
 Two names, two meanings, used everywhere:
 
@@ -44,6 +44,9 @@ class RowScope:
     `self_user` is a column compared to the viewer's user id, reached whatever the scope (one's own user).
     `until` is a date column after which the partner and worker scopes no longer reach the row (a file kept for a
     year of post-rehabilitation follow-up, Art. 6.7); offices are not bound by it.
+    `also_provinces` and `also_counties` are array columns of further areas a row lies in, besides its own
+    `province` and `county`: an audit event lies in its author's area and in those of the objects it touched
+    (docs/access.md rule 7; issue #8, item 4).
     """
 
     province: str | None = None
@@ -54,6 +57,8 @@ class RowScope:
     self_user: str | None = None
     until: str | None = None
     national: bool = True
+    also_provinces: str | None = None
+    also_counties: str | None = None
 
 
 def scope_filter(viewer: Viewer | None, row_scope: RowScope) -> Q:
@@ -73,9 +78,9 @@ def _scope_condition(viewer: Viewer, scope: Scope, row_scope: RowScope) -> Q:
     if scope is Scope.NATIONAL:
         return EVERYTHING if row_scope.national else NOTHING
     if scope is Scope.PROVINCE:
-        return _equals(row_scope.province, viewer.province_id)
+        return _in_area(row_scope.province, row_scope.also_provinces, viewer.province_id)
     if scope is Scope.COUNTY:
-        return _equals(row_scope.county, viewer.county_id)
+        return _in_area(row_scope.county, row_scope.also_counties, viewer.county_id)
     if scope is Scope.OWN_ORGANIZATION:
         return _still_open(row_scope, _equals(row_scope.organization, viewer.organization_id))
     if scope is Scope.OWN_ASSIGNMENT:
@@ -100,12 +105,21 @@ def _equals(column: str | None, value: int | None) -> Q:
     return where(column, value)
 
 
+def _in_area(column: str | None, also_column: str | None, value: int | None) -> Q:
+    """The row's own area is `value`, or its `also_column` array holds it."""
+    condition = _equals(column, value)
+    if also_column is None or value is None:
+        return condition
+    also = where(f"{also_column}__contains", [value])
+    return also if condition is NOTHING else condition | also
+
+
 def within_scope(viewer: Viewer, row_scope: RowScope, row: object) -> bool:
     """Whether `row` — a row about to be written, or the row a new one will hang under — lies in the viewer's
     scope, read through `row_scope`'s columns (`organization__province_id` follows the relation).
 
     The same `RowScope` that filters reads decides writes, so a create or a move can never place a row
-    where its author could not see it (ACCESS.md rule 4).
+    where its author could not see it (docs/access.md rule 4).
     """
     scope = viewer.scope
     if row_scope.self_user and _column(row, row_scope.self_user) == viewer.user_id:
@@ -124,6 +138,11 @@ def within_scope(viewer: Viewer, row_scope: RowScope, row: object) -> bool:
     else:  # every scope is handled above; a new one must be given its columns here (mypy says so)
         assert_never(scope)
     column, value = expected
+    if value is not None and scope in (Scope.PROVINCE, Scope.COUNTY):
+        also_column = row_scope.also_provinces if scope is Scope.PROVINCE else row_scope.also_counties
+        also = _column(row, also_column) if also_column is not None else None
+        if isinstance(also, list) and value in also:
+            return True
     return column is not None and value is not None and _column(row, column) == value
 
 

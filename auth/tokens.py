@@ -32,11 +32,22 @@ class InvalidToken(Exception):
         super().__init__(reason)
         self.reason = reason
 
+    @property
+    def client_reason(self) -> str:
+        """What the client reads in `extensions.reason` (docs/api.md, conventions): TOKEN_EXPIRED when only the
+        time is past, so that it trades its refresh token for a new pair; TOKEN_INVALID for everything else."""
+        return TOKEN_EXPIRED if self.reason == EXPIRED else TOKEN_INVALID
+
+
+TOKEN_EXPIRED = "TOKEN_EXPIRED"
+TOKEN_INVALID = "TOKEN_INVALID"
+EXPIRED = "expired"
+
 
 # Why PyJWT refused a token, in the log's words. Subclasses come before their bases (a bad signature is a
 # DecodeError too); the first match wins.
 _REFUSALS: tuple[tuple[type[jwt_errors.PyJWTError], str], ...] = (
-    (jwt_errors.ExpiredSignatureError, "expired"),
+    (jwt_errors.ExpiredSignatureError, EXPIRED),
     (jwt_errors.ImmatureSignatureError, "not yet valid"),
     (jwt_errors.InvalidSignatureError, "bad signature"),
     (jwt_errors.InvalidAlgorithmError, "algorithm not allowed"),

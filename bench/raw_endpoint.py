@@ -35,10 +35,11 @@ from schema.node import to_global_id
 
 PAGE_SIZE = 50
 
+# Through the API's own look-up (auth/identity.py): row-level security hides app_user (migration 0018).
 VIEWER = """
-select u.id, u.username, u.role, u.organization_id, o.kind, o.province_id, o.county_id, u.staff_member_id,
-       u.is_active, u.is_demo
-from app_user u join organization o on o.id = u.organization_id where u.username = $1"""
+select id, username, role, organization_id, organization_kind as kind, province_id, county_id, staff_member_id,
+       is_active, is_demo
+from app_user_account($1)"""
 
 # The scope builder's filter for each case scope (auth/scope.py); row-level security applies on top, as in the API.
 SCOPE_COLUMN = {"NATIONAL": None, "PROVINCE": "province_id", "COUNTY": "county_id",

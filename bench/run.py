@@ -1,10 +1,10 @@
 """`python -m bench.run`: the partner manager's families page through `/graphql` against a raw asyncpg endpoint.
 
 For each size (default 10 000 families; `--sizes 10000,1000000` for the large one) the bench database
-`welfare_bench_<size>` is made ready (bench/generate.py), the real app (`api.app:create_app`) and the raw endpoint
-(bench/raw_endpoint.py) are started by uvicorn on 127.0.0.1, clinic.manager logs in through the login mutation,
-the two answers are checked equal, and each server is loaded by N concurrent keep-alive clients for a bounded
-number of requests and time. One table is printed at the end. See bench/README.md.
+`welfare_bench_<size>` is made ready (bench/generate.py), the real app (`api.app:create_app`), the same app with
+COMPILED_READS on and the raw endpoint (bench/raw_endpoint.py) are started by uvicorn on 127.0.0.1, clinic.manager
+logs in through the login mutation, the answers are checked equal, and each server is loaded by N concurrent
+keep-alive clients for a bounded number of requests and time. One table is printed at the end. See bench/README.md.
 """
 
 from __future__ import annotations
@@ -187,10 +187,13 @@ def server_env(url: str, size: int, secret: str) -> dict[str, str]:
 async def bench_size(server_url: str, size: int, args: argparse.Namespace) -> tuple[list[Result], int, str]:
     url = await prepare(server_url, size, fresh=args.fresh)
     env = server_env(url, size, secrets.token_urlsafe(48))
-    graphql_port, raw_port = free_port(), free_port()
+    graphql_port, compiled_port, raw_port = free_port(), free_port(), free_port()
+    # The same app with COMPILED_READS on (schema/compiled.py, issue #10 §2), side by side in the same run.
     with serve("api.app:create_app", graphql_port, env) as graphql, \
+            serve("api.app:create_app", compiled_port, {**env, "COMPILED_READS": "true"}) as compiled, \
             serve("bench.raw_endpoint:create_app", raw_port, env) as raw:
         await wait_ready(graphql_port, graphql)
+        await wait_ready(compiled_port, compiled)
         await wait_ready(raw_port, raw)
         async with httpx.AsyncClient(timeout=60) as client:
             login = (await client.post(f"http://{HOST}:{graphql_port}/graphql",
@@ -201,14 +204,17 @@ async def bench_size(server_url: str, size: int, args: argparse.Namespace) -> tu
             headers = {"authorization": f"Bearer {token}"}
             via_graphql = (await client.post(f"http://{HOST}:{graphql_port}/graphql", json={"query": PAGE},
                                              headers=headers)).json()
+            via_compiled = (await client.post(f"http://{HOST}:{compiled_port}/graphql", json={"query": PAGE},
+                                              headers=headers)).json()
             via_raw = (await client.post(f"http://{HOST}:{raw_port}/families", headers=headers)).json()
         if "errors" in via_graphql:
             raise RuntimeError(f"the GraphQL page failed: {via_graphql['errors']}")
-        difference = first_difference(via_graphql, via_raw)
+        difference = first_difference(via_graphql, via_raw) or first_difference(via_compiled, via_raw)
         total = via_graphql["data"]["families"]["totalCount"]
         body = json.dumps({"query": PAGE}).encode()
         requests = {
             "graphql": (graphql_port, post_bytes(graphql_port, "/graphql", body, token)),
+            "graphql compiled": (compiled_port, post_bytes(compiled_port, "/graphql", body, token)),
             "raw asyncpg": (raw_port, post_bytes(raw_port, "/families", b"", token)),
         }
         results = []
@@ -219,18 +225,19 @@ async def bench_size(server_url: str, size: int, args: argparse.Namespace) -> tu
 
 
 def table(rows: list[tuple[int, int, str, list[Result]]], clients: int) -> str:
-    lines = [f"{'families':>10} {'in page slice':>13} {'endpoint':<13} {'clients':>7} {'requests':>8} {'errors':>6} "
+    lines = [f"{'families':>10} {'in page slice':>13} {'endpoint':<16} {'clients':>7} {'requests':>8} {'errors':>6} "
              f"{'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}  answers"]
     for size, total, same, results in rows:
         for r in results:
-            lines.append(f"{size:>10} {total:>13} {r.name:<13} {clients:>7} {r.requests:>8} {r.errors:>6} "
+            lines.append(f"{size:>10} {total:>13} {r.name:<16} {clients:>7} {r.requests:>8} {r.errors:>6} "
                          f"{r.per_second:>8.1f} {r.percentile(50):>8.1f} {r.percentile(99):>8.1f}  {same}")
-        graphql, raw = results
-        if graphql.per_second:
-            lines.append(f"{'':>10} {'':>13} {'raw advantage':<13} {'':>7} {'':>8} {'':>6} "
-                         f"{raw.per_second / graphql.per_second:>7.1f}x "
-                         f"{graphql.percentile(50) / raw.percentile(50):>7.1f}x "
-                         f"{graphql.percentile(99) / raw.percentile(99):>7.1f}x")
+        *graphqls, raw = results
+        for graphql in graphqls:  # raw ÷ each GraphQL server (the plain one, then with COMPILED_READS)
+            if graphql.per_second:
+                lines.append(f"{'':>10} {'':>13} {'raw advantage':<16} {'':>7} {'':>8} {'':>6} "
+                             f"{raw.per_second / graphql.per_second:>7.1f}x "
+                             f"{graphql.percentile(50) / raw.percentile(50):>7.1f}x "
+                             f"{graphql.percentile(99) / raw.percentile(99):>7.1f}x  {graphql.name}")
     return "\n".join(lines)
 
 

@@ -1,6 +1,6 @@
 """What the ORM cannot say: one live assignment per file, unique national IDs across live files, prefix-search
 indexes, the caseload norms (Art. 2.2, Art. 3) as seeded policy data, an append-only audit table, and
-row-level security on the case tables (ACCESS.md rule 6).
+row-level security on the case tables (docs/access.md rule 6).
 
 Row-level security reads the request's scope from settings the API sets per transaction
 (`set_config(..., true)`): app.case_scope (NATIONAL, PROVINCE, COUNTY, OWN_ORGANIZATION, OWN_ASSIGNMENT or

@@ -1,5 +1,5 @@
 """Casework records (issue 7): interviews, home visits, assessments, aid plans, services, referrals, loans, children's
-follow-ups and abuse alerts — and row-level security on each (ACCESS.md rule 6).
+follow-ups and abuse alerts — and row-level security on each (docs/access.md rule 6).
 
 A record is visible exactly when its file is: the policy asks whether the file's row passes the file table's own
 policy (`family_id in (select id from family)` runs under the caller's scope), so a returned or reassigned file takes

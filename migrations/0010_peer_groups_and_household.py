@@ -1,6 +1,6 @@
 """Peer groups and their sessions (Art. 4.8: «تعداد گروه همیار تشکیل شده، تعداد جلسات گروهی، آموزشهای برگزار شده»),
 and household changes with the household's size from each change on (the pension follows it, seeds 001 and 002) —
-with row-level security on each (ACCESS.md rule 6).
+with row-level security on each (docs/access.md rule 6).
 
 A peer group is its partner's: the file-table test `app_case_visible` on the group's own columns lets the partner's
 manager (its organisation), the worker who formed it (its staff member) and the office of its area through. A

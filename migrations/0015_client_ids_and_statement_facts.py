@@ -13,7 +13,7 @@ for the last creating mutations without one (issue 9).
   itself; no worker).
 - **Approved statements stored before** this migration paid their proposed bonus with them: their frozen header
   says so (`bonusApproved`), with no decision named.
-- **clientId** (CONTRACT.md, conventions): `policy_value`, `subsidy_statement`, `action_plan` and `violation_report`
+- **clientId** (docs/api.md, conventions): `policy_value`, `subsidy_statement`, `action_plan` and `violation_report`
   get `client_id` (unique) and `client_digest`, as `complaint`, `supervision_visit` and `ledger_entry` have had since
   0013, so that `setPolicyValue`, `approveSubsidyStatement`, `submitActionPlan` and `reportViolation` make one row per
   clientId (schema/casework/records.once_per_client_id). The columns are declared once, in models/authorship.py.

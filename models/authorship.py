@@ -1,5 +1,5 @@
 """The columns of a row someone made through the API, declared once: who made it, when, and the `clientId` that
-makes it at most once (CONTRACT.md, conventions; schema/casework/records.once_per_client_id).
+makes it at most once (docs/api.md, conventions; schema/casework/records.once_per_client_id).
 
 - `SentOnce`: `client_id`, the UUID an app sends with a creating mutation so that sending it twice makes one row,
   and `client_digest`, what the first sending said (a later sending of the same UUID must say the same, else

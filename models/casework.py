@@ -9,7 +9,7 @@ it was recorded under (None: the office served the file). Who may read a record 
 worker read the records of the files delegated to them now, through the file's owner columns (`family__…`), and
 row-level security lets a row through only when its file is visible (migration 0008). Records are append-only
 (rules/casework.editable_by_author gives their author 24 hours). `client_id` is the UUID a mobile app sends so that
-sending a record twice makes it once (CONTRACT.md, conventions); `client_digest` is what the first sending said.
+sending a record twice makes it once (docs/api.md, conventions); `client_digest` is what the first sending said.
 
 Two records hang under something else than a file: a peer group (گروه همیار, Art. 4.8; seed 002) is its partner's,
 in the partner's area, and reached by the partner's manager and by the worker who formed it; its sessions follow

@@ -1,4 +1,4 @@
-"""Household case files (پرونده خانوار) and their members (DOMAIN.md, who is served; seed 001).
+"""Household case files (پرونده خانوار) and their members (docs/domain.md, who is served; seed 001).
 
 Every case row carries its owners as indexed columns — province, county, and the partner and worker of the
 live assignment (kept in step by the delegation service) — so the scope filter and the row-level security

@@ -1,4 +1,4 @@
-"""Provinces and counties: the office's areas. A county belongs to one province (DOMAIN.md, who takes part)."""
+"""Provinces and counties: the office's areas. A county belongs to one province (docs/domain.md, who takes part)."""
 
 from __future__ import annotations
 

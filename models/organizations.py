@@ -1,6 +1,6 @@
 """Organisations: the three office tiers, the licensed partners and the kindergarten operators.
 
-One table for every kind of organisation (a user belongs to exactly one, ACCESS.md), with the
+One table for every kind of organisation (a user belongs to exactly one, docs/access.md), with the
 partner-only columns nullable. Every row carries its province and county as indexed columns, so that
 scope filters are plain column comparisons.
 """

@@ -1,4 +1,4 @@
-"""Users: one person, one organisation, one role there (ACCESS.md, roles)."""
+"""Users: one person, one organisation, one role there (docs/access.md, roles)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 The numbers live in one place, the ``caseload_norm`` table the national admin keeps; these functions take them as
 arguments and decide what they mean. Source: the 2014 delegation directive (seed ``004_…``), summarised in
-spec/DOMAIN.md "Caseload norms":
+docs/domain.md "Caseload norms":
 
 - Art. 2.2 — a clinic's norm is a **minimum** load per social worker, by one of three methods: (1) «حداقل ۱۰۰ پرونده
   خدمت گیرنده قابل بازتوان», (2) the same «به اضافه حداقل ۶۰ پرونده … غیرقابل بازتوان», (3) «حداقل ۲۰۰ پرونده خدمت
@@ -43,7 +43,7 @@ __all__ = [
 ]
 
 PARTNER_KINDS: tuple[str, ...] = ("CLINIC", "CHARITY", "SERVICE_COMPLEX", "CHILD_HOME")
-"""The partner kinds of CONTRACT ``enum PartnerKind``."""
+"""The partner kinds of docs/api.md ``enum PartnerKind``."""
 CHARITY_KINDS = ("CHARITY", "SERVICE_COMPLEX")
 """Art. 3: charities and welfare service complexes («مؤسسات و مجتمع ها»), under the same norm."""
 
@@ -74,7 +74,7 @@ class FileCounts:
 
 
 def check_partner_kind(kind: str) -> str:
-    """Return ``kind`` as a plain string if it is one of CONTRACT's ``PartnerKind`` values, else raise.
+    """Return ``kind`` as a plain string if it is one of docs/api.md's ``PartnerKind`` values, else raise.
 
     Raises :class:`RuleInputError` (field ``kind``) for anything else.
     """

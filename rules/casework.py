@@ -90,7 +90,7 @@ def assessment_overdue(
 ) -> bool:
     """Tell whether the yearly assessment (Art. 5, other actions) is overdue on ``today``: ``today`` is after
     :func:`assessment_due_on`. The due day itself is not overdue — the last assessment is then exactly one Jalali
-    year old, not older; the file behind CONTRACT's ``families(filter: {assessmentOverdue: true})``."""
+    year old, not older; the file behind docs/api.md's ``families(filter: {assessmentOverdue: true})``."""
     return today > assessment_due_on(assigned_on, last_assessed_on)
 
 

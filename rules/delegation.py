@@ -1,7 +1,7 @@
 """Which files may be delegated to which partner, and how many (the 2014 delegation directive, Art. 1–4, 6.1;
 seed ``003_…`` for children in family care).
 
-Source: seed ``004_…`` (summarised in spec/DOMAIN.md, "The delegation workflow" and "Caseload norms"):
+Source: seed ``004_…`` (summarised in docs/domain.md, "The delegation workflow" and "Caseload norms"):
 
 - Art. 1.1 — the non-state sector is the partners «مجوز رسمی فعالیت از سازمان را دریافت نموده اند»: only a
   partner holding a license valid on the day may receive files.

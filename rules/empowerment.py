@@ -80,7 +80,7 @@ DOMAIN_FIELDS: dict[EmpowermentDomain, str] = {
     domain: domain.name.split("_")[0].lower() + "".join(w.capitalize() for w in domain.name.split("_")[1:])
     for domain in EmpowermentDomain
 }
-"""The input field that carries each domain's score (camelCase, CONTRACT "Conventions"): ``decisionMaking`` …"""
+"""The input field that carries each domain's score (camelCase, docs/api.md "Conventions"): ``decisionMaking`` …"""
 
 
 class EmpowermentLevel(StrEnum):

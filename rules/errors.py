@@ -1,6 +1,6 @@
 """Exceptions raised by the rules package.
 
-Source: spec/CONTRACT.md, "Errors" — input problems map to ``BAD_USER_INPUT`` with ``extensions.field``,
+Source: docs/api.md, "Errors" — input problems map to ``BAD_USER_INPUT`` with ``extensions.field``,
 broken directive rules map to ``RULE_VIOLATION`` with ``extensions.rule``; both carry a Persian and an
 English message (``extensions.messageFa`` carries the Persian).
 """
@@ -11,7 +11,7 @@ __all__ = ["RuleInputError", "RuleViolation"]
 
 
 class RuleInputError(ValueError):
-    """An input value that no rule can accept (maps to ``BAD_USER_INPUT``, CONTRACT "Errors").
+    """An input value that no rule can accept (maps to ``BAD_USER_INPUT``, docs/api.md "Errors").
 
     ``field`` names the offending input field in camelCase (``extensions.field``), or is ``None``
     when the caller must supply it.
@@ -32,7 +32,7 @@ class RuleInputError(ValueError):
 
 
 class RuleViolation(Exception):
-    """A well-formed request that a directive rule forbids (maps to ``RULE_VIOLATION``, CONTRACT "Errors").
+    """A well-formed request that a directive rule forbids (maps to ``RULE_VIOLATION``, docs/api.md "Errors").
 
     ``rule`` is the stable code of the rule broken, e.g. ``"ART_2_NOTE_1"`` (``extensions.rule``).
     """

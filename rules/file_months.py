@@ -4,7 +4,7 @@ read from who held which file when. rules/subsidy.py computes the statement from
 Source: the 2014 delegation directive (seed ``004_…``), Art. 6.2 (the subsidy for serving clients, paid «بر اساس
 آخرين دستورالعمل جامع حمایتهای مالی سازمان»: a rate per file and month, by kind, in the policy table), 6.3 and 6.8
 (the share of its rehabilitable clients a partner took out of direct support in the year), 6.4 and note 4 (the
-clinic's grade), 6.7 (the follow-up year after rehabilitation); spec/DOMAIN.md, "Money (Art. 6), as policy data".
+clinic's grade), 6.7 (the follow-up year after rehabilitation); docs/domain.md, "Money (Art. 6), as policy data".
 
 **A file-month** (the one definition: the statement reads it from here, its API tests restate it in SQL). A file counts
 for a Jalali month for the partner that *held it on the month's last day*:

@@ -1,6 +1,6 @@
 """A clinic's grade: who may be graded, when, and whether an ungraded clinic may receive files.
 
-Source: the 2014 delegation directive (seed ``004_…``), Art. 6.4 and its note 4 (spec/DOMAIN.md, "Money"):
+Source: the 2014 delegation directive (seed ``004_…``), Art. 6.4 and its note 4 (docs/domain.md, "Money"):
 
 - Art. 6.4 — the province office pays clinics by the grade they hold: grade 1, 2 or 3. Only clinics are graded
   («یارانه کلینیک ها را بر اساس درجه اخذ شده»); charities, complexes and child homes have no grade.

@@ -1,6 +1,6 @@
 """Dates: ISO-8601 or Jalali (Solar Hijri) in, ISO-8601 out, Jalali for display.
 
-Source: spec/CONTRACT.md, "Conventions" — "Dates are ISO-8601 (2019-12-09) in and out; every Date input
+Source: docs/api.md, "Conventions" — "Dates are ISO-8601 (2019-12-09) in and out; every Date input
 also accepts a Jalali date (1398-09-18, 1398/9/18, Persian or Latin digits — years 1200–1499 are Jalali),
 and every date field has a …Jalali companion string for display." Agreements are signed "from the start of
 each year" (Art. 6.1 of the 2014 directive, seed ``004_…``), i.e. by Jalali year. Seed ``000_…`` is dated
@@ -27,7 +27,7 @@ __all__ = [
 ]
 
 JALALI_YEARS = range(1200, 1500)
-"""Years read as Jalali (CONTRACT "Conventions": "years 1200–1499 are Jalali")."""
+"""Years read as Jalali (docs/api.md "Conventions": "years 1200–1499 are Jalali")."""
 
 GREGORIAN_YEARS = range(1500, 3000)
 """Years read as Gregorian; any other year is refused."""
@@ -45,7 +45,7 @@ def _bad_date(field: str | None) -> RuleInputError:
 
 
 def parse_date(text: str, field: str | None = None) -> datetime.date:
-    """Parse an input date (CONTRACT "Conventions", Dates): ISO-8601 Gregorian or Jalali.
+    """Parse an input date (docs/api.md "Conventions", Dates): ISO-8601 Gregorian or Jalali.
 
     Accepts ``YYYY-MM-DD`` or ``YYYY/MM/DD`` with one- or two-digit month and day, Persian, Arabic-Indic or
     Latin digits, and surrounding spaces. Years 1200–1499 are Jalali and converted to Gregorian; years
@@ -79,7 +79,7 @@ def _jalali(d: datetime.date) -> jdatetime.date:
 def to_jalali(d: datetime.date) -> str:
     """Return the display form ``YYYY/MM/DD`` of a date in the Jalali calendar, Latin digits, zero-padded.
 
-    Implements the "…Jalali companion string" of CONTRACT "Conventions"; ``date(2019, 12, 9)`` gives
+    Implements the "…Jalali companion string" of docs/api.md "Conventions"; ``date(2019, 12, 9)`` gives
     ``"1398/09/18"`` (seed ``000_…``).
     """
     j = _jalali(d)

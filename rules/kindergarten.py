@@ -5,7 +5,7 @@ Source: seed ``002_…`` (Yazd province welfare office), «انواع مهدها
 آغاز سه سالگی تا شش سالگی»), مهدکودک شرکت تعاونی, مهدکودک غیرانتفاعی, مهدکودک نیمه وقت («روزانه به مدت 4
 ساعت»), مهدکودک واگذار شده (handed over under Art. 88). The same seed: «صدور موافقت اصولی و پروانه فعالیت
 مهدهای کودک بر عهده سازمان بهزیستی می باشد» under the directive on founding, running and dissolving
-(«تأسیس، اداره و انحلال») kindergartens. See also spec/DOMAIN.md, "Who takes part".
+(«تأسیس، اداره و انحلال») kindergartens. See also docs/domain.md, "Who takes part".
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ LICENSE_RULE = "KINDERGARTEN_LICENSE"
 
 
 class KindergartenKind(StrEnum):
-    """The eight kinds of kindergarten of seed ``002_…`` (CONTRACT ``enum KindergartenKind``)."""
+    """The eight kinds of kindergarten of seed ``002_…`` (docs/api.md ``enum KindergartenKind``)."""
 
     QURANIC = "QURANIC"
     MOSQUE = "MOSQUE"
@@ -48,7 +48,7 @@ class KindergartenKind(StrEnum):
 
 
 class LicenseStatus(StrEnum):
-    """Where a kindergarten stands with the office (seed ``002_…``; CONTRACT ``enum LicenseStatus``)."""
+    """Where a kindergarten stands with the office (seed ``002_…``; docs/api.md ``enum LicenseStatus``)."""
 
     PRINCIPAL_APPROVAL = "PRINCIPAL_APPROVAL"
     LICENSED = "LICENSED"

@@ -1,6 +1,6 @@
 """Bilingual labels for the directive's enumerations, in the shape the GraphQL enums describe them.
 
-Source: spec/CONTRACT.md, "Conventions" — "an enum value's description starts with its Persian label
+Source: docs/api.md, "Conventions" — "an enum value's description starts with its Persian label
 (``WOMAN_HEADED`` — «زن سرپرست خانوار»), so partner apps can show it without a table of their own." The
 schema's enums read ``"«Persian» — English."`` (schema/enums.py, ``described``); :func:`descriptions` turns
 a rules table into exactly that mapping, keyed by member name.

@@ -1,6 +1,6 @@
 """Iranian national ID (کد ملی).
 
-Source: spec/DOMAIN.md, "Who is served" — household members carry a "national ID (کد ملی, 10 digits with a
+Source: docs/domain.md, "Who is served" — household members carry a "national ID (کد ملی, 10 digits with a
 check digit)". The check digit is the standard one of the National Organisation for Civil Registration:
 with ``s = sum(d[i] * (10 - i) for i in 0..8)`` and ``r = s % 11``, the tenth digit is ``r`` when ``r < 2``
 and ``11 - r`` otherwise. Numbers made of one repeated digit pass that sum but are never issued.
@@ -28,7 +28,7 @@ def national_id_digits(raw: str) -> str:
 
 
 def check_digit(first_nine: str) -> int:
-    """Return the check digit for nine Latin digits (DOMAIN "Who is served": "10 digits with a check digit").
+    """Return the check digit for nine Latin digits (docs/domain.md "Who is served": "10 digits with a check digit").
 
     The caller guarantees ``first_nine`` is exactly nine characters 0–9.
     """
@@ -39,7 +39,7 @@ def check_digit(first_nine: str) -> int:
 def validate_national_id(raw: str, field: str = "nationalId") -> str:
     """Return the canonical 10-digit form of a national ID, or raise :class:`RuleInputError`.
 
-    Implements DOMAIN "Who is served" (کد ملی, 10 digits with a check digit). Persian and Arabic-Indic
+    Implements docs/domain.md "Who is served" (کد ملی, 10 digits with a check digit). Persian and Arabic-Indic
     digits are accepted, spaces and dashes are ignored. Three distinct failures, each with ``field``:
     not exactly ten digits; one digit repeated ten times; a wrong check digit.
     """
@@ -72,7 +72,7 @@ def validate_national_id(raw: str, field: str = "nationalId") -> str:
 
 
 def is_valid_national_id(raw: str) -> bool:
-    """Tell whether :func:`validate_national_id` would accept ``raw`` (DOMAIN "Who is served", کد ملی)."""
+    """Tell whether :func:`validate_national_id` would accept ``raw`` (docs/domain.md "Who is served", کد ملی)."""
     try:
         validate_national_id(raw)
     except RuleInputError:
@@ -81,7 +81,7 @@ def is_valid_national_id(raw: str) -> bool:
 
 
 def make_national_id(first_nine: str) -> str:
-    """Append the correct check digit to nine digits (DOMAIN "Who is served", کد ملی); for demo data and tests.
+    """Append the correct check digit to nine digits (docs/domain.md "Who is served", کد ملی); for demo data and tests.
 
     Raises :class:`RuleInputError` (field ``firstNine``) unless given exactly nine digits, or when the
     result would be one repeated digit, which is never a valid national ID.

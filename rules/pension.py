@@ -1,6 +1,6 @@
 """The monthly pension (مستمری) of a household: a share of the minimum wage, by the household's size.
 
-Source: seed ``002_…`` (spec/DOMAIN.md, "Money"): «مستمری ماهانه … بر اساس بعد خانوار» — a monthly pension by
+Source: seed ``002_…`` (docs/domain.md, "Money"): «مستمری ماهانه … بر اساس بعد خانوار» — a monthly pension by
 household size (1, 2, 3, 4, 5 or more persons), 30 % to 50 % of the year's minimum wage. The seed fixes the shape;
 the figures are the national office's: the minimum wage (``MINIMUM_WAGE``) and the share for each size
 (``PENSION_SHARE``, qualifier ``"1"`` … ``"5"``) are rows of the policy table (rules/policy_values.py), each in force

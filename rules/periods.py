@@ -1,6 +1,6 @@
 """Periods counted in the Jalali calendar: so many months, or years, after a date.
 
-The office dates its papers by the Jalali calendar (spec/CONTRACT.md, "Conventions"; agreements run by the
+The office dates its papers by the Jalali calendar (docs/api.md, "Conventions"; agreements run by the
 Jalali year, Art. 6.1 of the 2014 directive, seed ``004_…``), so the directive's "a year" (Art. 5 "other
 actions": the yearly assessment; Art. 6.7: «تا یکسال») and seed ``001_…``'s «شش ماه» are counted in Jalali
 months: the same day of the month that many months later.

@@ -1,6 +1,6 @@
 """Persian text normalisation.
 
-Source: spec/CONTRACT.md, "Conventions" — "Persian text is stored normalised (Arabic ي/ك to Persian ی/ک,
+Source: docs/api.md, "Conventions" — "Persian text is stored normalised (Arabic ي/ك to Persian ی/ک,
 digits to Latin where a number is meant, zero-width non-joiner kept); search compares normalised forms."
 
 The seeds themselves mix Arabic and Persian code points (seed ``002_…`` has «ربيع», seed ``004_…`` has
@@ -30,13 +30,13 @@ _ZWNJ_RUN = re.compile(f"{ZWNJ}{{2,}}")
 def to_latin_digits(text: str) -> str:
     """Turn Persian (۰–۹) and Arabic-Indic (٠–٩) digits into Latin 0–9; everything else is left alone.
 
-    Implements CONTRACT "Conventions": "digits to Latin where a number is meant".
+    Implements docs/api.md "Conventions": "digits to Latin where a number is meant".
     """
     return digits.fa_to_en(digits.ar_to_fa(text))
 
 
 def normalise_text(text: str) -> str:
-    """Return the stored form of a piece of Persian text (CONTRACT "Conventions", Persian text).
+    """Return the stored form of a piece of Persian text (docs/api.md "Conventions", Persian text).
 
     - Unicode NFC first, so a decomposed ۀ/ئ/أ keeps its hamza as one precomposed letter;
     - Arabic ي (U+064A) and ى (U+0649) become Persian ی (U+06CC), Arabic ك (U+0643) becomes ک (U+06A9);
@@ -59,6 +59,6 @@ def normalise_text(text: str) -> str:
 def normalise_search(text: str) -> str:
     """Return the form used to compare and prefix-search text: :func:`normalise_text` plus casefold.
 
-    Implements CONTRACT "Conventions": "search compares normalised forms".
+    Implements docs/api.md "Conventions": "search compares normalised forms".
     """
     return normalise_text(text).casefold()

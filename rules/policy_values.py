@@ -2,7 +2,7 @@
 percentages are data, not code").
 
 Source: the 2014 delegation directive (seed ``004_…``), Art. 6, and the pension rule of seed ``002_…``
-(spec/DOMAIN.md, "Money"). The directive fixes the *shape* of each rule — grade 1, 2, 3 pay a share of the
+(docs/domain.md, "Money"). The directive fixes the *shape* of each rule — grade 1, 2, 3 pay a share of the
 maximum rate (6.4), a partner must take out at least a share of its rehabilitable clients each year (6.3), a missed
 year pays less (6.3 note 6), a follow-up after rehabilitation is paid at a share of the rate (6.7), a bonus by exit
 rate (6.8), a pension by household size as a share of the minimum wage (seed 002) — and gives today's figures,

@@ -212,4 +212,5 @@ HOUSEHOLD_CHANGE_REASONS: dict[HouseholdChangeReason, Label] = {
     HouseholdChangeReason.MARRIAGE: Label("ازدواج", "marriage: a member marries out, or a spouse joins"),
     HouseholdChangeReason.LEAVING: Label("جدا شدن از خانوار", "a member leaves the household to live elsewhere"),
 }
-"""No seed lists these reasons; they are the ordinary ways a household's size changes (DOMAIN "Who is served")."""
+"""No seed lists these reasons; they are the ordinary ways a household's size changes (docs/domain.md "Who is
+served")."""

@@ -4,7 +4,7 @@ Source: the 2014 delegation directive (seed ``004_…``), Art. 2, note 1 (تبص
 اجتماعی با مدرک کارشناسی، کلینیک می تواند از یک نفر نیروی کاردان مددکاری اجتماعی با حداقل ۲ سال سابقه کار مرتبط
 نیز استفاده نماید و مطابق با بندهای فوق به این نیرو نیز پرونده واگذار نماید.» — besides the technical manager
 and bachelor-degree social workers, a clinic may use ONE associate-degree social-work worker with at least two
-years' related experience, and assign files to that worker too. See also spec/DOMAIN.md, "Who takes part".
+years' related experience, and assign files to that worker too. See also docs/domain.md, "Who takes part".
 """
 
 from __future__ import annotations

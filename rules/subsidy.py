@@ -1,6 +1,6 @@
 """A partner's yearly subsidy statement (Art. 6): what each file-month earns, the exit check, the proposed bonus.
 
-Source: the 2014 delegation directive (seed ``004_…``), Art. 6 and its notes (spec/DOMAIN.md, "Money (Art. 6), as
+Source: the 2014 delegation directive (seed ``004_…``), Art. 6 and its notes (docs/domain.md, "Money (Art. 6), as
 policy data"). The directive fixes the *shape* of each rule; every rate and share is a policy value the caller reads
 from the policy table and passes in as a :class:`SubsidyPolicy` — none is written here.
 
@@ -513,7 +513,7 @@ def statement(year: int, partner_kind: str, file_months: Iterable[FileMonth], ex
     """A partner's subsidy statement for Jalali ``year`` (Art. 6): a line per file-month, then the proposed bonus
     lines — Art. 6.8 when it held rehabilitable files, note 7 when non-rehabilitable families exited.
 
-    ``partner_kind`` is a CONTRACT ``PartnerKind``; ``missed_years_before`` the run of consecutive missed years
+    ``partner_kind`` is a docs/api.md ``PartnerKind``; ``missed_years_before`` the run of consecutive missed years
     before this one (:attr:`ExitCheck.missed_years` of last year's statement). ``policy`` gives the year's figures:
     the exit check and its missed-year share, the bonus. ``monthly``, when the figures changed during the year, gives
     each month's own for its file-month lines (the rate, the grade shares, the follow-up share); every month with a

@@ -34,9 +34,10 @@ from schema.casework.types import (
 from schema.children.mutations import ChildMutations
 from schema.children.queries import ChildQueries
 from schema.children.types import Child
+from schema.compiled import CompiledReads
 from schema.delegation.mutations import DelegationMutations
 from schema.delegation.types import Agreement, Assignment
-from schema.execution import PlainFieldExecutionContext, plain_fields
+from schema.execution import plain_field_execution
 from schema.families.mutations import FamilyMutations
 from schema.families.queries import FamilyQueries
 from schema.families.types import Family, Member
@@ -67,6 +68,7 @@ from schema.supervision.types import ActionPlan, Complaint, PartnerDecision, Sup
 from schema.transaction import request_transaction
 from schema.users.mutations import UserMutations
 from schema.users.queries import UserQueries
+from schema.users.sessions import SessionMutations
 from schema.users.types import User
 
 
@@ -86,7 +88,8 @@ class NodeQueries:
 Query = merge_types("Query", (UserQueries, NodeQueries, OrganizationQueries, KindergartenQueries, AuditQueries,
                               FamilyQueries, ChildQueries, CaseworkQueries, PolicyQueries, SupervisionQueries,
                               DashboardQueries))
-Mutation = merge_types("Mutation", (UserMutations, OrganizationMutations, GradingMutations, KindergartenMutations,
+Mutation = merge_types("Mutation", (UserMutations, SessionMutations, OrganizationMutations, GradingMutations,
+                                    KindergartenMutations,
                                     DelegationMutations, FamilyMutations, ChildMutations, CaseworkMutations,
                                     CommitteeMutations, PeerGroupMutations, HouseholdMutations, PolicyMutations,
                                     LedgerMutations, StatementMutations, SupervisionMutations, DecisionMutations,
@@ -107,10 +110,14 @@ class WelfareSchema(strawberry.Schema):
 
 def build_schema(*, introspection: bool = True, max_depth: int = 12, max_aliases: int = 30,
                  max_tokens: int = 2000, max_cost: int = 100_000, statement_timeout_ms: int = 5000,
-                 plain_field_shortcut: bool = True, suggestions: bool | None = None) -> strawberry.Schema:
-    """`suggestions` ("Did you mean …?" in errors): by default as `introspection`, since they name the schema too."""
+                 plain_field_shortcut: bool = True, suggestions: bool | None = None,
+                 compiled_reads: bool = False, observers: tuple[Any, ...] = ()) -> strawberry.Schema:
+    """`suggestions` ("Did you mean …?" in errors): by default as `introspection`, since they name the schema too.
+    `compiled_reads` (COMPILED_READS): answer the hot reads with one SQL statement (schema/compiled.py).
+    `observers`: extensions that watch every operation from outside all the others (the request log's, tracing's)."""
     suggestions = introspection if suggestions is None else suggestions
     extensions: list[Any] = [
+        *observers,
         # Parsing with the token limit, then validation with the depth and alias limits, through the caches.
         *complexity_limits(max_depth=max_depth, max_aliases=max_aliases, max_tokens=max_tokens),
         cost_limit(max_cost),  # schema/query_cost.py, also while validating
@@ -119,15 +126,15 @@ def build_schema(*, introspection: bool = True, max_depth: int = 12, max_aliases
         PolicyGuard,
         request_transaction(statement_timeout_ms),
     ]
+    if compiled_reads:  # last: after the policy guard, inside the request's transaction
+        extensions.append(CompiledReads)
     if not introspection:
         extensions.append(DisableIntrospection)
 
-    class SchemaExecutionContext(PlainFieldExecutionContext):
-        plain = {}  # this schema's own, set below
-
     schema = WelfareSchema(query=Query, mutation=Mutation, types=NODE_TYPES, extensions=extensions,
                            scalar_overrides=SCALAR_OVERRIDES,
-                           execution_context_class=execution_class(
-                               SchemaExecutionContext if plain_field_shortcut else None, suggestions=suggestions))
-    SchemaExecutionContext.plain = plain_fields(schema._schema)
+                           execution_context_class=execution_class(None, suggestions=suggestions))
+    shortcut = plain_field_execution(schema) if plain_field_shortcut else None  # None where it would not be exact
+    if shortcut is not None:
+        schema.execution_context_class = execution_class(shortcut, suggestions=suggestions) or shortcut
     return schema

@@ -2,7 +2,7 @@
 
 Both are numbered per county, opened by the county office in its area, delegated to partners through the same
 assignments, searched by the same filters, and their full records are audited when read one at a time
-(ACCESS.md rule 7). The areas' own modules hold only what differs.
+(docs/access.md rule 7). The areas' own modules hold only what differs.
 """
 
 from __future__ import annotations
@@ -31,13 +31,13 @@ from schema.errors import BadUserInput, Conflict
 from schema.filters import equal_to, of_object
 from schema.loaders import Loaders
 from schema.node import from_global_id, to_global_id
-from schema.sources import scoped_rows
+from schema.sources import RELATIONS, scoped_rows
 
 SEQUENCE_DIGITS = 6
 NAME_LENGTH = 100
 NOTES_LENGTH = 10000
 EXIT_NOTE_LENGTH = 2000
-# Reading one of these by ID reads a person's full file: it goes to the audit trail (ACCESS.md rule 7).
+# Reading one of these by ID reads a person's full file: it goes to the audit trail (docs/access.md rule 7).
 FULL_RECORDS = frozenset({"Family", "Child"})
 
 
@@ -81,13 +81,13 @@ def name_prefix(first_and_last: str, last: str, name: str) -> Q:
 
 
 def record_full_read(info: Info, type_name: str, pk: int) -> None:
-    """A single full file returned by ID: one read event in the request's audit trail (ACCESS.md rule 7)."""
+    """A single full file returned by ID: one read event in the request's audit trail (docs/access.md rule 7)."""
     if type_name in FULL_RECORDS:
         info.context.audit_reads.append((f"read {type_name}", [to_global_id(type_name, pk)]))
 
 
 def case_file_field(node: type, *, description: str) -> StrawberryField:
-    """`family(id:)` / `child(id:)`: one full file within the slice, null when absent or outside it (ACCESS.md
+    """`family(id:)` / `child(id:)`: one full file within the slice, null when absent or outside it (docs/access.md
     rule 3); each read is audited."""
     type_name = get_object_definition(node, strict=True).name
 
@@ -112,20 +112,27 @@ def members_of(info: Info, family_id: int) -> list[Any]:
 def _members(loaders: Loaders) -> DataLoader[int, list[Any]]:
     """Each family's members, head included, in the order they were registered; those who left the household
     (`removeMember`) are no longer members."""
-    return loaders.grouped("Member", "family_id", removed_on__isnull=True)
+    members = RELATIONS[("Family", "members")]
+    return loaders.grouped(members.target, members.column, **dict(members.conditions))
 
 
 def live_assignments_of(info: Info, column: str, file_id: int) -> list[Any]:
     """A file's live assignment, as a list of at most one (`column`: family_id or child_id)."""
     loaders: Loaders = info.context.loaders
-    return loaders.now_or_later(loaders.grouped("Assignment", column, ended_at__isnull=True), file_id)
+    return loaders.now_or_later(_live_assignments(loaders, column), file_id)
+
+
+def _live_assignments(loaders: Loaders, column: str) -> DataLoader[int, list[Any]]:
+    """Each file's live assignment, as a list of at most one (`column`: family_id or child_id)."""
+    live = RELATIONS[("Family", "currentAssignment")]
+    return loaders.grouped(live.target, column, **dict(live.conditions))
 
 
 async def load_case_file_page(info: Info, column: str, file_ids: list[int], *, members: bool) -> None:
     """Load a page's live assignments (and members, for families), then their workers and partners, so that the
     page's nested fields resolve without awaiting (schema/execution.py has the rest of the story)."""
     loaders: Loaders = info.context.loaders
-    batches = [loaders.grouped("Assignment", column, ended_at__isnull=True).load_many(file_ids)]
+    batches = [_live_assignments(loaders, column).load_many(file_ids)]
     if members:
         batches.append(_members(loaders).load_many(file_ids))
     assignments = [a for found in (await asyncio.gather(*batches))[0] for a in found]
@@ -140,7 +147,7 @@ async def load_case_file_page(info: Info, column: str, file_ids: list[int], *, m
 
 async def county_for_new_file(info: Info, county_id: strawberry.ID) -> County:
     """The county a new file opens in, locked until the request ends so file numbers are drawn one at a time;
-    NOT_FOUND (field countyId) outside the viewer's area (ACCESS.md rule 4)."""
+    NOT_FOUND (field countyId) outside the viewer's area (docs/access.md rule 4)."""
     county = await county_in_scope(info, county_id, OFFICE_CASE_ROWS)
     return await County.filter(id=county.id).select_for_update().get()
 

@@ -26,12 +26,12 @@ T = TypeVar("T")
 def viewer_of(info: Info) -> Viewer:
     viewer = info.context.viewer
     if viewer is None:  # the policy guard refuses such requests first; this is the second wall
-        raise Unauthenticated()
+        raise Unauthenticated(info.context.token_refusal)
     return viewer
 
 
 async def find_scoped(info: Info, type_name: str, global_id: str, field: str) -> Any:
-    """The object an input names by ID, or NOT_FOUND — alike for absent and out-of-slice (ACCESS.md rule 3, 4)."""
+    """The object an input names by ID, or NOT_FOUND — alike for absent and out-of-slice (docs/access.md rule 3, 4)."""
     pk = expect_id(global_id, type_name, field)
     found = await scoped_rows(info.context.viewer, type_name).get_or_none(id=pk)
     if found is None:
@@ -41,7 +41,7 @@ async def find_scoped(info: Info, type_name: str, global_id: str, field: str) ->
 
 async def county_in_scope(info: Info, county_id: str, row_scope: RowScope) -> County:
     """The county an input names for a new row whose table `row_scope` describes; NOT_FOUND (field countyId) when
-    a row placed there would lie outside the viewer's scope (ACCESS.md rule 4), alike for an absent county."""
+    a row placed there would lie outside the viewer's scope (docs/access.md rule 4), alike for an absent county."""
     county = await County.get_or_none(id=expect_id(county_id, "County", "countyId"))
     if county is None or not within_scope(viewer_of(info), row_scope, _placed_in(county)):
         raise NotFound(field="countyId")
@@ -54,7 +54,7 @@ def _placed_in(county: County) -> SimpleNamespace:
 
 
 def check_version(obj: Any, version: int) -> None:
-    """Optimistic concurrency: the client sends the version it read (CONTRACT.md, conventions)."""
+    """Optimistic concurrency: the client sends the version it read (docs/api.md, conventions)."""
     if obj.version != version:
         raise StaleVersion()
 
@@ -70,7 +70,7 @@ async def update_versioned(viewer: Viewer | None, type_name: str, row: Any, vers
 
 
 def clean_name(value: str, field: str, max_length: int = 200) -> tuple[str, str]:
-    """A person's or organisation's name, normalised (CONTRACT.md), with its search form."""
+    """A person's or organisation's name, normalised (docs/api.md), with its search form."""
     text = normalise_text(value)
     if not text:
         raise BadUserInput(f"{field} must not be empty.", f"{field} نباید خالی باشد.", field=field)
@@ -88,7 +88,7 @@ PHONE_LENGTH = 30
 
 
 def clean_text(value: str, field: str, max_length: int, *, required: bool = False) -> str:
-    """A line of free text stored normalised (CONTRACT.md: Arabic ي/ك to Persian, digits to Latin), within the
+    """A line of free text stored normalised (docs/api.md: Arabic ي/ك to Persian, digits to Latin), within the
     column's width; BAD_USER_INPUT on `field` when too long, or empty but `required`."""
     text = normalise_text(value)
     if required and not text:

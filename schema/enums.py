@@ -1,4 +1,4 @@
-"""Every GraphQL enum, with a Persian label at the head of each value's description (CONTRACT.md)."""
+"""Every GraphQL enum, with a Persian label at the head of each value's description (docs/api.md)."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def described(cls: E, description: str, labels: dict[str, str]) -> E:
     return cls
 
 
-described(Role, "The role a user holds in their organisation (ACCESS.md).", {
+described(Role, "The role a user holds in their organisation (docs/access.md).", {
     "NATIONAL_ADMIN": "«مدیر ستاد ملی» — national office administrator; everything, and the policy tables.",
     "PROVINCE_OFFICER": "«کارشناس اداره کل استان» — province office: agreements, quotas, grades, licenses.",
     "COUNTY_OFFICER": "«کارشناس اداره شهرستان» — county office: admission, level-2 decisions, assignment.",

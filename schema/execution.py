@@ -2,19 +2,34 @@
 
 Most of a families page is plain columns (`firstName`, `birthDate`, …): a strawberry field with no resolver,
 no extension and no arguments, whose value is an attribute of the row, serialised as a scalar or enum. graphql-core
-builds a resolve-info, a path and a completion for each of them — most of a page's time (shared/NOTES.md). This
+builds a resolve-info, a path and a completion for each of them — most of a page's time (bench/README.md). This
 execution context reads such fields straight off the row and serialises them, and hands everything else to the
 normal machinery. It is correct only because access is decided before execution, once per document, by
 schema/permissions.py and rows by the scope builder: no field of this schema carries a permission or an
 extension, and `plain_fields` refuses any that does.
+
+Kept safe (issue 8 item 17):
+
+- A value the shortcut cannot serialise (an enum value the type does not know, an Int past 2^31, a null in a non-null
+  field) goes to graphql-core's own path, which reports it with the field's path and its own message.
+- No shortcut at all when a schema extension defines `resolve`: graphql-core runs such a hook around every field,
+  and the shortcut would skip it. Checked when the schema is built (`plain_field_execution`).
+- It overrides graphql-core's `Executor.execute_fields` and relies on how that method is called and what it
+  returns; it was written against graphql-core 3.3 (WRITTEN_FOR, pinned in pyproject.toml) and another minor
+  version gets the standard execution, with a warning in the log.
+- tests/api/test_execution.py runs generated queries of every demo role through both paths and requires the same
+  JSON, errors included.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable
 from enum import Enum
 from typing import Any, Final, TypeGuard, cast
 
+import graphql
+import strawberry
 from graphql import GraphQLEnumType, GraphQLNonNull, GraphQLObjectType, GraphQLScalarType, GraphQLSchema, Undefined
 from strawberry.execution.is_awaitable import optimized_is_awaitable
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
@@ -34,6 +49,35 @@ class _Jalali(Enum):
 PlainField = tuple[str, GraphQLScalarType | GraphQLEnumType | _Jalali | None, bool]
 GLOBAL_ID = None  # the leaf of a Node's `id`: to_global_id(type, row.id), as every Node type resolves it
 JALALI: Final = _Jalali.LEAF  # the leaf of a date's `…Jalali` companion (schema/rowtypes.py): to_jalali(row.<date>)
+
+WRITTEN_FOR: Final = (3, 3)  # the graphql-core minor whose Executor.execute_fields this replaces (pyproject.toml)
+
+log = logging.getLogger(__name__)
+
+
+def shortcut_refusal(schema: strawberry.Schema) -> str | None:
+    """Why the shortcut would not answer exactly as graphql-core for `schema`, or None when it would."""
+    running = graphql.version_info
+    if (running.major, running.minor) != WRITTEN_FOR:
+        return f"graphql-core {graphql.version} is not the {WRITTEN_FOR[0]}.{WRITTEN_FOR[1]} it was written for"
+    resolving = sorted({type(e).__name__ for e in schema.get_extensions() if e._implements_resolve()})
+    if resolving:
+        return f"the schema extensions {', '.join(resolving)} resolve every field"
+    return None
+
+
+def plain_field_execution(schema: strawberry.Schema) -> type[PlainFieldExecutionContext] | None:
+    """The execution context serving `schema`'s plain fields inline, or None (and a warning) where it may not."""
+    refusal = shortcut_refusal(schema)
+    if refusal is not None:
+        log.warning("plain-field shortcut off, standard execution instead: %s", refusal)
+        return None
+    found = plain_fields(schema._schema)
+
+    class SchemaExecutionContext(PlainFieldExecutionContext):
+        plain = found  # this schema's own
+
+    return SchemaExecutionContext
 
 
 def plain_fields(schema: GraphQLSchema) -> dict[tuple[str, str], PlainField]:
@@ -84,23 +128,10 @@ class PlainFieldExecutionContext(StrawberryGraphQLCoreExecutionContext):
         for response_name, details in grouped_field_set.items():
             spec = plain.get((type_name, details[0].node.name.value))
             if spec is not None and not details[0].node.arguments:
-                attribute, leaf, nullable = spec
-                value = getattr(source_value, attribute, None)
-                if leaf is GLOBAL_ID and value is not None:
-                    inline[response_name] = to_global_id(type_name, value)
+                completed = _complete(type_name, source_value, spec)
+                if completed is not Undefined:
+                    inline[response_name] = completed
                     continue
-                if leaf is JALALI and value is not None:
-                    inline[response_name] = to_jalali(value)
-                    continue
-                if value is None or leaf is GLOBAL_ID or leaf is JALALI:
-                    if nullable:
-                        inline[response_name] = None
-                        continue
-                else:
-                    serialized = leaf.serialize(value)
-                    if serialized is not Undefined and serialized is not None:
-                        inline[response_name] = serialized
-                        continue
             rest[response_name] = details  # the normal path, errors included
         if not rest:
             return inline
@@ -111,6 +142,26 @@ class PlainFieldExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
             return merged()
         return _in_order(grouped_field_set, inline, cast("dict[str, Any]", others))  # not awaitable: a value
+
+
+def _complete(type_name: str, row: Any, spec: PlainField) -> Any:
+    """The field's value as graphql-core would complete it, or Undefined where graphql-core must: a null in a
+    non-null field, or a value that does not serialise (graphql-core then reports the error with its path)."""
+    attribute, leaf, nullable = spec
+    value: Any = getattr(row, attribute, Undefined)
+    if value is Undefined:  # not a row after all: strawberry's resolver says so
+        return Undefined
+    if value is None:
+        return None if nullable else Undefined
+    try:
+        if leaf is GLOBAL_ID:
+            return to_global_id(type_name, value)
+        if leaf is JALALI:
+            return to_jalali(value)
+        completed = leaf.coerce_output_value(value)  # as graphql-core's complete_leaf_value
+    except Exception:
+        return Undefined
+    return Undefined if completed is None else completed
 
 
 def _in_order(grouped_field_set: Any, inline: dict[str, Any], others: dict[str, Any]) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """The narrowings connection filters share (schema/pagination.connection_field calls each filter's `narrow`).
 
 Each takes the scoped rows and returns them narrowed, or unchanged when the filter field was not given: a filter
-narrows the slice, it never widens it (ACCESS.md: an argument narrows a query, it never widens one).
+narrows the slice, it never widens it (docs/access.md: an argument narrows a query, it never widens one).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ what a resolver returns when it is awaitable, so the field's declared type is th
 from __future__ import annotations
 
 import inspect
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from typing import Any, TypeVar, cast
 
 from strawberry.dataloader import DataLoader
@@ -16,6 +16,7 @@ from strawberry.dataloader import DataLoader
 from auth.roles import Viewer
 from schema.sources import scoped_rows
 
+K = TypeVar("K")
 V = TypeVar("V")
 W = TypeVar("W")
 
@@ -27,6 +28,7 @@ class Loaders:
         self.viewer = viewer
         self._by_id: dict[str, DataLoader[int, Any | None]] = {}
         self._grouped: dict[tuple[Any, ...], DataLoader[int, list[Any]]] = {}
+        self._batched: dict[Hashable, DataLoader[Any, Any]] = {}
 
     def by_id(self, type_name: str) -> DataLoader[int, Any | None]:
         """Rows shown as `type_name`, by primary key; None where absent or out of slice."""
@@ -59,6 +61,15 @@ class Loaders:
 
             loader = self._grouped[name] = DataLoader(load_fn=load)
         return loader
+
+    def batched(self, name: Hashable, load_fn: Callable[[list[K]], Awaitable[list[V]]]) -> DataLoader[K, V]:
+        """The request's loader called `name`, made on first use: `load_fn` answers every key asked for in one
+        round at once (one value per key, in their order). E.g. Partner.caseload: a page of partners' caseloads in
+        the statements of one."""
+        loader = self._batched.get(name)
+        if loader is None:
+            loader = self._batched[name] = DataLoader(load_fn=load_fn)
+        return cast(DataLoader[K, V], loader)
 
     @staticmethod
     def now_or_later(loader: DataLoader[int, V], key: int) -> V:

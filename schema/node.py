@@ -1,4 +1,4 @@
-"""Opaque global IDs and the `Node` interface (CONTRACT.md: `node(id:)` resolves any ID within the slice)."""
+"""Opaque global IDs and the `Node` interface (docs/api.md: `node(id:)` resolves any ID within the slice)."""
 
 from __future__ import annotations
 

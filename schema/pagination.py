@@ -1,4 +1,4 @@
-"""Relay connections with keyset cursors (CONTRACT.md: `first` default 50, max 200; more is an error)."""
+"""Relay connections with keyset cursors (docs/api.md: `first` default 50, max 200; more is an error)."""
 
 from __future__ import annotations
 
@@ -136,7 +136,7 @@ _BEFORE = strawberry.argument(description="Items before this cursor (a `startCur
 def connection_field(node: type, filter_type: type, *, description: str,
                      load_page: PageHook | None = None) -> StrawberryField:
     """A root connection field over the viewer's scoped rows of `node`'s type: `(filter, first, after, last,
-    before)`, keyset pages in ID order (CONTRACT.md), the filter's `narrow` applied to the scoped rows, and
+    before)`, keyset pages in ID order (docs/api.md), the filter's `narrow` applied to the scoped rows, and
     `load_page` run on the page (to load its nested data up front, schema/execution.py)."""
     type_name = get_object_definition(node, strict=True).name
 

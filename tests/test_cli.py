@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import asyncpg
+import httpx
 import pytest
 
 from api import db
@@ -118,3 +121,70 @@ def test_serve_refuses_demo_mode_in_production():
                                                   "DATABASE_URL": "postgres://nobody@127.0.0.1:1/absent"})
         assert refused.returncode == 2, (args, refused.stdout, refused.stderr)
         assert "refused in production" in refused.stderr, refused.stderr
+
+
+def test_serve_with_workers_leaves_the_client_address_to_the_app_too(monkeypatch, tmp_path):
+    """`serve --workers N` hands uvicorn the app factory, for N processes, with proxy headers still off."""
+    import uvicorn
+
+    from api import cli
+
+    async def prepared(_settings):
+        return "postgres://unused@127.0.0.1:1/unused"
+
+    started: dict = {}
+    monkeypatch.setattr(cli, "_prepared_database", prepared)
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: started.update(options, app=app))
+    for name in (cli.WORKER_DATABASE_URL, "DEMO_MODE", "DATA_DIR"):  # serve sets these for its workers
+        monkeypatch.delenv(name, raising=False)  # and so they are restored after the test
+    assert cli.main(["--data-dir", str(tmp_path), "serve", "--workers", "3"]) == 0
+    assert (started["app"], started["factory"], started["workers"]) == ("api.cli:worker_app", True, 3)
+    assert started["proxy_headers"] is False
+    assert os.environ[cli.WORKER_DATABASE_URL] == "postgres://unused@127.0.0.1:1/unused"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def test_serve_runs_several_workers_that_throttle_as_one(database_url, redis_url, redis_prefix, tmp_path):
+    """Issue #8, item 15: `serve --workers 2` runs two server processes over one database; with REDIS_URL, a
+    username locked out through any of them is locked out on all (each request here comes on a new connection,
+    for either worker to take). SIGTERM stops them all."""
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url, "REDIS_KEY_PREFIX": redis_prefix,
+           "JWT_SECRET": "cli-test-secret-" + "x" * 40}
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        server = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "api.cli", "--data-dir", str(tmp_path), "serve", "--demo", "--workers", "2",
+            "--port", str(port), cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        async with httpx.AsyncClient(base_url=base, limits=httpx.Limits(max_keepalive_connections=0)) as http:
+            while True:  # until both workers have started and one answers
+                assert server.returncode is None, log.read_text()
+                try:
+                    if (await http.get("/readyz")).status_code == 200 and \
+                            log.read_text().count("Application startup complete") == 2:
+                        break
+                except httpx.TransportError:
+                    pass
+                await asyncio.sleep(0.2)
+            login = "mutation($u: String!, $p: String!) { login(input: {username: $u, password: $p}) { accessToken } }"
+            codes = []
+            for password in ["wrong-password"] * 5 + ["demo"]:
+                answer = (await http.post("/graphql", json={"query": login,
+                                                            "variables": {"u": "clinic.manager", "p": password}}))
+                codes.append(answer.json()["errors"][0]["extensions"]["code"])
+            assert codes == ["BAD_USER_INPUT"] * 5 + ["RATE_LIMITED"]
+            assert "errors" not in (await http.post("/graphql", json={
+                "query": login, "variables": {"u": "clinic.worker1", "p": "demo"}})).json()
+    finally:
+        if server.returncode is None:
+            server.terminate()
+        await asyncio.wait_for(server.wait(), 60)
+    assert server.returncode == 0, log.read_text()
+    assert log.read_text().count("Started server process") == 2

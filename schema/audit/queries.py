@@ -18,6 +18,8 @@ from schema.pagination import connection_field
 class AuditEventFilter:
     object_id: strawberry.ID | None = strawberry.field(default=None, description="Events naming this object.")
     username: str | None = strawberry.field(default=None, description="Events by this user.")
+    outcome: str | None = strawberry.field(default=None, description="Events with this outcome (`OK` or an error "
+                                                                     "code).")
     since: datetime.datetime | None = strawberry.field(default=None, description="At or after this time.")
     until: datetime.datetime | None = strawberry.field(default=None, description="Before this time.")
 
@@ -27,6 +29,8 @@ class AuditEventFilter:
             found = found.filter(object_ids__contains=[self.object_id])
         if self.username:
             found = found.filter(username=self.username.strip().lower())
+        if self.outcome:
+            found = found.filter(outcome=self.outcome.strip().upper())
         if self.since is not None:
             found = found.filter(at__gte=self.since)
         if self.until is not None:

@@ -6,7 +6,7 @@ trainings, which its quarterly report counts (Art. 4.8: «تعداد گروه ه
   A worker forms groups of the files assigned to them and alone among the workers reaches the groups they formed;
   the manager forms groups of any file delegated to the partner and reaches all of the partner's groups.
 - **The families.** Each is looked up through the caller's scope: a family not delegated to the caller's partner
-  (for a worker, not assigned to them) answers NOT_FOUND like a missing one (ACCESS.md rules 3–4). A file that has
+  (for a worker, not assigned to them) answers NOT_FOUND like a missing one (docs/access.md rules 3–4). A file that has
   left the support cycle joins no group and attends no session.
 - **The days.** Not in the future; a group not before every one of its files came to the partner, a session not
   before its group was formed.

@@ -1,15 +1,15 @@
 """How every casework record is made: on which file, by whom, for which day, and at most once per `clientId`.
 
 - **The file.** It is looked up through the caller's scope, so a file outside the slice — never delegated to the
-  caller, returned, reassigned — answers NOT_FOUND like a missing one (ACCESS.md rules 3–4). Partner staff record on
-  their files; the office only on a file it serves itself (auth/policy.may_record_on): FORBIDDEN otherwise. A file
+  caller, returned, reassigned — answers NOT_FOUND like a missing one (docs/access.md rules 3–4). Partner staff record
+  on their files; the office only on a file it serves itself (auth/policy.may_record_on): FORBIDDEN otherwise. A file
   that has left the support cycle takes no new record — but during a post-rehabilitation follow-up (Art. 6.7) its
   partner still records services and follow-up contacts (`after_exit`), dated from the exit on.
 - **The day.** Not in the future, and not before the file's current assignment to the caller's partner began
   (rules/casework.record_date_allowed).
 - **Corrections.** Records are append-only, but their author may correct one within 24 hours
   (`correct_record`); the change goes to the file's history.
-- **Once per clientId.** A mobile app that records offline sends a UUID with each record (CONTRACT.md). Sent again
+- **Once per clientId.** A mobile app that records offline sends a UUID with each record (docs/api.md). Sent again
   with the same content by the same user, the record already made is returned; anything else under that UUID is a
   CONFLICT. The database's unique index settles two sendings that race.
 

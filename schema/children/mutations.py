@@ -38,7 +38,7 @@ from schema.rowtypes import served_as
 from schema.sources import scoped_rows
 
 COURT_ORDER_LENGTH = 100
-# A child in family care is under 18 (DOMAIN.md, who is served; seed 002).
+# A child in family care is under 18 (docs/domain.md, who is served; seed 002).
 ADULT_AGE = 18
 
 

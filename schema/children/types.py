@@ -38,7 +38,7 @@ described(Placement, "Where a child discharged from a child home lives (seed 002
 @row_type(ChildRow, case_file=True,
           description="A child under 18 in family care (فرزند تحت سرپرستی) whose custody a court gave to the "
                       "organisation. Partners see it only while its follow-up is delegated to them, and never "
-                             "the court papers (ACCESS.md rules 1–2).")
+                             "the court papers (docs/access.md rules 1–2).")
 class Child(Node, InArea):
     file_number: str = strawberry.field(description="File number: `<county code>-C-<Jalali year>-<sequence>`.")
     national_id: str = strawberry.field(description="National ID (کد ملی), 10 digits.")

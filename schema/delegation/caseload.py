@@ -9,6 +9,7 @@ assignment of the partner whatever the caller may see, since a quota and a cap c
 from __future__ import annotations
 
 import datetime
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -31,11 +32,18 @@ CHARITY_KINDS = (OrganizationKind.CHARITY, OrganizationKind.SERVICE_COMPLEX)
 
 async def live_load(partner_id: int) -> dict[FileLoad, int]:
     """Live files of the partner per load, over all its live assignments (ignores the caller's scope)."""
-    found = await connections.get("default").execute_query_dict(
-        "select load, files from partner_live_load($1)", [partner_id])
-    counts = dict.fromkeys(FileLoad, 0)
-    for row in found:
-        counts[FileLoad(row["load"])] = int(row["files"])
+    return (await live_loads([partner_id]))[partner_id]
+
+
+async def live_loads(partner_ids: Collection[int]) -> dict[int, dict[FileLoad, int]]:
+    """`live_load` of each partner, in one statement whatever their number (issue 8 item 6)."""
+    counts = {partner_id: dict.fromkeys(FileLoad, 0) for partner_id in partner_ids}
+    if counts:
+        found = await connections.get("default").execute_query_dict(
+            "select p.id, l.load, l.files from unnest($1::int[]) as p(id), lateral partner_live_load(p.id) as l",
+            [sorted(counts)])
+        for row in found:
+            counts[row["id"]][FileLoad(row["load"])] = int(row["files"])
     return counts
 
 
@@ -44,31 +52,56 @@ def family_files(load: SupportsGetItem[FileLoad, int]) -> FileCounts:
     return FileCounts(load[FileLoad.REHABILITABLE], load[FileLoad.NON_REHABILITABLE])
 
 
-async def eligible_workers(partner: Organization) -> int:
-    """Active staff who carry a caseload at this kind of partner (rules.staffing.counts_for_caseload: at a clinic
-    Art. 2.2 and note 1; at a charity or complex bachelor-level experts only, Art. 3.1)."""
-    staff = await StaffRow.filter(organization_id=partner.id, is_active=True)
-    return sum(counts_for_caseload(StaffFacts.of(s), partner.kind.value) for s in staff)
+async def eligible_workers(partners: Sequence[Organization]) -> dict[int, int]:
+    """Each partner's active staff who carry a caseload at its kind of partner (rules.staffing.counts_for_caseload: at
+    a clinic Art. 2.2 and note 1; at a charity or complex bachelor-level experts only, Art. 3.1), in one statement."""
+    kinds = {partner.id: partner.kind.value for partner in partners}
+    counts = dict.fromkeys(kinds, 0)
+    if kinds:
+        for member in await StaffRow.filter(organization_id__in=sorted(kinds), is_active=True):
+            counts[member.organization_id] += counts_for_caseload(StaffFacts.of(member), kinds[member.organization_id])
+    return counts
 
 
 async def county_has_licensed_clinic(county_id: int | None, on: datetime.date) -> bool:
-    """Whether a clinic with a license valid on `on` works in the county (Art. 3, note 3)."""
+    """Whether a clinic with a license valid on `on` works in the county (Art. 3, note 3), whichever clinics the caller
+    may see: a charity's manager, who sees no other partner (row-level security on `organization`), asks it of its
+    own caseload. The database function answers that question alone (migration 0018)."""
     if county_id is None:
         return False
-    return await Organization.filter(kind=OrganizationKind.CLINIC, county_id=county_id, license_number__isnull=False,
-                                     license_valid_from__lte=on, license_valid_until__gte=on).exists()
+    found = await connections.get("default").execute_query_dict(
+        "select county_has_licensed_clinic($1, $2) as found", [county_id, on])
+    return bool(found[0]["found"])
 
 
-async def caseload_norm(partner: Organization) -> FileCounts | None:
-    """The partner's per-worker norm from the policy table: a clinic's by the method of its agreement (Art. 2.2), a
-    charity's or complex's (Art. 3.1, note 3). None: no norm (a child home, a clinic with no method yet)."""
-    norms = CaseloadNormRow.filter(partner_kind=partner.kind.value)
-    if partner.kind is OrganizationKind.CLINIC:
-        if partner.caseload_method is None:
+async def counties_with_licensed_clinic(county_ids: Collection[int], on: datetime.date) -> set[int]:
+    """Those of the counties where a clinic with a license valid on `on` works (Art. 3, note 3), in one statement
+    that asks the database function `county_has_licensed_clinic` (migration 0018) of each: it answers whichever
+    clinics the caller may see."""
+    if not county_ids:
+        return set()
+    found = await connections.get("default").execute_query_dict(
+        "select c.id from unnest($1::int[]) as c(id) where county_has_licensed_clinic(c.id, $2)",
+        [sorted(county_ids), on])
+    return {row["id"] for row in found}
+
+
+async def caseload_norms(partners: Sequence[Organization]) -> dict[int, FileCounts | None]:
+    """Each partner's per-worker norm from the policy table, in one statement: a clinic's by the method of its
+    agreement (Art. 2.2), a charity's or complex's (Art. 3.1, note 3). None: no norm (a child home, a clinic with no
+    method yet). Where several rows match, the first by ID."""
+    kinds = sorted({partner.kind.value for partner in partners})
+    rows = await CaseloadNormRow.filter(partner_kind__in=kinds).order_by("id") if kinds else []
+
+    def norm(partner: Organization) -> FileCounts | None:
+        clinic = partner.kind is OrganizationKind.CLINIC
+        if clinic and partner.caseload_method is None:
             return None
-        norms = norms.filter(method=partner.caseload_method)
-    row = await norms.order_by("id").first()
-    return None if row is None else FileCounts(row.rehabilitable, row.non_rehabilitable)
+        row = next((row for row in rows if row.partner_kind == partner.kind.value
+                    and (not clinic or row.method == partner.caseload_method)), None)
+        return None if row is None else FileCounts(row.rehabilitable, row.non_rehabilitable)
+
+    return {partner.id: norm(partner) for partner in partners}
 
 
 @dataclass(frozen=True)
@@ -84,11 +117,24 @@ class PartnerNorms:
 async def partner_norms(partner: Organization, agreement: AgreementRow | None, on: datetime.date) -> PartnerNorms:
     """The partner's norm, its eligible workers, and — for a charity or complex — whether note 3 lets it take
     rehabilitable files on `on`: no licensed clinic in its county and `agreement` records no applicant."""
-    note_3 = False
-    if partner.kind in CHARITY_KINDS:
-        note_3 = note_3_applies(await county_has_licensed_clinic(partner.county_id, on),
-                                bool(agreement and agreement.no_clinic_applicant))
-    return PartnerNorms(await caseload_norm(partner), await eligible_workers(partner), note_3)
+    return (await partners_norms([partner], {partner.id: agreement}, on))[partner.id]
+
+
+async def partners_norms(partners: Sequence[Organization], agreements: Mapping[int, AgreementRow | None],
+                         on: datetime.date) -> dict[int, PartnerNorms]:
+    """`partner_norms` of each partner (its agreement from `agreements`, by partner ID), in three statements at
+    most whatever their number."""
+    charities = [partner for partner in partners if partner.kind in CHARITY_KINDS]
+    licensed = await counties_with_licensed_clinic({c.county_id for c in charities if c.county_id is not None}, on)
+    norms = await caseload_norms(partners)
+    workers = await eligible_workers(partners)
+
+    def note_3(partner: Organization) -> bool:
+        agreement = agreements.get(partner.id)
+        return partner.kind in CHARITY_KINDS and note_3_applies(partner.county_id in licensed,
+                                                                bool(agreement and agreement.no_clinic_applicant))
+
+    return {partner.id: PartnerNorms(norms[partner.id], workers[partner.id], note_3(partner)) for partner in partners}
 
 
 @strawberry.type(description="A partner's caseload for a Jalali year: the quotas of its agreement (Art. 4.2) — the cap "
@@ -150,13 +196,22 @@ class Caseload:
     live_children: int = strawberry.field(description="Children's files delegated to it now.")
 
 
-async def partner_caseload(partner: Organization, agreements: QuerySet[AgreementRow], jalali_year: int,
-                           on: datetime.date) -> Caseload:
-    """The caseload of a partner the caller may see: the quotas of `jalali_year`'s agreement (from `agreements`, the
-    caller's scoped rows), the rest as of `on`."""
-    agreement = await agreements.filter(partner_id=partner.id, jalali_year=jalali_year).first()
-    norms = await partner_norms(partner, agreement, on)
-    live = await live_load(partner.id)
+async def partner_caseloads(partners: Sequence[Organization], agreements: QuerySet[AgreementRow], jalali_year: int,
+                            on: datetime.date) -> list[Caseload]:
+    """The caseloads of partners the caller may see, in the same statements for one partner as for a page of them
+    (issue 8 item 6; Partner.caseload loads them in a batch): the quotas of `jalali_year`'s agreement (from
+    `agreements`, the caller's scoped rows), the rest as of `on`."""
+    ids = [partner.id for partner in partners]
+    found = await agreements.filter(partner_id__in=ids, jalali_year=jalali_year) if ids else []
+    by_partner = {agreement.partner_id: agreement for agreement in found}  # one a year (unique with the partner)
+    norms = await partners_norms(partners, by_partner, on)
+    live = await live_loads(ids)
+    return [_caseload(partner, by_partner.get(partner.id), norms[partner.id], live[partner.id], jalali_year)
+            for partner in partners]
+
+
+def _caseload(partner: Organization, agreement: AgreementRow | None, norms: PartnerNorms, live: dict[FileLoad, int],
+              jalali_year: int) -> Caseload:
     held = family_files(live)
     norm, workers = norms.norm, norms.eligible_workers
     is_clinic = partner.kind is OrganizationKind.CLINIC

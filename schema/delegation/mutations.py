@@ -12,10 +12,11 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any, TypedDict
 
 import strawberry
-from tortoise import timezone
+from tortoise import connections, timezone
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
@@ -23,11 +24,9 @@ from tortoise.transactions import in_transaction
 from auth.policy import AGREEMENT_ROWS
 from auth.roles import Viewer
 from auth.scope import within_scope
-from models.children import Child as ChildRow
 from models.delegation import Agreement as AgreementRow
 from models.delegation import Assignment as AssignmentRow
 from models.delegation import EndReason, FileLoad, Transition
-from models.families import Family as FamilyRow
 from models.families import FileStatus
 from models.organizations import Organization, OrganizationKind
 from rules.caseload import check_family_caseload
@@ -46,18 +45,29 @@ from rules.grading import check_clinic_graded
 from rules.jalali import jalali_year, jalali_year_bounds
 from rules.staffing import StaffFacts, counts_for_caseload
 from rules.supervision import check_partner_not_stopped
+from schema.case_files import CaseFileFilter
+from schema.children.queries import ChildFilter
 from schema.common import clean_text, find_scoped, given, viewer_of
 from schema.delegation.caseload import family_files, live_load, partner_norms
-from schema.delegation.ownership import end_delegation, live_assignment, record_transition, set_file_owners
+from schema.delegation.ownership import (
+    end_delegation,
+    live_assignment,
+    record_transition,
+    record_transitions,
+    set_file_owners,
+    set_files_owners,
+)
 from schema.delegation.types import Agreement, Assignment
 from schema.errors import BadUserInput, Conflict, NotFound, QuotaExceeded
+from schema.families.queries import FamilyFilter
 from schema.node import expect_id
 from schema.rowtypes import served_as
-from schema.sources import scoped_rows
+from schema.sources import id_set, scoped_rows
 from schema.supervision.standing import partner_stopped
 
-MAX_FILES = 200
-"""Files one assignFiles call may name (as many as one page of a list)."""
+MAX_FILES = 10_000
+"""Files one assignFiles call may delegate, named or chosen by a filter: the writes are set-based (issue #10, item 4),
+so a county's whole backlog goes in one call; 10 000 global IDs stay well under the request size limit."""
 NOTE_LENGTH = 2000
 
 
@@ -86,6 +96,16 @@ class AssignFilesInput:
     family_ids: list[strawberry.ID] = strawberry.field(default_factory=list, description="Families to delegate.")
     child_ids: list[strawberry.ID] = strawberry.field(default_factory=list,
                                                       description="Children in family care to delegate.")
+    family_filter: FamilyFilter | None = strawberry.field(
+        default=None, description="Also delegate the families of your slice this filter matches that are in the "
+                                  "support cycle and not with this partner already, in ID order, up to `limit`. Every "
+                                  "one must be delegable, as a named file must.")
+    child_filter: ChildFilter | None = strawberry.field(
+        default=None, description="Also delegate the children this filter matches, as `familyFilter` does for "
+                                  "families (after them, within the same `limit`).")
+    limit: int | None = strawberry.field(
+        default=None, description=f"With a filter, required: at most this many files chosen by the filters "
+                                  f"(1–{MAX_FILES}).")
 
 
 @strawberry.input(description="Name the worker of a file delegated to your organisation (partner manager). Give "
@@ -153,10 +173,23 @@ def _distinct(ids: list[strawberry.ID], field: str) -> list[strawberry.ID]:
     return ids
 
 
+# What delegating reads of a file (`_delegable`, `_delegate`): read as plain values, not model instances, so that a
+# call naming 10 000 files does not build 10 000 of them (issue #10, item 4).
+_FILE_FACTS = {"Family": ("id", "status", "rehabilitability", "province_id", "county_id"),
+               "Child": ("id", "status", "discharged_on", "province_id", "county_id")}
+
+
+async def _file_facts(found: Any, type_name: str) -> list[Any]:
+    return [SimpleNamespace(**row) for row in await found.values(*_FILE_FACTS[type_name])]
+
+
 async def _visible_files(info: strawberry.Info, type_name: str, ids: list[strawberry.ID], field: str) -> list[Any]:
-    """The rows the IDs name, in input order; NOT_FOUND on `field` if any is absent or outside the slice."""
+    """The files the IDs name, in input order; NOT_FOUND on `field` if any is absent or outside the slice."""
+    if not ids:
+        return []
     keys = [expect_id(global_id, type_name, field) for global_id in _distinct(ids, field)]
-    found = {row.id: row for row in await scoped_rows(info.context.viewer, type_name).filter(id__in=keys)}
+    found = {row.id: row for row in await _file_facts(
+        scoped_rows(info.context.viewer, type_name).filter(id__in=id_set(keys)), type_name)}
     if len(found) != len(keys):
         raise NotFound(field=field)
     return [found[key] for key in keys]
@@ -187,12 +220,35 @@ async def _live_assignment(info: strawberry.Info, file: _File) -> AssignmentRow 
     return await live_assignment(info.context.viewer, **file.key())
 
 
-def _check_batch(input: AssignFilesInput) -> None:
-    if not input.family_ids and not input.child_ids:
-        raise BadUserInput("Name at least one file.", "دست‌کم یک پرونده را نام ببرید.", field="familyIds")
-    if len(input.family_ids) + len(input.child_ids) > MAX_FILES:
+def _check_batch(input: AssignFilesInput) -> int:
+    """The number of files the filters may add (0 without a filter); BAD_USER_INPUT for an empty or oversized call."""
+    named = len(input.family_ids) + len(input.child_ids)
+    filtered = input.family_filter is not None or input.child_filter is not None
+    if filtered != (input.limit is not None):
+        raise BadUserInput("Give a limit with a filter, and only with one.", "با فیلتر، و فقط با آن، سقف بدهید.",
+                           field="limit")
+    room = MAX_FILES - named
+    if named > MAX_FILES or (input.limit is not None and not 1 <= input.limit <= room):
         raise BadUserInput(f"At most {MAX_FILES} files at once.", f"حداکثر {MAX_FILES} پرونده در هر بار.",
-                           field="familyIds")
+                           field="limit" if filtered else "familyIds")
+    if not named and not filtered:
+        raise BadUserInput("Name at least one file.", "دست‌کم یک پرونده را نام ببرید.", field="familyIds")
+    return input.limit or 0
+
+
+async def _filtered_files(info: strawberry.Info, type_name: str, filter: CaseFileFilter | None, partner_id: int,
+                          named: list[Any], limit: int) -> list[Any]:
+    """The files of the caller's slice a filter of assignFiles matches: in the support cycle, not with this partner
+    already, not named in the input, in ID order, at most `limit`."""
+    if filter is None or limit <= 0:
+        return []
+    viewer = info.context.viewer
+    found = await filter.narrow(scoped_rows(viewer, type_name), viewer)
+    found = found.filter(Q(assigned_partner_id__isnull=True) | Q(assigned_partner_id__not=partner_id),
+                         status=FileStatus.ACTIVE)
+    if named:
+        found = found.exclude(id__in=id_set(row.id for row in named))
+    return await _file_facts(found.order_by("id").limit(limit), type_name)
 
 
 async def _agreement_in_force(info: strawberry.Info, partner: Organization, today: datetime.date) -> AgreementRow:
@@ -206,7 +262,7 @@ async def _agreement_in_force(info: strawberry.Info, partner: Organization, toda
     return agreement
 
 
-def _delegable(families: list[FamilyRow], children: list[ChildRow], today: datetime.date) -> list[_File]:
+def _delegable(families: list[Any], children: list[Any], today: datetime.date) -> list[_File]:
     """The files with their loads, once each is found delegable: active, families classified (Art. 4.1), children
     discharged a year ago or more (seed 003)."""
     files: list[_File] = []
@@ -227,7 +283,7 @@ async def _moving_from_other_partners(info: strawberry.Info, partner_id: int,
     family_ids = [file.row.id for file in files if file.is_family]
     child_ids = [file.row.id for file in files if not file.is_family]
     live = await scoped_rows(info.context.viewer, "Assignment").filter(
-        Q(family_id__in=family_ids) | Q(child_id__in=child_ids), ended_at__isnull=True)
+        Q(family_id__in=id_set(family_ids)) | Q(child_id__in=id_set(child_ids)), ended_at__isnull=True)
     by_file = {(row.family_id, row.child_id): row for row in live}
     moving: dict[int, AssignmentRow] = {}
     for index, file in enumerate(files):
@@ -246,11 +302,12 @@ async def _check_graded(info: strawberry.Info, partner: Organization, today: dat
     it, as the quota counts every file."""
     if partner.kind is not OrganizationKind.CLINIC:
         return
-    first_agreement = await AgreementRow.filter(partner_id=partner.id).order_by("signed_on").first()
+    first_agreement = await connections.get("default").execute_query_dict(
+        "select partner_first_agreement_on($1) as signed_on", [partner.id])  # every agreement (migration 0018)
     ever_graded = partner.first_graded_on is not None or await scoped_rows(
         info.context.viewer, "PartnerGrade").filter(partner_id=partner.id).exists()
     check_clinic_graded(partner.grade, licensed_from=partner.license_valid_from,
-                        first_agreement_on=first_agreement.signed_on if first_agreement else None,
+                        first_agreement_on=first_agreement[0]["signed_on"],
                         ever_graded=ever_graded, on=today)
 
 
@@ -276,30 +333,47 @@ async def _check_room(partner: Organization, agreement: AgreementRow, files: lis
                           family_files(adding), note_3=norms.note_3)
 
 
+# One statement for all the new assignments, whatever their number (issue #10, item 4). Their IDs come back for the
+# events and the payload; the partial unique index on a file's live assignment still refuses a file delegated by
+# someone else meanwhile, as the row-by-row insert did.
+_INSERT_ASSIGNMENTS = (  # in a WITH, so that the client fetches the rows it returns (it only executes an INSERT)
+    "with made as (insert into assignment (family_id, child_id, partner_id, load, assigned_on, assigned_at,"
+    " assigned_by_id, end_note, province_id, county_id)"
+    " select f.family_id, f.child_id, $1, f.load, $2, now(), $3, '', f.province_id, f.county_id"
+    " from unnest($4::int[], $5::int[], $6::text[], $7::int[], $8::int[])"
+    "  as f(family_id, child_id, load, province_id, county_id)"
+    " returning id) select id from made"
+)
+
+
 async def _delegate(viewer: Viewer, partner_id: int, files: list[_File], moving: dict[int, AssignmentRow],
                     today: datetime.date) -> list[AssignmentRow]:
-    """Write the assignments, their events and the files' owner columns; end the ones that move (REASSIGNED)."""
-    now = timezone.now()
-    made: list[AssignmentRow] = []
+    """Write the assignments, their events and the files' owner columns; end the ones that move (REASSIGNED). A
+    fixed number of statements for any number of files (issue #10, item 4): 10 000 files are one call."""
+    ended = [old.id for old in moving.values()]
     try:
-        async with in_transaction():  # a savepoint: a refused insert leaves the request's transaction usable
-            for index, file in enumerate(files):
-                old = moving.get(index)
-                if old is not None:
-                    old.ended_at, old.end_reason = now, EndReason.REASSIGNED
-                    await old.save(update_fields=["ended_at", "end_reason"])
-                    await record_transition(old, Transition.REASSIGNED, viewer)
-                assignment = await AssignmentRow.create(
-                    **file.key(), partner_id=partner_id, load=file.load, assigned_on=today,
-                    assigned_by_id=viewer.user_id, province_id=file.row.province_id, county_id=file.row.county_id)
-                await record_transition(assignment, Transition.ASSIGNED, viewer)
-                await _set_owners(file, partner_id, None)
-                made.append(assignment)
+        async with in_transaction() as conn:  # a savepoint: a refused insert leaves the request's transaction usable
+            if ended:
+                await AssignmentRow.filter(id__in=ended).update(ended_at=timezone.now(),
+                                                                end_reason=EndReason.REASSIGNED)
+                await record_transitions(ended, Transition.REASSIGNED, viewer)
+            _, rows = await conn.execute_query(_INSERT_ASSIGNMENTS, [
+                partner_id, today, viewer.user_id,
+                [file.row.id if file.is_family else None for file in files],
+                [None if file.is_family else file.row.id for file in files],
+                [str(file.load) for file in files],
+                [file.row.province_id for file in files], [file.row.county_id for file in files]])
+            made = [row["id"] for row in rows]
+            await record_transitions(made, Transition.ASSIGNED, viewer)
+            await set_files_owners(family_ids=[file.row.id for file in files if file.is_family],
+                                   child_ids=[file.row.id for file in files if not file.is_family],
+                                   partner_id=partner_id, worker_id=None)
     except IntegrityError:  # another officer delegated one of these files in the meantime
         raise Conflict("One of the files was delegated by someone else meanwhile; reload and try again.",
                        "یکی از پرونده‌ها هم‌زمان به همکار دیگری واگذار شد؛ دوباره بارگذاری کنید.",
                        field=files[0].field) from None
-    return made
+    by_file = {(row.family_id, row.child_id): row for row in await AssignmentRow.filter(id__in=id_set(made))}
+    return [by_file[(file.row.id, None) if file.is_family else (None, file.row.id)] for file in files]
 
 
 @strawberry.type
@@ -343,10 +417,15 @@ class DelegationMutations:
     async def assign_files(self, info: strawberry.Info, input: AssignFilesInput) -> AssignFilesPayload:
         viewer = viewer_of(info)
         today = datetime.date.today()
-        _check_batch(input)
+        limit = _check_batch(input)
         partner = await find_scoped(info, "Partner", input.partner_id, "partnerId")
         families = await _visible_files(info, "Family", input.family_ids, "familyIds")
         children = await _visible_files(info, "Child", input.child_ids, "childIds")
+        chosen = await _filtered_files(info, "Family", input.family_filter, partner.id, families, limit)
+        families += chosen
+        children += await _filtered_files(info, "Child", input.child_filter, partner.id, children, limit - len(chosen))
+        if not families and not children:  # the filters matched nothing: nothing to delegate, nothing refused
+            return AssignFilesPayload(assignments=[])
         # A stop (Art. 4.12) also ends the agreement; named first, the refusal says why.
         check_partner_not_stopped(await partner_stopped(viewer, partner.id))
         agreement = await _agreement_in_force(info, partner, today)
@@ -368,7 +447,7 @@ class DelegationMutations:
         assignment = await _live_assignment(info, file)  # the manager's scope: its own organisation's only
         if assignment is None:
             raise NotFound(field=file.input_field)
-        # ACCESS.md rule 4: a worker of another organisation looks exactly like no worker at all (the scope builder
+        # docs/access.md rule 4: a worker of another organisation looks exactly like no worker at all (the scope builder
         # shows a manager its own staff only).
         worker = await find_scoped(info, "StaffMember", input.worker_id, "workerId")
         if not worker.is_active:

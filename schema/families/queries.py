@@ -1,4 +1,4 @@
-"""Queries of the families area: the case-file list and one full file (its read is audited, ACCESS.md rule 7)."""
+"""Queries of the families area: the case-file list and one full file (its read is audited, docs/access.md rule 7)."""
 
 from __future__ import annotations
 

@@ -56,7 +56,7 @@ described(Relation, "A member's relation to the head of the household.", {
 
 @row_type(MemberRow,
           description="A member of a household (عضو خانوار). National IDs are shown only to those who may see "
-                      "the family (ACCESS.md rule 2).")
+                      "the family (docs/access.md rule 2).")
 class Member(Node):
     national_id: str = strawberry.field(description="National ID (کد ملی), 10 digits.")
     first_name: str = strawberry.field(description="First name.")
@@ -77,7 +77,7 @@ class Member(Node):
 
 @row_type(FamilyRow, case_file=True,
           description="A household case file (پرونده خانوار) admitted for support. Partners see it only while "
-                      "it is delegated to them, and only the case summary (ACCESS.md rules 1–2).")
+                      "it is delegated to them, and only the case summary (docs/access.md rules 1–2).")
 class Family(Node, InArea):
     file_number: str = strawberry.field(description="File number: `<county code>-<Jalali year>-<sequence>`.")
     category: FamilyCategory = strawberry.field(description="Why the household is supported.")
@@ -98,9 +98,13 @@ class Family(Node, InArea):
     office_notes: str = strawberry.field(description="The office's internal notes (office only).")
     version: int = strawberry.field(description="Changes with every edit; send it back to update (CONFLICT if stale).")
 
-    @strawberry.field(description="The head of the household.")
-    def head(root: FamilyRow, info: Info) -> Member | None:
-        return then(members_of(info, root.id), lambda members: next((m for m in members if m.is_head), None))
+    @strawberry.field(description="The head of the household. Never null: a household is admitted with exactly one "
+                                  "head, the head's relation does not change and the head is never removed.")
+    def head(root: FamilyRow, info: Info) -> Member:
+        # registerFamily admits exactly one HEAD, updateMember keeps the head the head and removeMember refuses it,
+        # so every family has one member who is its head, and whoever sees the family sees its members.
+        head: Member = then(members_of(info, root.id), lambda members: next(m for m in members if m.is_head))
+        return head
 
     @strawberry.field(description="The members, head included, in the order they were registered; one who left the "
                                   "household (removeMember) is no longer listed.")

@@ -13,6 +13,7 @@ import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
+from strawberry.dataloader import DataLoader
 from strawberry.types.field import StrawberryField
 from tortoise.expressions import RawSQL
 
@@ -109,9 +110,15 @@ def ledger_balance_field() -> StrawberryField:
     every reader the policy lets in: the books carry the partner and its area), never a sum over rows in Python."""
 
     async def resolve(root: Organization, info: Info) -> BigInt:
-        entries = scoped_rows(info.context.viewer, "LedgerEntry").filter(partner_id=root.id)
-        found: list[dict[str, Any]] = await entries.annotate(balance=RawSQL(BALANCE_SQL)).values("balance")
-        return BigInt(int(found[0]["balance"]))  # an aggregate without GROUP BY: always one row
+        async def balances(partner_ids: list[int]) -> list[BigInt]:  # a page of partners in one statement
+            entries = scoped_rows(info.context.viewer, "LedgerEntry").filter(partner_id__in=partner_ids)
+            found: list[dict[str, Any]] = await entries.annotate(balance=RawSQL(BALANCE_SQL)).group_by(
+                "partner_id").values("partner_id", "balance")
+            sums = {row["partner_id"]: int(row["balance"]) for row in found}
+            return [BigInt(sums.get(partner_id, 0)) for partner_id in partner_ids]  # no entries: a balance of 0
+
+        loader: DataLoader[int, BigInt] = info.context.loaders.batched("Partner.ledgerBalance", balances)
+        return await loader.load(root.id)
 
     return strawberry.field(resolve, description="What its books add up to, in whole rials: receipts from the office "
                                                  "less payments to clients, each reversal counted against the entry it "

@@ -1,6 +1,7 @@
 """`approveSubsidyStatement`: the province office approves a partner's statement for a Jalali year that has ended
 and pays it (Art. 6.4: «اداره کل بهزیستی استان موظف است یارانه کلینیک ها را ... پرداخت نماید»; Art. 6.8: the
-province office pays the bonus; ACCESS.md: PROVINCE_OFFICER "payments to partners"; auth/policy.STATEMENT_APPROVERS).
+province office pays the bonus; docs/access.md: PROVINCE_OFFICER "payments to partners";
+auth/policy.STATEMENT_APPROVERS).
 
 - **What is approved** is the statement computed now from the records of the approver's area
   (schema/money/statements.py), stored frozen (`subsidy_statement`: its lines and total as computed, the approver

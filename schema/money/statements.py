@@ -22,7 +22,7 @@ before the partner existed, not one that has not begun — rules/reports.py's ch
 quarter's). A year in progress counts the months that have ended and the exits so far.
 
 **Who reads it** (auth/policy.py, STATEMENT_READERS): the offices of the partner's area and their supervisor, and the
-partner's own manager (ACCESS.md: "its own … books and payment statements"), each the live statement, the approved
+partner's own manager (docs/access.md: "its own … books and payment statements"), each the live statement, the approved
 one and what changed since (`differences`); workers read none. **The same statement for every reader**: a manager no
 longer reaches a file it returned or one that left the cycle, and a county office not a file of another county
 delegated to the partner — yet their months and exits are the partner's work. So the files' facts are read through

@@ -6,6 +6,7 @@ import datetime
 from typing import TYPE_CHECKING, Annotated, Protocol
 
 import strawberry
+from strawberry.dataloader import DataLoader
 
 from models.geography import County as CountyRow
 from models.geography import Province as ProvinceRow
@@ -15,7 +16,7 @@ from rules.jalali import jalali_year as jalali_year_of
 from rules.jalali import jalali_year_bounds
 from rules.staffing import StaffFacts, counts_for_caseload
 from schema.context import Info
-from schema.delegation.caseload import Caseload, partner_caseload
+from schema.delegation.caseload import Caseload, partner_caseloads
 from schema.enums import ClinicGrade, Degree, OfficeTier, OrganizationKind, PartnerKind, StaffPosition
 from schema.money.ledger_types import ledger_balance_field, ledger_field
 from schema.money.statements import subsidy_statement_field
@@ -200,7 +201,10 @@ class Partner(Node, OrganizationInterface, PartnerSupervision):
         today = datetime.date.today()
         year = jalali_year_of(today) if jalali_year is None else jalali_year
         jalali_year_bounds(year)  # BAD_USER_INPUT (jalaliYear) outside 1200–1499
-        return await partner_caseload(root, scoped_rows(info.context.viewer, "Agreement"), year, today)
+        agreements = scoped_rows(info.context.viewer, "Agreement")
+        loader: DataLoader[Organization, Caseload] = info.context.loaders.batched(  # a page's partners at once
+            ("Partner.caseload", year, today), lambda partners: partner_caseloads(partners, agreements, year, today))
+        return await loader.load(root)  # issue 8 item 6
 
     @strawberry.field(description="Its quarterly report to the county office (Art. 4.8) for a Jalali quarter (1–4: "
                                   "1 is Farvardin to Khordad), computed from its records; BAD_USER_INPUT for a "

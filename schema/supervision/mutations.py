@@ -5,7 +5,7 @@ plans (Art. 4.13), complaints (Art. 7.4) and violations reported to the Article 
   violations; the partner's manager answers a visit with a plan; the county office files a complaint for the client,
   the supervising expert handles it.
 - **Which rows.** Every object an input names is looked up through the caller's scope (`find_scoped`): a partner, a
-  visit or a file outside it answers NOT_FOUND like a missing one (ACCESS.md rules 3–4). A file sampled on a visit
+  visit or a file outside it answers NOT_FOUND like a missing one (docs/access.md rules 3–4). A file sampled on a visit
   must be delegated to the visited partner now.
 - **Once per clientId.** A visit, an action plan, a complaint and a violation report are made at most once per
   `clientId` (schema/casework/records.once_per_client_id); an action plan is besides one per visit (CONFLICT on

@@ -1,4 +1,4 @@
-"""Mutations of the users area: login, and user management by the offices (ACCESS.md, roles)."""
+"""Mutations of the users area: login, and user management by the offices (docs/access.md, roles)."""
 
 from __future__ import annotations
 
@@ -17,8 +17,9 @@ from auth.accounts import (
     check_role_fits,
     create_account,
     normalise_username,
+    username_for_trail,
 )
-from auth.identity import viewer_from_token
+from auth.identity import find_account, usable, user_of, viewer_from_token
 from auth.passwords import hash_password, verify_password
 from auth.policy import USER_ROWS, may_edit_own_account, may_grant
 from auth.roles import Role as RoleEnum
@@ -28,8 +29,8 @@ from models.organizations import Organization
 from models.users import User as UserRow
 from schema.common import clean_name, find_scoped, given, viewer_of
 from schema.enums import Role
-from schema.errors import BadUserInput, Conflict, Forbidden, NotFound, RateLimited, StaleVersion
-from schema.node import from_global_id
+from schema.errors import Conflict, Forbidden, NotFound, RateLimited, StaleVersion, WrongCredentials
+from schema.node import from_global_id, to_global_id
 from schema.rowtypes import served_as
 from schema.sources import scoped_rows
 from schema.users.types import LoginPayload, User
@@ -100,35 +101,41 @@ class UserMutations:
         username = normalise_username(input.username)
         address = info.context.client_address
         # The attempt counts as a failure from here on (concurrent guesses see it) until the password proves right.
+        info.context.attempted_login = (username_for_trail(username), None)  # traced if refused (docs/access.md rule 7)
         if len(input.password) > MAX_PASSWORD:
-            raise BadUserInput("Wrong username or password.", "نام کاربری یا گذرواژه نادرست است.", field="password")
-        attempt = services.throttle.begin(username, address)
+            raise WrongCredentials()
+        attempt = await services.throttle.begin(username, address)
         if attempt.wait > 0:  # this username failed too often: even its right password waits
             raise RateLimited(attempt.wait)
-        user = await UserRow.get_or_none(username=username)
-        usable = user is not None and user.is_active and (services.demo_mode or not user.is_demo)
-        password_hash = user.password_hash if user is not None and usable else None
+        account = await find_account(username)  # before any scope: row-level security would hide the user
+        if account is not None:  # a refusal is traced to the account's area too; the caller learns nothing of it
+            info.context.attempted_login = (username_for_trail(username), to_global_id("User", account["id"]))
+        usable_now = account is not None and usable(account, demo_mode=services.demo_mode)
+        password_hash = account["password_hash"] if account is not None and usable_now else None
         if not await asyncio.to_thread(verify_password, password_hash, input.password):
             if attempt.address_wait > 0:  # the address failed too often: its wrong passwords, and only they, wait
                 raise RateLimited(attempt.address_wait)
-            raise BadUserInput("Wrong username or password.", "نام کاربری یا گذرواژه نادرست است.", field="password")
-        assert user is not None  # usable, since the password verified
-        services.throttle.succeeded(username, address, attempt.mark)
+            raise WrongCredentials()
+        assert account is not None  # usable, since the password verified
+        user = user_of(account)
+        await services.throttle.succeeded(username, address, attempt.mark)
         issued = services.tokens.issue(user.username)
+        refresh = await services.sessions.issue(user.id)  # a new session: this device's family (auth/sessions.py)
         # The login's own audit event names the user its token names, read afresh the way every later request
         # reads it (auth/identity.py). A refusal here is the server's fault (its keys verify no token it issues),
         # or a deactivation just now: INTERNAL, with the reason in the log.
-        services.viewers.forget(user.username)
+        await services.viewers.forget(user.username)
         info.context.authenticated = await viewer_from_token(issued.token, services.tokens, services.viewers,
                                                              demo_mode=services.demo_mode)
-        return LoginPayload(access_token=issued.token, expires_at=issued.expires_at, user=served_as(User, user))
+        return LoginPayload(access_token=issued.token, expires_at=issued.expires_at, refresh_token=refresh.token,
+                            refresh_token_expires_at=refresh.expires_at, user=served_as(User, user))
 
     @strawberry.mutation(description="Create a user of an organisation in your area.")
     async def create_user(self, info: strawberry.Info, input: CreateUserInput) -> UserPayload:
         viewer = viewer_of(info)
         role = RoleEnum(input.role.value)
         _check_grant(viewer, role)
-        # Every object the input names must lie in the viewer's slice (ACCESS.md rule 4); the account's own rules
+        # Every object the input names must lie in the viewer's slice (docs/access.md rule 4); the account's own rules
         # are auth/accounts.py's, shared with `welfare-api create-user`.
         organization = await _organization_named(info, input.organization_id)
         staff = None
@@ -171,5 +178,6 @@ class UserMutations:
         updated = await UserRow.filter(id=target.id, version=input.version).update(**changes, version=F("version") + 1)
         if updated == 0:
             raise StaleVersion()
-        info.context.services.viewers.forget(target.username)
+        await info.context.services.viewers.forget(target.username)
+        info.context.changed_users.add(target.username)  # and again once committed (schema/transaction.py)
         return UserPayload(user=served_as(User, await UserRow.get(id=target.id)))

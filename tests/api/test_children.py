@@ -1,4 +1,4 @@
-"""Children in family care through /graphql (issue #3): slices and the partners' case summary (ACCESS.md rules
+"""Children in family care through /graphql (issue #3): slices and the partners' case summary (docs/access.md rules
 1–4), the under-18 rule, unique national IDs among children in care, filters, exit, and the audited full-file
 read."""
 
@@ -197,7 +197,7 @@ async def test_office_and_partner_slices(api, database_url):
              "clinic.manager", "clinic.worker1")
     seen = {username: await file_numbers(api, username, {y, m}) for username in users}
     assert seen == {"admin": {y, m}, "yazd.province": {y, m}, "yazd.county": {y}, "meybod.county": {m},
-                    "meybod.supervisor": {m}, "childhome.manager": {y}, "clinic.manager": set(),
+                    "meybod.supervisor": set(), "childhome.manager": {y}, "clinic.manager": set(),
                     "clinic.worker1": set()}
     assert (await api.ok("childhome.manager", CHILD, {"id": yazd["id"]}))["child"]["nationalId"] == national_id(1)
     before = await total(api, "childhome.manager")

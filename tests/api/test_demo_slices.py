@@ -15,13 +15,15 @@ CHILDREN = """query($after: String) { children(first: 200, after: $after) {
 
 PARTNER_OF = "assigned_partner_id = (select organization_id from app_user where username = '{}')"
 
-# Who sees which case rows, as SQL over the owner columns (the rule of ACCESS.md restated independently).
+# Who sees which case rows, as SQL over the owner columns (the rule of docs/access.md restated independently).
 SLICES = {
     "admin": "true",
     "yazd.province": "province_id = (select id from province where code = 'YZD')",
     "yazd.county": "county_id = (select id from county where code = 'YZD-YAZD')",
     "meybod.county": "county_id = (select id from county where code = 'YZD-MEYBOD')",
-    "meybod.supervisor": "county_id = (select id from county where code = 'YZD-MEYBOD')",
+    # The supervisor: the files of its county a partner serves now (docs/access.md: "only while delegated"; issue #8).
+    "meybod.supervisor": "county_id = (select id from county where code = 'YZD-MEYBOD')"
+                         " and assigned_partner_id is not null and access_until is null",
     "clinic.manager": PARTNER_OF.format("clinic.manager"),
     "clinic2.manager": PARTNER_OF.format("clinic2.manager"),
     "charity.manager": PARTNER_OF.format("charity.manager"),

@@ -32,7 +32,10 @@ GRADES = "query($id: ID!) { node(id: $id) { ... on Partner { grade grades { grad
 
 
 async def partner(license_number: str) -> Organization:
-    return await Organization.get(license_number=license_number)
+    """The clinic, read in a transaction with the national scope (row-level security on `organization`)."""
+    async with in_transaction() as conn:
+        await conn.execute_query("select set_config('app.case_scope', 'NATIONAL', true)")
+        return await Organization.get(license_number=license_number)
 
 
 async def grade_rows(partner_id: int) -> int:
@@ -48,7 +51,7 @@ async def forget_grades(license_number: str) -> Organization:
     async with in_transaction() as conn:
         await conn.execute_query("select set_config('app.case_scope', 'NATIONAL', true)")
         await PartnerGrade.filter(partner_id=clinic.id).delete()
-    await Organization.filter(id=clinic.id).update(grade="UNGRADED", first_graded_on=None)
+        await Organization.filter(id=clinic.id).update(grade="UNGRADED", first_graded_on=None)
     return clinic
 
 
@@ -67,7 +70,7 @@ def extensions(result: dict) -> dict:
 
 async def test_the_province_office_grades_a_clinic_and_the_history_is_kept(api):
     before = await partner(CLINIC2)
-    # A Jalali date with Persian digits (CONTRACT: every Date input accepts Jalali): 1405/08/01 = 2026-10-23.
+    # A Jalali date with Persian digits (docs/api.md: every Date input accepts Jalali): 1405/08/01 = 2026-10-23.
     result = await grade(api, CLINIC2, "GRADE_2", "۱۴۰۵/۰۸/۰۱")
     assert "errors" not in result, result
     graded = result["data"]["gradePartner"]["partner"]
@@ -143,16 +146,18 @@ async def test_only_the_province_office_and_the_national_admin_grade(api, userna
 async def test_a_clinic_of_another_province_is_not_found(api):
     province = await Province.create(name="اصفهان", code="ESF")
     where = await County.create(name="اصفهان", code="ESF-ESF", province=province)
-    outsider = await Organization.create(kind=OrganizationKind.CLINIC, name="کلینیک اصفهان",
-                                         name_search="کلینیک اصفهان", province=province, county=where,
-                                         license_number="ESF-CL-1", license_valid_from=datetime.date(2020, 1, 1),
-                                         license_valid_until=datetime.date(2040, 1, 1), grade="UNGRADED")
+    async with in_transaction() as conn:  # the national scope, which row-level security lets register a partner
+        await conn.execute_query("select set_config('app.case_scope', 'NATIONAL', true)")
+        outsider = await Organization.create(kind=OrganizationKind.CLINIC, name="کلینیک اصفهان",
+                                             name_search="کلینیک اصفهان", province=province, county=where,
+                                             license_number="ESF-CL-1", license_valid_from=datetime.date(2020, 1, 1),
+                                             license_valid_until=datetime.date(2040, 1, 1), grade="UNGRADED")
 
     async def grade_id(pk: int) -> dict:
         return await api.as_user("yazd.province", GRADE, {"input": {
             "partnerId": to_global_id("Partner", pk), "grade": "GRADE_1", "gradedOn": TODAY.isoformat(), "version": 1}})
 
-    # Exactly like a clinic that does not exist (ACCESS.md rule 3).
+    # Exactly like a clinic that does not exist (docs/access.md rule 3).
     assert extensions(await grade_id(outsider.id)) == extensions(await grade_id(999999)) == {
         "code": "NOT_FOUND", "messageFa": "چنین موردی یافت نشد.", "field": "partnerId"}
     assert await grade_rows(outsider.id) == 0

@@ -72,11 +72,41 @@ async def test_a_repeated_document_is_parsed_and_validated_once(api, monkeypatch
         validations.append(args)
         return validate(*args, **kwargs)
 
+    await api.token("admin")  # logging in validates the login mutation: count the query's validations alone
     monkeypatch.setattr(strawberry_schema, "validate", counted)
     query = "{ me { role } validatedOnce: me { scope } }"
     for _ in range(3):
         assert "errors" not in await api.as_user("admin", query)
     assert len(validations) == 1
+
+
+async def test_the_limits_validate_a_repeated_document_once(api, monkeypatch):
+    """Issue 10 item 1: the depth, alias and cost rules are made once per schema, so the validation cache hits and a
+    repeated document is not validated again (development: strawberry's ValidationCache)."""
+    await limits_run_once(api, monkeypatch, "development")
+
+
+async def test_the_limits_validate_a_repeated_document_once_in_production(production_api, monkeypatch):
+    """As in development, through the validation without suggestions (schema/suggestions.py)."""
+    await limits_run_once(production_api, monkeypatch, "production")
+
+
+async def limits_run_once(client, monkeypatch, environment: str) -> None:
+    from schema.limits import AliasLimit, DepthLimit
+    from schema.query_cost import CostLimit
+
+    await client.token("admin")  # logging in validates the login mutation: count the query's validations alone
+    runs: list[str] = []
+    for rule in (DepthLimit, AliasLimit, CostLimit):
+        def counted(self, context, original=rule.__init__, name=rule.__name__):
+            runs.append(name)
+            original(self, context)
+
+        monkeypatch.setattr(rule, "__init__", counted)
+    query = f"{{ me {{ role }} {environment}: me {{ scope }} }}"  # a text no other test sends
+    for _ in range(3):
+        assert "errors" not in await client.as_user("admin", query)
+    assert sorted(runs) == ["AliasLimit", "CostLimit", "DepthLimit"]
 
 
 async def test_syntax_error_is_bad_user_input_with_persian_message(api):
@@ -157,3 +187,14 @@ async def test_errors_suggest_names_in_development_only(api, production_api):
         production = await production_api.as_user("admin", query, variables)
         assert error_code(production) == "BAD_USER_INPUT", production
         assert "Did you mean" not in str(production), production
+
+
+async def test_responses_carry_persian_as_utf8_not_escapes(api):
+    """Responses are serialised by orjson (issue #10, item 3): Persian leaves as UTF-8 — a third of the bytes of
+    json.dumps' `\\u` escapes — and parses to the same value."""
+    token = await api.token("clinic.manager")
+    response = await api.client.post("/graphql", json={"query": "{ partners { edges { node { name } } } }"},
+                                     headers={"authorization": f"Bearer {token}"})
+    assert response.headers["content-type"].startswith("application/json")
+    assert "مهرآفرین".encode() in response.content and b"\\u" not in response.content
+    assert response.json()["data"]["partners"]["edges"][0]["node"]["name"].startswith("کلینیک")

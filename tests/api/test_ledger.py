@@ -202,11 +202,14 @@ async def office_viewer(owner: asyncpg.Connection, username: str) -> Viewer:
 
 
 async def post_as(office: Viewer, partner: str, amount: int, **extra: Any) -> Any:
-    """`post_receipt` as a statement's approval would call it: inside a transaction scoped for `office`."""
+    """`post_receipt` as a statement's approval would call it: inside a transaction scoped for `office` (the partner
+    read beforehand with the national scope, so that only the books' own row-level security is put to the test)."""
+    async with in_transaction() as conn:
+        await conn.execute_query("select set_config('app.case_scope', 'NATIONAL', true)")
+        found = await Organization.get(id=from_global_id(partner)[1])
     async with in_transaction() as conn:
         for name, value in database_settings(office).items():
             await conn.execute_query("select set_config($1, $2, true)", [name, value])
-        found = await Organization.get(id=from_global_id(partner)[1])
         return await post_receipt(office, found, amount_rials=amount, entered_on=TODAY,
                                   description="صورت‌وضعیت یارانه ۱۴۰۵", **extra)
 

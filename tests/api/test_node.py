@@ -1,4 +1,4 @@
-"""Every Node type of the schema resolves through `node(id:)` (CONTRACT.md: opaque global IDs), with the ID and the
+"""Every Node type of the schema resolves through `node(id:)` (docs/api.md: opaque global IDs), with the ID and the
 type it was listed with — the global `id` and `is_type_of` that schema/rowtypes.py gives every row type."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Partners through /graphql: "a partner sees only itself; a county office only its county" (ACCESS.md rows 1, 3,
+"""Partners through /graphql: "a partner sees only itself; a county office only its county" (docs/access.md rows 1, 3,
 4), registration by the province office, Art. 2 note 1 on staff, and Jalali dates in and out."""
 
 from __future__ import annotations
@@ -161,6 +161,15 @@ async def test_partner_filters_never_widen_a_partner_manager(api):
     assert await partner_names(api, "clinic.manager", {"name": "كلينيك"}) == {CLINIC1}
     assert await partner_names(api, "clinic.manager", {"name": "کلینیک مددکاری اجتماعی نوید"}) == set()
     assert await partner_names(api, "clinic.worker1", {"kind": "CHARITY"}) == set()
+
+
+async def test_an_inline_filter_is_not_refused_for_the_fields_it_leaves_out(api):
+    """Written inline, a filter is coerced with its defaults: the guard must not take `supervisionOverdue: null`, which
+    the manager never sent, for a use of the office's field (a partner's filter was FORBIDDEN)."""
+    data = await api.ok("clinic.manager", '{ partners(filter: {kind: CLINIC}) { edges { node { name } } } }')
+    assert [edge["node"]["name"] for edge in data["partners"]["edges"]] == [CLINIC1]
+    refused = await api.as_user("clinic.manager", "{ partners(filter: {supervisionOverdue: true}) { totalCount } }")
+    assert error_code(refused) == "FORBIDDEN"
 
 
 # --- rule 3: absence looks the same as denial ----------------------------------------------------------------

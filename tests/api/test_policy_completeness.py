@@ -1,4 +1,4 @@
-"""ACCESS.md rule 5: every field and mutation of the schema has a declared policy; default deny."""
+"""docs/access.md rule 5: every field and mutation of the schema has a declared policy; default deny."""
 
 from __future__ import annotations
 

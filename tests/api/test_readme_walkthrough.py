@@ -1,6 +1,6 @@
-"""The README's walkthroughs run as written — "A worker's month" and "An office's quarter": each operation as the
-account its first line names, in order, with the capitalised IDs taken from the demo data and from the answers before
-it, and the key results checked."""
+"""The README's walkthroughs run as written — "A first query", "A worker's month" and "An office's quarter": each
+operation as the account its first line names, in order, with the capitalised IDs taken from the demo data and from
+the answers before it, and the key results checked."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ def walkthrough(text: str) -> list[tuple[str, str]]:
     return re.findall(r"```graphql walkthrough\n# as (\S+)\n(.*?)```", text, flags=re.S)
 
 
+FIRST = walkthrough(section("A first query"))
 MONTH = section("A worker's month")
 WALKTHROUGH = walkthrough(MONTH)
 QUARTER = walkthrough(section("An office's quarter"))
@@ -46,6 +47,21 @@ def with_ids(operation: str, ids: dict[str, str]) -> str:
     for name, value in ids.items():
         operation = operation.replace(f'"{name}"', f'"{value}"')
     return operation
+
+
+async def test_a_first_query_runs_as_written(api):
+    """Each query of "A first query" answers as its account, without errors (issue 11: the worker's example asked
+    `worker { fullName }`, which a worker may not read); the manager's query asked as the worker is refused, as the
+    README says, and the worker sees no more files than the manager."""
+    assert [username for username, _ in FIRST] == ["clinic.manager", "clinic.manager", "clinic.worker1"]
+    answers = [await api.ok(username, operation) for username, operation in FIRST]
+    assert all(value is not None for data in answers for value in data.values()), answers
+    _, managers, workers = answers
+    assert 0 < workers["families"]["totalCount"] <= managers["families"]["totalCount"]
+    assert all(edge["node"]["currentAssignment"]["worker"]["fullName"] for edge in managers["families"]["edges"])
+    refused = await api.as_user("clinic.worker1", FIRST[1][1])
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN", refused
+    assert refused["data"] is None, refused
 
 
 async def test_a_workers_month_runs_as_written(api):

@@ -23,7 +23,7 @@ def test_cli_prints_the_schema():
 
 
 def test_contract_names_are_present():
-    """CONTRACT.md fixes these names; they may be added to, never renamed."""
+    """docs/api.md fixes these names; they may be added to, never renamed."""
     sdl = (ROOT / "schema.graphql").read_text()
     for name in ("me: Viewer!", "node(id: ID!): Node", "partners(", "kindergartens(", "login(input: LoginInput!)",
                  "registerPartner(input: RegisterPartnerInput!)", "registerKindergarten(input:",

@@ -1,4 +1,4 @@
-"""ACCESS.md, roles: who sees which users, `me`, `node` on users, and user management by the offices."""
+"""docs/access.md, roles: who sees which users, `me`, `node` on users, and user management by the offices."""
 
 from __future__ import annotations
 
@@ -113,7 +113,7 @@ async def test_me_works_for_every_demo_account(api):
 
 
 async def test_partner_worker_node_reaches_only_itself(api):
-    """ACCESS.md rule 3: another user's ID answers null, like a missing one; one's own ID answers itself."""
+    """docs/access.md rule 3: another user's ID answers null, like a missing one; one's own ID answers itself."""
     me = (await api.ok("clinic.worker1", ME))["me"]["user"]
     own = await api.ok("clinic.worker1", NODE, {"id": me["id"]})
     assert own["node"] == {"id": me["id"], "username": "clinic.worker1", "role": "PARTNER_WORKER"}

@@ -7,7 +7,7 @@ import pytest
 from auth.policy import GRANTABLE_ROLES, POLICY, USER_ADMINS, may_edit_own_account, may_grant
 from auth.roles import Role
 
-# The order of the offices (ACCESS.md, roles): an office grants only what lies strictly below it.
+# The order of the offices (docs/access.md, roles): an office grants only what lies strictly below it.
 RANK = {Role.NATIONAL_ADMIN: 0, Role.PROVINCE_OFFICER: 1, Role.COUNTY_OFFICER: 2, Role.SUPERVISOR: 3,
         Role.AUDITOR: 3, Role.PARTNER_MANAGER: 4, Role.KINDERGARTEN_OPERATOR: 4, Role.PARTNER_WORKER: 5}
 

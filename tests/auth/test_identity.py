@@ -14,7 +14,9 @@ from auth.identity import (
     UNKNOWN_USER,
     ViewerCache,
     bearer_token,
+    viewer_from_json,
     viewer_from_token,
+    viewer_to_json,
 )
 from auth.roles import Role, Viewer
 from auth.tokens import InvalidToken, TokenService
@@ -31,9 +33,9 @@ def viewer(username: str, tokens_valid_since: int = 0) -> Viewer:
                   tokens_valid_since=tokens_valid_since)
 
 
-def cache_holding(username: str, found: Viewer | None) -> ViewerCache:
+async def cache_holding(username: str, found: Viewer | None) -> ViewerCache:
     cache = ViewerCache(ttl=60)
-    cache.put(username, found)
+    await cache.put(username, found)
     return cache
 
 
@@ -51,7 +53,7 @@ def test_the_bearer_scheme_is_case_insensitive_and_the_token_trimmed():
 
 async def test_a_valid_token_of_an_active_user_gives_their_viewer():
     token = TOKENS.issue("yazd.county").token
-    found = await viewer_from_token(token, TOKENS, cache_holding("yazd.county", viewer("yazd.county")),
+    found = await viewer_from_token(token, TOKENS, await cache_holding("yazd.county", viewer("yazd.county")),
                                     demo_mode=False)
     assert found == viewer("yazd.county")
 
@@ -59,13 +61,13 @@ async def test_a_valid_token_of_an_active_user_gives_their_viewer():
 async def test_a_token_of_an_unknown_or_inactive_user_is_refused():
     token = TOKENS.issue("ghost").token
     with pytest.raises(InvalidToken) as refused:
-        await viewer_from_token(token, TOKENS, cache_holding("ghost", None), demo_mode=False)
+        await viewer_from_token(token, TOKENS, await cache_holding("ghost", None), demo_mode=False)
     assert refused.value.reason == UNKNOWN_USER
 
 
 async def test_a_token_issued_before_the_password_changed_is_refused():
     changed = datetime.now(UTC).replace(microsecond=0)
-    cache = cache_holding("yazd.county", viewer("yazd.county", tokens_valid_since=int(changed.timestamp())))
+    cache = await cache_holding("yazd.county", viewer("yazd.county", tokens_valid_since=int(changed.timestamp())))
     older = TOKENS.issue("yazd.county", now=changed - timedelta(seconds=1)).token
     with pytest.raises(InvalidToken) as refused:
         await viewer_from_token(older, TOKENS, cache, demo_mode=False)
@@ -77,7 +79,7 @@ async def test_a_token_issued_before_the_password_changed_is_refused():
 async def test_a_password_change_retires_a_token_issued_earlier_in_the_same_second():
     """Issue #8, item 11: iat carries microseconds, so the second a password changed in is no blind spot."""
     changed = datetime.now(UTC).replace(microsecond=500_000) - timedelta(seconds=5)
-    cache = cache_holding("yazd.county", viewer("yazd.county", tokens_valid_since=changed.timestamp()))
+    cache = await cache_holding("yazd.county", viewer("yazd.county", tokens_valid_since=changed.timestamp()))
     just_before = TOKENS.issue("yazd.county", now=changed - timedelta(microseconds=1)).token
     with pytest.raises(InvalidToken) as refused:
         await viewer_from_token(just_before, TOKENS, cache, demo_mode=False)
@@ -92,3 +94,9 @@ async def test_a_forged_token_is_refused_before_any_user_is_read():
     with pytest.raises(InvalidToken) as refused:
         await viewer_from_token(other.issue("yazd.county").token, TOKENS, ViewerCache(ttl=0), demo_mode=False)
     assert refused.value.reason == "bad signature"
+
+
+@pytest.mark.parametrize("held", [viewer("yazd.county", tokens_valid_since=1764700000.123456), None])
+def test_a_viewer_held_in_redis_reads_back_the_same(held):
+    """The shared user cache (issue #8, item 15) stores a viewer, or the absence of one, as JSON."""
+    assert viewer_from_json(viewer_to_json(held)) == held

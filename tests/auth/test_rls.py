@@ -1,5 +1,5 @@
 """The database's view of a viewer (auth/rls.py): the second wall reaches the rows the policy table lets each role
-reach, no more (ACCESS.md rules 5 and 6)."""
+reach, no more (docs/access.md rules 5 and 6)."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ from types import SimpleNamespace as Row
 
 import pytest
 
-from auth.policy import KINDERGARTEN_ROWS, PARTNER_ROWS, USER_ROWS, row_scope_for
+from auth.policy import AUDIT_ROWS, KINDERGARTEN_ROWS, PARTNER_ROWS, USER_ROWS, row_scope_for
 from auth.roles import Role, Scope, Viewer, viewer_scope
 from auth.scope import NOTHING, scope_filter, within_scope
 from models.organizations import OrganizationKind as K
@@ -69,3 +69,24 @@ def test_national_scope_with_a_self_clause_stays_everything():
 
     admin = viewer(Role.NATIONAL_ADMIN, K.NATIONAL_OFFICE, province=None, county=None)
     assert scope_filter(admin, USER_ROWS) is EVERYTHING
+
+
+def event(province: int | None, county: int | None, provinces: list[int], counties: list[int]) -> Row:
+    return Row(province_id=province, county_id=county, object_province_ids=provinces, object_county_ids=counties)
+
+
+COUNTY_AUDITOR = viewer(Role.AUDITOR, K.COUNTY_OFFICE)
+PROVINCE_AUDITOR = viewer(Role.AUDITOR, K.PROVINCE_OFFICE, county=None)
+
+
+@pytest.mark.parametrize(("who", "row", "expected"), [
+    # An audit event lies in its author's area and in those of the objects it names (issue #8, item 4).
+    (COUNTY_AUDITOR, event(1, 10, [], []), True),
+    (COUNTY_AUDITOR, event(1, None, [1], [11, 10]), True),
+    (COUNTY_AUDITOR, event(1, 11, [1], [11]), False),
+    (PROVINCE_AUDITOR, event(None, None, [1], []), True),
+    (PROVINCE_AUDITOR, event(2, 20, [2], [20]), False),
+])
+def test_an_audit_event_lies_in_the_areas_of_its_objects_too(who, row, expected):
+    assert within_scope(who, AUDIT_ROWS, row) is expected
+    assert scope_filter(who, AUDIT_ROWS) is not NOTHING

@@ -3,7 +3,12 @@ address loosely and for wrong passwords only (auth/throttle.py)."""
 
 from __future__ import annotations
 
-from auth.throttle import LoginThrottle
+from collections.abc import AsyncIterator, Callable
+
+import pytest
+
+from auth.shared import SharedState, redis_client
+from auth.throttle import LoginThrottle, SharedLoginThrottle
 
 
 class Clock:
@@ -64,3 +69,51 @@ def test_a_spray_of_usernames_cannot_grow_the_table_without_bound():
     clock.now += 61
     throttle.failed("late", "10.0.1.1")
     assert len(throttle._failures) == 2
+
+
+# --- the same rules across processes (issue #8, item 15): SharedLoginThrottle in memory and in Redis -------------
+
+
+@pytest.fixture(params=["memory", "redis"])
+async def shared_throttle(request: pytest.FixtureRequest) -> AsyncIterator[Callable[..., SharedLoginThrottle]]:
+    """Makes SharedLoginThrottles with their counts in this process's memory, or in Redis (a real server)."""
+    shared = SharedState()
+    if request.param == "redis":
+        shared = SharedState(redis_client(request.getfixturevalue("redis_url")),
+                             request.getfixturevalue("redis_prefix"))
+
+    def make(clock: Clock, **limits: int) -> SharedLoginThrottle:
+        return SharedLoginThrottle(LoginThrottle(window_seconds=60, clock=clock, **limits), shared, clock=clock)
+
+    yield make
+    await shared.close()
+
+
+async def test_shared_waits_double_after_the_limit_and_expire_with_the_window(shared_throttle):
+    clock = Clock()
+    throttle = shared_throttle(clock, max_failures=3)
+    for _ in range(3):
+        assert (await throttle.begin("ali", "1.1.1.1")).wait == 0  # each counts as a failure until it succeeds
+    assert (await throttle.begin("ali", "1.1.1.1")).wait == 1
+    clock.now += 1
+    assert (await throttle.begin("ali", "2.2.2.2")).wait == 0
+    assert (await throttle.begin("ali", "2.2.2.2")).wait == 2
+    assert (await throttle.begin("bob", "1.1.1.1")).wait == 0  # a colleague is not concerned
+    clock.now += 61
+    assert (await throttle.begin("ali", "1.1.1.1")).wait == 0
+
+
+async def test_shared_address_limit_flags_wrong_passwords_and_success_takes_back_only_its_mark(shared_throttle):
+    clock = Clock()
+    throttle = shared_throttle(clock, max_failures=2, max_address_failures=3)
+    for name in ("a", "b", "c"):
+        assert (await throttle.begin(name, "9.9.9.9")).address_wait == 0
+    flagged = await throttle.begin("d", "9.9.9.9")
+    assert (flagged.wait, flagged.address_wait) == (0, 1)
+    assert (await throttle.begin("d", "8.8.8.8")).address_wait == 0
+    await throttle.succeeded("d", "9.9.9.9", flagged.mark)
+    again = await throttle.begin("d", "7.7.7.7")  # the username starts afresh
+    assert (again.wait, again.address_wait) == (0, 0)
+    assert (await throttle.begin("e", "9.9.9.9")).address_wait == 1  # a, b and c still count there
+    clock.now += 61
+    assert (await throttle.begin("f", "9.9.9.9")).address_wait == 0

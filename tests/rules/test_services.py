@@ -46,7 +46,7 @@ def test_every_value_has_one_label(enum: type[StrEnum], table: Mapping[StrEnum, 
 def test_labels_are_normalised_persian_first(enum: type[StrEnum], table: Mapping[StrEnum, Label]) -> None:
     for label in table.values():
         assert label.fa and label.en
-        assert normalise_text(label.fa) == label.fa  # stored form (CONTRACT "Conventions")
+        assert normalise_text(label.fa) == label.fa  # stored form (docs/api.md "Conventions")
         assert "«" not in label.fa and "»" not in label.fa
     described = descriptions(table)
     assert set(described) == {member.name for member in enum}
