@@ -24,11 +24,11 @@ import httpx
 
 from api import db
 from bench.generate import bench_database, prepare
-from bench.run import HOST, LOGIN, free_port, serve, server_env, wait_ready
+from bench.run import HOST, free_port, login, serve, server_env, wait_ready
 from schema.node import to_global_id
 
 USERNAME = "admin"
-ASSIGN = ("mutation($input: AssignFilesInput!) { assignFiles(input: $input) { assignments { id } } }")
+ASSIGN = "mutation($input: AssignFilesInput!) { assignFiles(input: $input) { assignments { id } } }"
 SIZES = (100, 1_000, 10_000)
 
 
@@ -77,11 +77,7 @@ async def one_call(server_url: str, source: str, count: int, by_filter: bool) ->
     with serve("api.app:create_app", port, env) as process:
         await wait_ready(port, process)
         async with httpx.AsyncClient(timeout=600) as client:
-            login = (await client.post(f"http://{HOST}:{port}/graphql",
-                                       json={"query": LOGIN, "variables": {"u": USERNAME, "p": "demo"}})).json()
-            if "errors" in login:
-                raise RuntimeError(f"login failed: {login['errors']}")
-            headers = {"authorization": f"Bearer {login['data']['login']['accessToken']}"}
+            headers = {"authorization": f"Bearer {await login(client, port, USERNAME)}"}
             body = json.dumps({"query": ASSIGN, "variables": {"input": {"partnerId": partner, **selection}}})
             started = time.perf_counter()
             answer = (await client.post(f"http://{HOST}:{port}/graphql", content=body,

@@ -175,6 +175,16 @@ def first_difference(a: Any, b: Any, path: str = "") -> str | None:
     return None if a == b else f"{path}: {a!r} != {b!r}"
 
 
+async def login(client: httpx.AsyncClient, port: int, username: str) -> str:
+    """A real token for a demo user, from the `login` mutation of the server on `port`."""
+    answer = (await client.post(f"http://{HOST}:{port}/graphql",
+                                json={"query": LOGIN, "variables": {"u": username, "p": "demo"}})).json()
+    if "errors" in answer:
+        raise RuntimeError(f"login failed: {answer['errors']}")
+    token: str = answer["data"]["login"]["accessToken"]
+    return token
+
+
 def server_env(url: str, size: int, secret: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "APP_DATABASE_URL")}
     env.update(DATABASE_URL=url, DEMO_MODE="true", JWT_SECRET=secret, LOG_LEVEL="WARNING",
@@ -196,11 +206,7 @@ async def bench_size(server_url: str, size: int, args: argparse.Namespace) -> tu
         await wait_ready(compiled_port, compiled)
         await wait_ready(raw_port, raw)
         async with httpx.AsyncClient(timeout=60) as client:
-            login = (await client.post(f"http://{HOST}:{graphql_port}/graphql",
-                                       json={"query": LOGIN, "variables": {"u": USERNAME, "p": "demo"}})).json()
-            if "errors" in login:
-                raise RuntimeError(f"login failed: {login['errors']}")
-            token = login["data"]["login"]["accessToken"]
+            token = await login(client, graphql_port, USERNAME)
             headers = {"authorization": f"Bearer {token}"}
             via_graphql = (await client.post(f"http://{HOST}:{graphql_port}/graphql", json={"query": PAGE},
                                              headers=headers)).json()

