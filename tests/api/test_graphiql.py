@@ -13,7 +13,6 @@ import asyncio
 import json
 import re
 import shutil
-import socket
 import subprocess
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -26,6 +25,7 @@ import strawberry
 from api.app import create_app
 from api.graphiql import ASSETS_PATH, CDN, FetchFailed, assets_installed, fetch_assets, page_assets
 from api.settings import Settings
+from tests.conftest import free_port
 
 README = Path(__file__).parents[2] / "README.md"
 LOGIN = 'mutation { login(input: {username: "clinic.manager", password: "demo"}) { accessToken } }'
@@ -124,9 +124,7 @@ def _readme_first_query() -> str:
 def chromedriver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if CHROMIUM is None or CHROMEDRIVER is None:
         pytest.skip("Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     log = tmp_path_factory.mktemp("chromedriver") / "chromedriver.log"
     with log.open("w") as out:
         driver = subprocess.Popen([CHROMEDRIVER, f"--port={port}"], stdout=out, stderr=subprocess.STDOUT)
